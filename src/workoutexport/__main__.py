@@ -1,0 +1,5 @@
+"""`python -m workoutexport`."""
+
+from .cli import main
+
+main()

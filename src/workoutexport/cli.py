@@ -1,0 +1,310 @@
+"""The command line: parse arguments, call the library, write files, print diagnostics, exit.
+
+Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands, so that
+`workoutexport --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from . import __version__
+from .diagnostics import Position, Report, WorkoutError, error
+
+if TYPE_CHECKING:
+    from .pipeline import ProfileCache
+
+PROFILE_NAME = "profile.yaml"
+FORMATS = ("fit", "tcx")
+
+
+@dataclass(frozen=True)
+class Input:
+    path: Path
+    relative: Path  # where its outputs go below -o
+
+
+def _inputs(paths: tuple[Path, ...]) -> Iterator[Input]:
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for pattern in ("*.yaml", "*.yml")
+                for p in path.rglob(pattern)
+                if p.is_file() and p.name != PROFILE_NAME
+            )
+            for p in found:
+                yield Input(p, p.relative_to(path))
+        else:
+            yield Input(path, Path(path.name))
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{item}': write NAME=VALUE", param_hint="--set")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _profiles(profile: Path | None, report: Report) -> ProfileCache:
+    from .pipeline import ProfileCache, load_profile
+
+    cache = ProfileCache()
+    if profile is not None:
+        try:
+            cache.explicit = load_profile(profile)
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+    return cache
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside `target`, then rename over it (replacing a symlink)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _emit_error(report: Report, fmt: str) -> None:
+    text = report.render(fmt)
+    if fmt == "text":
+        if text:
+            click.echo(text, err=True)
+    elif fmt == "json":
+        click.echo(text)
+    elif text:
+        click.echo(text)
+
+
+common_options = [
+    click.option(
+        "--profile",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Athlete profile (named paces, heart rate, FTP). Default: the nearest "
+        "profile.yaml in the workout's folder or a parent folder.",
+    ),
+    click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a variable the workout defines under vars:.",
+    ),
+]
+
+
+def _with_common(fn):  # type: ignore[no-untyped-def]
+    for option in reversed(common_options):
+        fn = option(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workoutexport")
+def main() -> None:
+    """Compile structured workouts written in YAML into FIT and TCX workout files."""
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Output format; give it twice for both. Default: fit.",
+)
+@click.option(
+    "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."), show_default=True, help="Folder to write into.",
+)
+@_with_common
+@click.option(
+    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
+)
+@click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
+def build(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> None:
+    """Build workout files from YAML workouts (files or folders)."""
+    from .pipeline import emit, load_workout
+
+    fmts = tuple(dict.fromkeys(formats)) or ("fit",)
+    overrides = _parse_sets(sets)
+    report = Report()
+    profiles = _profiles(profile, report)
+    claimed: dict[Path, str] = {}
+    written = 0
+    for item in _inputs(paths):
+        report.checked += 1
+        if item.path.name == PROFILE_NAME:
+            _check_profile(item.path, report)
+            continue
+        try:
+            workout = load_workout(
+                item.path, profiles=profiles, overrides=overrides, pick=pick  # type: ignore[arg-type]
+            )
+            outputs = []
+            for fmt in fmts:
+                result = emit(workout, fmt, lossy=lossy)
+                report.add(result.diagnostics)
+                outputs.append((out_dir / item.relative.with_suffix(f".{fmt}"), result.data))
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            continue
+        for target, data in outputs:
+            key = target.resolve()
+            shown = str(item.path)
+            if key in claimed:
+                report.add(
+                    [error(Position(shown), f"{target} is also the output of {claimed[key]}; "
+                           "rename one of the two workouts")]
+                )
+                continue
+            claimed[key] = shown
+            try:
+                _write_atomic(target, data)
+            except OSError as exc:
+                report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
+                continue
+            written += 1
+            click.echo(f"wrote {target}")
+    _emit_error(report, "text")
+    click.echo(f"{written} file{'s' if written != 1 else ''} written; {report.summary()}", err=True)
+    sys.exit(report.exit_code)
+
+
+def _check_profile(path: Path, report: Report) -> None:
+    from .pipeline import load_profile
+
+    try:
+        load_profile(path)
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Formats to emit and verify in memory. Default: fit.",
+)
+@_with_common
+@click.option(
+    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    help="How to resolve ranges.",
+)
+@click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "github"]),
+    default="text", show_default=True, help="How to print diagnostics.",
+)
+def check(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+    strict: bool,
+    output_format: str,
+) -> None:
+    """Check workouts: compile, emit in memory, verify every output; write nothing."""
+    from .pipeline import emit, load_workout, verify
+
+    fmts = tuple(dict.fromkeys(formats)) or ("fit",)
+    overrides = _parse_sets(sets)
+    report = Report(strict=strict)
+    profiles = _profiles(profile, report)
+    for item in _inputs(paths):
+        report.checked += 1
+        if item.path.name == PROFILE_NAME:
+            _check_profile(item.path, report)
+            continue
+        try:
+            workout = load_workout(
+                item.path, profiles=profiles, overrides=overrides, pick=pick  # type: ignore[arg-type]
+            )
+            for fmt in fmts:
+                result = emit(workout, fmt, lossy=lossy)
+                report.add(result.diagnostics)
+                problems = verify(result.data, fmt)
+                if problems:
+                    # Our emitter wrote something the reference reader refuses: a bug, but
+                    # the user must hear of it as a failed check, not a silent pass.
+                    report.add(
+                        [error(workout.source, f"internal error: emitted {fmt.upper()} does not "
+                               f"verify: {problems[0]}")]
+                    )
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+    _emit_error(report, output_format)
+    if output_format == "text":
+        click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_with_common
+@click.option(
+    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    help="How to resolve ranges.",
+)
+def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> None:
+    """Print the compiled step tree of a workout, with totals."""
+    from .pipeline import load_workout
+    from .show import render
+
+    report = Report()
+    profiles = _profiles(profile, report)
+    try:
+        workout = load_workout(
+            path, profiles=profiles, overrides=_parse_sets(sets), pick=pick  # type: ignore[arg-type]
+        )
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        _emit_error(report, "text")
+        sys.exit(1)
+    _emit_error(report, "text")
+    click.echo(render(workout), nl=False)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the workout format."""
+    from .schema import workout_schema_text
+
+    click.echo(workout_schema_text(), nl=False)

@@ -1,0 +1,297 @@
+"""Model + profile + options -> step tree. Every semantic check lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from . import model as m
+from . import steps as s
+from . import units as u
+from .diagnostics import Diagnostic, WorkoutError, error
+from .profile import Profile
+from .source import Document, Loc
+from .validate import suggest
+
+Pick = Literal["low", "mid", "high"]
+
+_INTENSITY = {
+    "warmup": s.Intensity.WARMUP,
+    "run": s.Intensity.ACTIVE,
+    "active": s.Intensity.ACTIVE,
+    "recover": s.Intensity.RECOVERY,
+    "rest": s.Intensity.REST,
+    "cooldown": s.Intensity.COOLDOWN,
+}
+_UNIT_METRES = {"km": 1000.0, "mi": u.METRES_PER_MILE}
+
+
+@dataclass
+class Options:
+    pick: Pick = "low"
+
+
+def pick_value(low: float, high: float, pick: Pick) -> float:
+    if pick == "low":
+        return low
+    if pick == "high":
+        return high
+    return (low + high) / 2
+
+
+def pick_count(count: u.Count, pick: Pick) -> int:
+    if pick == "low":
+        return count.low
+    if pick == "high":
+        return count.high
+    # round half up, as the spec asks (Python's round() would round half to even)
+    return (count.low + count.high + 1) // 2
+
+
+class _Compiler:
+    def __init__(self, doc: Document, profile: Profile, options: Options) -> None:
+        self.doc = doc
+        self.profile = profile
+        self.options = options
+        self.errors: list[Diagnostic] = []
+
+    def fail(self, loc: Loc, message: str) -> None:
+        self.errors.append(error(self.doc.at(loc), message))
+
+    # --- tree ---------------------------------------------------------------------------
+
+    def nodes(self, items: list[m.Step], loc: Loc) -> tuple[s.Node, ...]:
+        out: list[s.Node] = []
+        for i, item in enumerate(items):
+            here = (*loc, i)
+            if isinstance(item, m.RepeatStep):
+                count = pick_count(item.repeat, self.options.pick)
+                children = self.nodes(item.steps, (*here, "steps"))
+                if count == 1:
+                    out.extend(children)
+                else:
+                    out.append(
+                        s.Repeat(
+                            count=count,
+                            steps=children,
+                            name=item.name,
+                            source=self.doc.at(here),
+                        )
+                    )
+            elif isinstance(item, m.ExerciseStep):
+                step = self.exercise(item, here)
+                if step is not None:
+                    out.append(step)
+            else:
+                step = self.leaf(item, here)
+                if step is not None:
+                    out.append(step)
+        return tuple(out)
+
+    def leaf(self, item: m.Step, loc: Loc) -> s.Step | None:
+        assert isinstance(item, m._Leaf)
+        kind = next(k for k in _INTENSITY if k in type(item).model_fields)
+        duration = self.duration(getattr(item, kind), (*loc, kind))
+        target = self.target(item, loc)
+        secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
+        if duration is None:
+            return None
+        return s.Step(
+            intensity=_INTENSITY[kind],
+            duration=duration,
+            target=target,
+            secondary=secondary,
+            name=item.name,
+            note=item.note,
+            source=self.doc.at(loc),
+        )
+
+    def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.Step | None:
+        from .exercises import lookup
+
+        try:
+            ref = lookup(item.exercise)
+        except u.UnitError as exc:
+            self.fail((*loc, "exercise"), str(exc))
+            return None
+        duration: s.Duration
+        if item.reps is not None:
+            duration = s.Reps(count=item.reps)
+        elif item.time is not None:
+            d = self.duration(item.time, (*loc, "time"))
+            if d is None:
+                return None
+            if not isinstance(d, s.Time):
+                self.fail((*loc, "time"), "an exercise's 'time' must be a time, such as '45s'")
+                return None
+            duration = d
+        else:
+            duration = s.LapButton()
+        weight = item.weight
+        return s.Step(
+            intensity=s.Intensity.ACTIVE,
+            duration=duration,
+            name=item.name,
+            note=item.note,
+            exercise=s.Exercise(
+                category=ref.category,
+                category_name=ref.category_name,
+                name=ref.name,
+                name_name=ref.name_name,
+                weight_kg=weight.kg if weight else None,
+                weight_unit=weight.unit if weight else "kg",
+            ),
+            source=self.doc.at(loc),
+        )
+
+    # --- durations ----------------------------------------------------------------------
+
+    def duration(self, spec: u.DurationSpec, loc: Loc) -> s.Duration | None:
+        pick = self.options.pick
+        match spec:
+            case u.TimeSpan(low=lo, high=hi):
+                return s.Time(seconds=pick_value(lo, hi, pick))
+            case u.DistanceSpan(low=lo, high=hi):
+                return s.Distance(metres=pick_value(lo, hi, pick))
+            case u.LapButton():
+                return s.LapButton()
+            case u.Calories(kcal=kcal):
+                return s.Calories(kcal=kcal)
+            case u.HrCondition(above=above, value=value, unit=unit):
+                bpm = value if unit == "bpm" else None
+                pct = value if unit == "%max" else None
+                if above:
+                    return s.HeartRateAbove(bpm=bpm, percent_max=pct)
+                return s.HeartRateBelow(bpm=bpm, percent_max=pct)
+        raise AssertionError(spec)  # pragma: no cover
+
+    # --- targets ------------------------------------------------------------------------
+
+    def target(self, holder: m.Targets, loc: Loc) -> s.Target | None:
+        found = holder.targets()
+        if not found:
+            return None
+        key, value = found[0]
+        here = (*loc, key)
+        if key == "pace":
+            assert isinstance(value, u.AbsolutePace | u.NamedPace)
+            return self.pace(value, here)
+        if key == "speed":
+            assert isinstance(value, u.Window)
+            return self.speed(value)
+        if key == "hr":
+            assert isinstance(value, u.Window | u.Zone)
+            return self.heart_rate(value, here)
+        if key == "cadence":
+            assert isinstance(value, u.Window)
+            lo, hi = self.widen(value, self.profile.tolerance.cadence, relative=False)
+            unit: Literal["spm", "rpm"] = "spm" if value.unit == "spm" else "rpm"
+            return s.CadenceRange(low=max(lo, 1.0), high=hi, unit=unit)
+        assert key == "power" and isinstance(value, u.Window | u.Zone)
+        if isinstance(value, u.Zone):
+            return s.PowerZone(zone=value.number)
+        lo, hi = self.widen(value, self.profile.tolerance.power, relative=True)
+        return s.PowerRange(low=max(lo, 1.0), high=hi, percent_ftp=value.unit == "%ftp")
+
+    @staticmethod
+    def widen(w: u.Window, tol: float, *, relative: bool) -> tuple[float, float]:
+        if not w.single:
+            return w.low, w.high
+        delta = w.low * tol / 100 if relative else tol
+        return w.low - delta, w.high + delta
+
+    def speed(self, w: u.Window) -> s.SpeedTarget:
+        lo, hi = self.widen(w, self.profile.tolerance.speed, relative=True)
+        return s.SpeedTarget(low_mps=lo, high_mps=hi, view="speed")
+
+    def pace(self, spec: u.PaceSpec, loc: Loc) -> s.SpeedTarget | None:
+        tol = self.profile.tolerance.pace
+        if isinstance(spec, u.AbsolutePace):
+            return self.pace_window(spec.fast, spec.slow, spec.unit, spec.single, tol, loc)
+        base = self.profile.paces.get(spec.name)
+        if base is None:
+            if self.profile.source is None:
+                self.fail(
+                    loc,
+                    f"named pace '{spec.name}' needs a profile: add a profile.yaml beside the "
+                    "workout (or in a parent folder) or pass --profile FILE",
+                )
+            else:
+                self.fail(
+                    loc,
+                    f"named pace '{spec.name}' is not in the profile {self.profile.source}"
+                    + suggest(spec.name, self.profile.paces),
+                )
+            return None
+        if spec.pct_low is None or spec.pct_high is None:
+            return self.pace_window(base.fast, base.slow, base.unit, base.single, tol, loc)
+        if base.single and spec.pct_low == spec.pct_high:
+            pace = base.fast / (spec.pct_low / 100)
+            return self.pace_window(pace, pace, base.unit, True, tol, loc)
+        # A range of percentages (or of base paces): slowest and fastest ends.
+        fast = base.fast / (spec.pct_high / 100)
+        slow = base.slow / (spec.pct_low / 100)
+        return self.pace_window(fast, slow, base.unit, False, tol, loc)
+
+    def pace_window(
+        self,
+        fast: float,
+        slow: float,
+        unit: Literal["km", "mi"],
+        single: bool,
+        tol: float,
+        loc: Loc,
+    ) -> s.SpeedTarget | None:
+        if single:
+            fast, slow = fast - tol, slow + tol
+        if fast <= 0:
+            self.fail(loc, "the pace window is faster than zero seconds; lower the tolerance")
+            return None
+        metres = _UNIT_METRES[unit]
+        return s.SpeedTarget(low_mps=metres / slow, high_mps=metres / fast, view="pace", pace_unit=unit)
+
+    def heart_rate(self, spec: u.Window | u.Zone, loc: Loc) -> s.Target | None:
+        if isinstance(spec, u.Zone):
+            return s.HeartRateZone(zone=spec.number)
+        tol = self.profile.tolerance
+        if spec.unit == "%max":
+            lo, hi = self.widen(spec, tol.hr_max, relative=False)
+            return s.HeartRateRange(low=max(lo, 1.0), high=min(hi, 100.0), percent_max=True)
+        if spec.unit == "%lthr":
+            lthr = self.profile.lthr
+            if lthr is None:
+                where = self.profile.source or "a profile"
+                self.fail(
+                    loc,
+                    f"'%lthr' needs the lactate-threshold heart rate: add 'hr: {{lthr: ...}}' "
+                    f"to {where}" + ("" if self.profile.source else " (or pass --profile FILE)"),
+                )
+                return None
+            bpm = u.Window(spec.low * lthr / 100, spec.high * lthr / 100, "bpm", spec.single)
+            lo, hi = self.widen(bpm, tol.hr, relative=False)
+        else:
+            lo, hi = self.widen(spec, tol.hr, relative=False)
+        if hi > u.HR_BPM_RANGE[1]:
+            self.fail(loc, f"this target reaches {hi:.0f} bpm, above {u.HR_BPM_RANGE[1]:.0f}")
+            return None
+        return s.HeartRateRange(low=max(lo, 1.0), high=hi)
+
+
+def compile_workout(
+    workout: m.Workout, doc: Document, profile: Profile, options: Options
+) -> s.Workout:
+    c = _Compiler(doc, profile, options)
+    tree = c.nodes(workout.steps, ("steps",))
+    if c.errors:
+        raise WorkoutError(c.errors)
+    return s.Workout(
+        name=workout.name,
+        sport=s.Sport(workout.sport),
+        sub_sport=workout.sub_sport,
+        short_name=workout.short_name,
+        description=workout.description,
+        steps=tree,
+        running_cadence_unit=profile.running_cadence_unit,
+        source=doc.at(()),
+        name_source=doc.at(("name",)),
+    )

@@ -1,0 +1,141 @@
+"""Positions, diagnostics and the project's one error type.
+
+Error hierarchy::
+
+    WorkoutError          raised by any stage for bad input; carries Diagnostics
+                          (the CLI catches only this, so real bugs keep their traceback)
+
+Everything user-facing is a :class:`Diagnostic` with structured fields; text is made only
+when printing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A place in a source file: 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One message for the user, tied to a place in a file."""
+
+    position: Position
+    severity: Severity
+    message: str
+
+    def format(self) -> str:
+        return f"{self.position}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, int]:
+        p = self.position
+        return (p.path, p.line, p.col, 0 if self.severity == "error" else 1)
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.position
+        return {
+            "file": p.path,
+            "line": p.line,
+            "column": p.col,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def error(position: Position, message: str) -> Diagnostic:
+    return Diagnostic(position, "error", message)
+
+
+def warning(position: Position, message: str) -> Diagnostic:
+    return Diagnostic(position, "warning", message)
+
+
+class WorkoutError(Exception):
+    """Bad input: one or more error diagnostics (and any warnings gathered before them)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(
+            sorted(diagnostics, key=Diagnostic.sort_key)
+        )
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+@dataclass
+class Report:
+    """Owns what the user is told and computes the exit code."""
+
+    strict: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: int = 0
+    failed_files: set[str] = field(default_factory=set)
+
+    def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for d in diagnostics:
+            self.diagnostics.append(d)
+            if d.severity == "error" or self.strict:
+                self.failed_files.add(d.position.path)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors or (self.strict and self.warnings):
+            return 1
+        return 0
+
+    def ordered(self) -> list[Diagnostic]:
+        return sorted(self.diagnostics, key=Diagnostic.sort_key)
+
+    def render(self, fmt: str) -> str:
+        """Every diagnostic in one of the output formats (text, json, github)."""
+        items = self.ordered()
+        if fmt == "json":
+            return json.dumps([d.as_dict() for d in items], indent=2, ensure_ascii=False)
+        if fmt == "github":
+            return "\n".join(_github(d) for d in items)
+        return "\n".join(d.format() for d in items)
+
+    def summary(self) -> str:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (
+            f"{plural(self.checked, 'workout')} checked: "
+            f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
+        )
+
+
+def _github_escape(text: str, *, prop: bool) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _github(d: Diagnostic) -> str:
+    p = d.position
+    return (
+        f"::{d.severity} file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"
+        f"::{_github_escape(d.message, prop=False)}"
+    )

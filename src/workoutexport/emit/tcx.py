@@ -1,0 +1,309 @@
+"""Step tree -> TCX workout (Training Center Database v2, spec 4.2), written with lxml.
+
+TCX is narrower than FIT: names of at most 15 characters, at most 20 step objects, 2..99
+repetitions, whole seconds and metres up to 65,535, no power targets, no strength workouts.
+What cannot be carried is an error (or, where the spec allows, dropped with a warning).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .. import __version__
+from .. import steps as s
+from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from . import Emitted, device_cadence
+
+NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+MAX_NAME = 15
+MAX_STEP_IDS = 20
+MAX_REPETITIONS = 99
+MAX_USHORT = 65535
+
+SPORT = {
+    s.Sport.RUNNING: "Running",
+    s.Sport.CYCLING: "Biking",
+    s.Sport.WALKING: "Other",
+    s.Sport.OTHER: "Other",
+}
+INTENSITY = {
+    s.Intensity.WARMUP: "Active",
+    s.Intensity.ACTIVE: "Active",
+    s.Intensity.COOLDOWN: "Active",
+    s.Intensity.RECOVERY: "Resting",
+    s.Intensity.REST: "Resting",
+}
+
+
+def _token(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fmt(value: float) -> str:
+    return repr(round(value, 6))
+
+
+class _Writer:
+    def __init__(self, workout: s.Workout, lossy: bool) -> None:
+        self.workout = workout
+        self.lossy = lossy
+        self.diagnostics: list[Diagnostic] = []
+        self.next_id = 1
+
+    def fail(self, where: Position, message: str) -> None:
+        self.diagnostics.append(error(where, message))
+
+    def unsupported(self, where: Position, what: str, *, droppable: bool) -> None:
+        """The one place that decides: error, or (lossy and droppable) a warning."""
+        if droppable and self.lossy:
+            self.diagnostics.append(warning(where, f"{what}; dropped from the TCX file (--lossy)"))
+        else:
+            hint = " (or pass --lossy to drop it)" if droppable else ""
+            self.fail(where, f"{what}; build FIT instead (-f fit){hint}")
+
+    def name(self, text: str, where: Position, what: str) -> str | None:
+        token = _token(text)
+        if not token:
+            return None
+        if len(token) > MAX_NAME:
+            cut = token[:MAX_NAME].rstrip()
+            self.diagnostics.append(
+                warning(where, f"TCX {what}s hold {MAX_NAME} characters: '{token}' becomes '{cut}'")
+            )
+            return cut
+        return token
+
+    def take_id(self) -> int:
+        value = self.next_id
+        self.next_id += 1
+        return value
+
+    # --- tree ---------------------------------------------------------------------------
+
+    def node(self, parent: Any, tag: str, node: s.Node) -> None:
+        from lxml import etree
+
+        el = etree.SubElement(parent, f"{{{NS}}}{tag}")
+        if isinstance(node, s.Repeat):
+            el.set(f"{{{XSI}}}type", "Repeat_t")
+            id_el = etree.SubElement(el, f"{{{NS}}}StepId")
+            reps = etree.SubElement(el, f"{{{NS}}}Repetitions")
+            if node.count > MAX_REPETITIONS:
+                self.fail(
+                    node.source,
+                    f"TCX repeats at most {MAX_REPETITIONS} times, this one {node.count} times",
+                )
+            reps.text = str(node.count)
+            for child in node.steps:
+                self.node(el, "Child", child)
+            # Garmin numbers a repeat's children first, then the repeat itself.
+            id_el.text = str(self.take_id())
+            return
+        el.set(f"{{{XSI}}}type", "Step_t")
+        etree.SubElement(el, f"{{{NS}}}StepId").text = str(self.take_id())
+        self.step(el, node)
+
+    def step(self, el: Any, step: s.Step) -> None:
+        from lxml import etree
+
+        where = step.source
+        if step.exercise is not None:
+            self.fail(where, "TCX cannot carry strength exercises; build FIT instead (-f fit)")
+        if step.name:
+            name = self.name(step.name, where, "step name")
+            if name:
+                etree.SubElement(el, f"{{{NS}}}Name").text = name
+        self.duration(etree.SubElement(el, f"{{{NS}}}Duration"), step.duration, where)
+        etree.SubElement(el, f"{{{NS}}}Intensity").text = INTENSITY[step.intensity]
+        self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, where)
+        if step.secondary is not None:
+            self.diagnostics.append(
+                warning(where, "TCX has no secondary target; it is left out of the TCX file")
+            )
+        if step.note is not None:
+            self.diagnostics.append(
+                warning(where, "TCX has no step notes; the note is left out of the TCX file")
+            )
+
+    def ushort(self, value: float, where: Position, what: str) -> str:
+        raw = round(value)
+        if raw > MAX_USHORT:
+            self.fail(where, f"TCX holds at most {MAX_USHORT:,} {what}; this step has {raw:,}")
+        elif raw < 1:
+            self.fail(where, f"TCX counts whole {what}; this step rounds to {raw}")
+        return str(min(max(raw, 0), MAX_USHORT))
+
+    def hr_value(self, parent: Any, tag: str, bpm: float | None, pct: float | None) -> None:
+        from lxml import etree
+
+        el = etree.SubElement(parent, f"{{{NS}}}{tag}")
+        if pct is not None:
+            el.set(f"{{{XSI}}}type", "HeartRateAsPercentOfMax_t")
+            etree.SubElement(el, f"{{{NS}}}Value").text = str(min(max(round(pct), 0), 100))
+        else:
+            assert bpm is not None
+            el.set(f"{{{XSI}}}type", "HeartRateInBeatsPerMinute_t")
+            etree.SubElement(el, f"{{{NS}}}Value").text = str(min(max(round(bpm), 1), 255))
+
+    def duration(self, el: Any, d: s.Duration, where: Position) -> None:
+        from lxml import etree
+
+        def child(tag: str, text: str) -> None:
+            etree.SubElement(el, f"{{{NS}}}{tag}").text = text
+
+        match d:
+            case s.Time(seconds=sec):
+                el.set(f"{{{XSI}}}type", "Time_t")
+                child("Seconds", self.ushort(sec, where, "seconds"))
+            case s.Distance(metres=metres):
+                el.set(f"{{{XSI}}}type", "Distance_t")
+                child("Meters", self.ushort(metres, where, "metres"))
+            case s.LapButton():
+                el.set(f"{{{XSI}}}type", "UserInitiated_t")
+            case s.HeartRateAbove(bpm=bpm, percent_max=pct):
+                el.set(f"{{{XSI}}}type", "HeartRateAbove_t")
+                self.hr_value(el, "HeartRate", bpm, pct)
+            case s.HeartRateBelow(bpm=bpm, percent_max=pct):
+                el.set(f"{{{XSI}}}type", "HeartRateBelow_t")
+                self.hr_value(el, "HeartRate", bpm, pct)
+            case s.Calories(kcal=kcal):
+                el.set(f"{{{XSI}}}type", "CaloriesBurned_t")
+                child("Calories", self.ushort(kcal, where, "calories"))
+            case s.Reps():
+                el.set(f"{{{XSI}}}type", "UserInitiated_t")
+                self.fail(where, "TCX cannot count repetitions; build FIT instead (-f fit)")
+            case _:  # pragma: no cover
+                raise AssertionError(d)
+
+    def target(self, el: Any, t: s.Target | None, where: Position) -> None:
+        from lxml import etree
+
+        def sub(parent: Any, tag: str, text: str | None = None, xsi: str | None = None) -> Any:
+            node = etree.SubElement(parent, f"{{{NS}}}{tag}")
+            if xsi is not None:
+                node.set(f"{{{XSI}}}type", xsi)
+            if text is not None:
+                node.text = text
+            return node
+
+        match t:
+            case None:
+                el.set(f"{{{XSI}}}type", "None_t")
+            case s.SpeedTarget(low_mps=lo, high_mps=hi, view=view):
+                el.set(f"{{{XSI}}}type", "Speed_t")
+                zone = sub(el, "SpeedZone", xsi="CustomSpeedZone_t")
+                sub(zone, "ViewAs", "Pace" if view == "pace" else "Speed")
+                sub(zone, "LowInMetersPerSecond", _fmt(lo))
+                sub(zone, "HighInMetersPerSecond", _fmt(hi))
+            case s.HeartRateZone(zone=number):
+                el.set(f"{{{XSI}}}type", "HeartRate_t")
+                zone = sub(el, "HeartRateZone", xsi="PredefinedHeartRateZone_t")
+                sub(zone, "Number", str(number))
+            case s.HeartRateRange(low=lo, high=hi, percent_max=pct):
+                el.set(f"{{{XSI}}}type", "HeartRate_t")
+                zone = sub(el, "HeartRateZone", xsi="CustomHeartRateZone_t")
+                self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
+                self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
+            case s.CadenceRange(low=lo, high=hi, unit=unit):
+                running = self.workout.running_cadence_unit
+                el.set(f"{{{XSI}}}type", "Cadence_t")
+                sub(el, "Low", _fmt(device_cadence(lo, unit, running)))
+                sub(el, "High", _fmt(device_cadence(hi, unit, running)))
+            case s.PowerZone() | s.PowerRange():
+                el.set(f"{{{XSI}}}type", "None_t")
+                self.unsupported(where, "TCX has no power targets", droppable=True)
+            case _:  # pragma: no cover
+                raise AssertionError(t)
+
+
+def count_step_ids(nodes: tuple[s.Node, ...]) -> int:
+    total = 0
+    for node in nodes:
+        total += 1
+        if isinstance(node, s.Repeat):
+            total += count_step_ids(node.steps)
+    return total
+
+
+def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+    from lxml import etree
+
+    w = _Writer(workout, lossy)
+    if workout.sport is s.Sport.STRENGTH:
+        raise WorkoutError(
+            [
+                error(
+                    workout.source,
+                    "TCX cannot carry strength workouts; build this one as FIT (-f fit)",
+                )
+            ]
+        )
+    total = count_step_ids(workout.steps)
+    if total > MAX_STEP_IDS:
+        raise WorkoutError(
+            [
+                error(
+                    workout.source,
+                    f"TCX holds at most {MAX_STEP_IDS} steps (repeats count as steps); this "
+                    f"workout has {total}: build FIT instead (-f fit)",
+                )
+            ]
+        )
+
+    root = etree.Element(f"{{{NS}}}TrainingCenterDatabase", nsmap={None: NS, "xsi": XSI})
+    root.set(
+        f"{{{XSI}}}schemaLocation",
+        f"{NS} http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd",
+    )
+    workouts = etree.SubElement(root, f"{{{NS}}}Workouts")
+    wkt = etree.SubElement(workouts, f"{{{NS}}}Workout", Sport=SPORT[workout.sport])
+    if workout.short_name:
+        name = _token(workout.short_name)
+    else:
+        name = w.name(workout.name, workout.name_source, "workout name") or "Workout"
+    etree.SubElement(wkt, f"{{{NS}}}Name").text = name or "Workout"
+    for node in workout.steps:
+        w.node(wkt, "Step", node)
+    if workout.description:
+        etree.SubElement(wkt, f"{{{NS}}}Notes").text = workout.description
+    creator = etree.SubElement(wkt, f"{{{NS}}}Creator")
+    creator.set(f"{{{XSI}}}type", "Application_t")
+    etree.SubElement(creator, f"{{{NS}}}Name").text = "workoutexport"
+    build = etree.SubElement(creator, f"{{{NS}}}Build")
+    version = etree.SubElement(build, f"{{{NS}}}Version")
+    major, minor = (__version__.split(".") + ["0"])[:2]
+    etree.SubElement(version, f"{{{NS}}}VersionMajor").text = str(int(major))
+    etree.SubElement(version, f"{{{NS}}}VersionMinor").text = str(int(minor))
+    etree.SubElement(creator, f"{{{NS}}}LangID").text = "en"
+    etree.SubElement(creator, f"{{{NS}}}PartNumber").text = "000-00000-00"
+
+    if any(d.severity == "error" for d in w.diagnostics):
+        raise WorkoutError(w.diagnostics)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return Emitted(data, w.diagnostics)
+
+
+@cache
+def _schema() -> Any:
+    from lxml import etree
+
+    xsd = resources.files("workoutexport").joinpath("data/TrainingCenterDatabasev2.xsd")
+    with resources.as_file(xsd) as path:
+        return etree.XMLSchema(etree.parse(str(path)))
+
+
+def validate(data: bytes) -> list[str]:
+    """Problems found by validating `data` against Garmin's TCX schema (empty when valid)."""
+    from lxml import etree
+
+    try:
+        doc = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return [f"not well-formed XML: {exc}"]
+    schema = _schema()
+    if schema.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]

@@ -1,0 +1,131 @@
+"""The athlete profile (spec section 3): named paces, heart rate, FTP and target tolerances."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+
+from . import units
+from .model import Pace, _wrap
+from .source import Document
+
+PROFILE_NAME = "profile.yaml"
+
+
+def _amount(unit_re: str, what: str, example: str, lo: float, hi: float) -> Any:
+    def parse(value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise units.UnitError(f"expected {what} such as '{example}'")
+        text = str(value).strip()
+        m = re.fullmatch(rf"(\d+(?:\.\d+)?)\s*(?:{unit_re})", text, flags=re.IGNORECASE)
+        if m is None:
+            raise units.UnitError(f"cannot read {what} '{text}'; write it as '{example}'")
+        amount = float(m.group(1))
+        if not lo <= amount <= hi:
+            raise units.UnitError(f"'{text}': {what} must be between {lo:g} and {hi:g}")
+        return amount
+
+    return PlainValidator(lambda v: _wrap(parse, v))
+
+
+def _pace_tolerance(value: object) -> float:
+    return units.parse_tolerance_seconds(value)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HeartRate(_Model):
+    max: Annotated[float, _amount(r"(?:bpm)?", "maximum heart rate", "190", 100, 250)] | None = (
+        None
+    )
+    lthr: Annotated[float, _amount(r"(?:bpm)?", "threshold heart rate", "172", 80, 240)] | None = (
+        None
+    )
+    resting: Annotated[float, _amount(r"(?:bpm)?", "resting heart rate", "50", 25, 120)] | None = (
+        None
+    )
+
+
+class Tolerance(_Model):
+    pace: Annotated[float, PlainValidator(lambda v: _wrap(_pace_tolerance, v))] = 5.0
+    speed: Annotated[float, _amount("%", "speed tolerance", "2%", 0, 50)] = 2.0
+    hr: Annotated[float, _amount("bpm", "heart-rate tolerance", "5bpm", 0, 50)] = 5.0
+    hr_max: Annotated[float, _amount(r"%\s*max", "heart-rate tolerance", "2%max", 0, 20)] = 2.0
+    cadence: Annotated[float, _amount("spm|rpm", "cadence tolerance", "5spm", 0, 50)] = 5.0
+    power: Annotated[float, _amount("%", "power tolerance", "5%", 0, 50)] = 5.0
+
+
+class FitOptions(_Model):
+    running_cadence: Literal["strides", "steps"] = "strides"
+
+
+class ProfileModel(_Model):
+    paces: dict[str, Pace] = Field(default_factory=dict)
+    hr: HeartRate = Field(default_factory=HeartRate)
+    ftp: Annotated[float, _amount(r"\s*w|\s*watts", "FTP", "280W", 30, 2000)] | None = None
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    fit: FitOptions = Field(default_factory=FitOptions)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated profile; `source` is the file it came from (None for the empty profile)."""
+
+    paces: dict[str, units.AbsolutePace] = field(default_factory=dict)
+    hr_max: float | None = None
+    lthr: float | None = None
+    ftp: float | None = None
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    running_cadence_unit: Literal["strides", "steps"] = "strides"
+    source: str | None = None
+
+
+EMPTY = Profile()
+
+
+def build_profile(doc: Document) -> Profile:
+    """Validate a profile document (raises WorkoutError with positions)."""
+    from .validate import validate_model
+
+    model = validate_model(ProfileModel, doc, "profile")
+    paces: dict[str, units.AbsolutePace] = {}
+    errors = []
+    from .diagnostics import WorkoutError, error
+
+    for name, pace in model.paces.items():
+        if not isinstance(pace, units.AbsolutePace):
+            errors.append(
+                error(
+                    doc.at(("paces", name)),
+                    f"a profile pace must be absolute, such as '4:20/km'; '{name}' is not",
+                )
+            )
+            continue
+        paces[name] = pace
+    if errors:
+        raise WorkoutError(errors)
+    return Profile(
+        paces=paces,
+        hr_max=model.hr.max,
+        lthr=model.hr.lthr,
+        ftp=model.ftp,
+        tolerance=model.tolerance,
+        running_cadence_unit=model.fit.running_cadence,
+        source=doc.path,
+    )
+
+
+def find_profile(workout_path: Path) -> Path | None:
+    """The nearest profile.yaml in the workout's folder or a parent folder."""
+    folder = workout_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / PROFILE_NAME
+        if path.is_file():
+            return path
+    return None

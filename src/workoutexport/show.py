@@ -1,0 +1,152 @@
+"""Text rendering of a step tree for `workoutexport show`, in the units the runner wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import steps as s
+from .units import METRES_PER_MILE, format_distance, format_pace, format_seconds
+
+_UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
+
+
+def duration_text(d: s.Duration) -> str:
+    match d:
+        case s.Time(seconds=sec):
+            return format_seconds(sec) if sec >= 60 else f"{sec:g}s"
+        case s.Distance(metres=metres):
+            return format_distance(metres)
+        case s.LapButton():
+            return "until lap button"
+        case s.HeartRateAbove(bpm=bpm, percent_max=pct):
+            return f"until hr > {bpm:g}bpm" if bpm is not None else f"until hr > {pct:g}%max"
+        case s.HeartRateBelow(bpm=bpm, percent_max=pct):
+            return f"until hr < {bpm:g}bpm" if bpm is not None else f"until hr < {pct:g}%max"
+        case s.Calories(kcal=kcal):
+            return f"{kcal:g}kcal"
+        case s.Reps(count=count):
+            return f"{count} reps"
+    raise AssertionError(d)  # pragma: no cover
+
+
+def target_text(t: s.Target) -> str:
+    match t:
+        case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
+            m = _UNIT_METRES[unit]
+            return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{unit}"
+        case s.SpeedTarget(low_mps=lo, high_mps=hi):
+            return f"speed {lo * 3.6:.1f}-{hi * 3.6:.1f}km/h"
+        case s.HeartRateZone(zone=zone):
+            return f"hr zone {zone}"
+        case s.HeartRateRange(low=lo, high=hi, percent_max=True):
+            return f"hr {lo:.0f}-{hi:.0f}%max"
+        case s.HeartRateRange(low=lo, high=hi):
+            return f"hr {lo:.0f}-{hi:.0f}bpm"
+        case s.CadenceRange(low=lo, high=hi, unit=unit):
+            return f"cadence {lo:.0f}-{hi:.0f}{unit}"
+        case s.PowerZone(zone=zone):
+            return f"power zone {zone}"
+        case s.PowerRange(low=lo, high=hi, percent_ftp=True):
+            return f"power {lo:.0f}-{hi:.0f}%ftp"
+        case s.PowerRange(low=lo, high=hi):
+            return f"power {lo:.0f}-{hi:.0f}W"
+    raise AssertionError(t)  # pragma: no cover
+
+
+@dataclass
+class Totals:
+    seconds: float = 0.0
+    metres: float = 0.0
+    unknown_time: int = 0
+    unknown_distance: int = 0
+
+    def add(self, other: Totals, times: int = 1) -> None:
+        self.seconds += other.seconds * times
+        self.metres += other.metres * times
+        self.unknown_time += other.unknown_time * times
+        self.unknown_distance += other.unknown_distance * times
+
+
+def _step_totals(step: s.Step) -> Totals:
+    t = Totals()
+    speed = None
+    if isinstance(step.target, s.SpeedTarget):
+        speed = (step.target.low_mps + step.target.high_mps) / 2
+    match step.duration:
+        case s.Time(seconds=sec):
+            t.seconds = sec
+            if speed:
+                t.metres = sec * speed
+            else:
+                t.unknown_distance = 1
+        case s.Distance(metres=metres):
+            t.metres = metres
+            if speed:
+                t.seconds = metres / speed
+            else:
+                t.unknown_time = 1
+        case _:
+            t.unknown_time = t.unknown_distance = 1
+    return t
+
+
+def totals(nodes: tuple[s.Node, ...]) -> Totals:
+    out = Totals()
+    for node in nodes:
+        if isinstance(node, s.Step):
+            out.add(_step_totals(node))
+        else:
+            out.add(totals(node.steps), node.count)
+    return out
+
+
+def render(workout: s.Workout) -> str:
+    lines = [workout.name]
+    kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
+    lines.append(f"  sport: {kind}")
+    if workout.description:
+        lines.append(f"  {workout.description}")
+    lines.append("")
+    _render_nodes(workout.steps, 1, lines)
+    t = totals(workout.steps)
+    lines.append("")
+    time = format_seconds(t.seconds)
+    if t.unknown_time:
+        time += f" + {t.unknown_time} step(s) of open length"
+    lines.append(f"total time: {time}")
+    if t.metres and not t.unknown_distance:
+        lines.append(f"total distance: {format_distance(t.metres)}")
+    elif t.metres:
+        lines.append(
+            f"total distance: at least {format_distance(t.metres)} "
+            "(steps without a pace or distance are not counted)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    for node in nodes:
+        if isinstance(node, s.Repeat):
+            label = f" ({node.name})" if node.name else ""
+            lines.append(f"{pad}repeat {node.count} times{label}:")
+            _render_nodes(node.steps, depth + 1, lines)
+            continue
+        if node.exercise is not None:
+            ex = node.exercise
+            kind = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
+            if ex.weight_kg is not None:
+                shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / 0.45359237
+                kind += f" @ {shown:g}{ex.weight_unit}"
+        else:
+            kind = node.intensity.value
+        parts = [f"{pad}{kind:<10} {duration_text(node.duration)}"]
+        if node.target is not None:
+            parts.append(target_text(node.target))
+        if node.secondary is not None:
+            parts.append("+ " + target_text(node.secondary))
+        if node.name:
+            parts.append(f"'{node.name}'")
+        if node.note:
+            parts.append(f"({node.note})")
+        lines.append("  ".join(parts))

@@ -1,0 +1,243 @@
+"""Reading YAML 1.2 into plain values, remembering the line and column of every node.
+
+Only plain data comes out: mappings, sequences, strings, numbers, booleans and null. YAML tags
+are refused before anything is constructed (so no tag can build an object or run code),
+duplicate keys are refused, and a document whose alias expansion is too large (an alias
+bomb) is refused from the composed graph, before it is expanded.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Position, WorkoutError, error
+
+#: Nodes a document may expand to (aliases counted each time they are used).
+MAX_NODES = 2_000_000
+#: Nesting of mappings and sequences a document may have.
+MAX_DEPTH = 200
+#: Bytes a workout or profile file may have.
+MAX_BYTES = 20 * 1024 * 1024
+
+Loc = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+@dataclass
+class Document:
+    """A YAML file as plain values, with positions of every value and every key."""
+
+    path: str
+    data: Any
+    values: dict[Loc, Position] = field(default_factory=dict)
+    keys: dict[Loc, Position] = field(default_factory=dict)
+
+    def at(self, loc: Loc) -> Position:
+        """Position of the value at `loc`, or of its nearest ancestor that exists."""
+        loc = tuple(loc)
+        while loc:
+            pos = self.values.get(loc)
+            if pos is not None:
+                return pos
+            loc = loc[:-1]
+        return self.values.get((), Position(self.path))
+
+    def key_at(self, loc: Loc) -> Position:
+        """Position of the key that names `loc` (falls back to the value)."""
+        return self.keys.get(tuple(loc)) or self.at(loc)
+
+
+def read_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse a YAML file; every problem becomes a WorkoutError."""
+    shown = display if display is not None else str(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise WorkoutError([error(Position(shown), f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise WorkoutError(
+            [error(Position(shown), f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")]
+        )
+    return parse_bytes(raw, shown)
+
+
+def parse_bytes(raw: bytes, path: str) -> Document:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise WorkoutError(
+            [error(Position(path, line, col), "file is not valid UTF-8 text")]
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_text(text, path)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    return yaml
+
+
+def _mark(path: str, mark: Any) -> Position:
+    if mark is None:
+        return Position(path)
+    return Position(path, int(mark.line) + 1, int(mark.column) + 1)
+
+
+def parse_text(text: str, path: str) -> Document:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise WorkoutError([error(Position(path, line, 1), "file contains a NUL character")])
+    yaml = _yaml()
+    try:
+        _refuse_tags(yaml, text, path)
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise WorkoutError([error(_mark(path, mark), f"YAML syntax: {problem}")]) from None
+    except YAMLError as exc:
+        raise WorkoutError([error(Position(path), f"YAML syntax: {exc}")]) from None
+    except RecursionError:
+        raise WorkoutError([error(Position(path), "YAML is nested too deeply")]) from None
+    doc = Document(path=path, data=None)
+    if root is None:
+        raise WorkoutError([error(Position(path), "file is empty")])
+    _check_size(root, path)
+    converter = _Converter(yaml, doc)
+    doc.data = converter.convert(root)
+    return doc
+
+
+def _refuse_tags(yaml: Any, text: str, path: str) -> None:
+    for event in yaml.parse(text):
+        tag = getattr(event, "ctag", None)
+        if tag is not None and str(tag) not in ("", "!"):
+            raise WorkoutError(
+                [
+                    error(
+                        _mark(path, event.start_mark),
+                        f"YAML tags such as '{tag}' are not allowed in workout files",
+                    )
+                ]
+            )
+
+
+def _children(node: Any) -> Iterator[Any]:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            yield k
+            yield v
+    elif isinstance(node, SequenceNode):
+        yield from node.value
+
+
+def _check_size(root: Any, path: str) -> None:
+    """Count what the document would expand to, without expanding it (alias bombs)."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk, so deep nesting cannot exhaust the Python stack.
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if done:
+            total = 1
+            for child in _children(node):
+                total += sizes[id(child)]
+                if total > MAX_NODES:
+                    raise WorkoutError(
+                        [
+                            error(
+                                _mark(path, node.start_mark),
+                                f"document expands to more than {MAX_NODES:,} YAML nodes "
+                                "(too many aliases?)",
+                            )
+                        ]
+                    )
+            sizes[id(node)] = total
+        else:
+            stack.append((node, True))
+            for child in _children(node):
+                if id(child) not in sizes:
+                    stack.append((child, False))
+
+
+class _Converter:
+    def __init__(self, yaml: Any, doc: Document) -> None:
+        self.yaml = yaml
+        self.doc = doc
+
+    def convert(self, root: Any) -> Any:
+        limit = sys.getrecursionlimit()
+        needed = MAX_DEPTH * 3 + 200
+        if limit < needed:
+            sys.setrecursionlimit(needed)
+        return self._node(root, (), 0)
+
+    def _node(self, node: Any, loc: Loc, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        path = self.doc.path
+        pos = _mark(path, node.start_mark)
+        self.doc.values[loc] = pos
+        if depth > MAX_DEPTH:
+            raise WorkoutError([error(pos, f"YAML is nested more than {MAX_DEPTH} levels deep")])
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for knode, vnode in node.value:
+                kpos = _mark(path, knode.start_mark)
+                if str(knode.tag) == "tag:yaml.org,2002:merge":
+                    raise WorkoutError(
+                        [error(kpos, "merge keys (<<) are not supported; write the keys out")]
+                    )
+                if isinstance(knode, MappingNode | SequenceNode):
+                    raise WorkoutError([error(kpos, "a key must be a plain word")])
+                key = self._scalar(knode)
+                key = "null" if key is None else str(key)
+                if key in out:
+                    first = self.doc.keys[(*loc, key)]
+                    raise WorkoutError(
+                        [
+                            error(
+                                kpos,
+                                f"duplicate key '{key}' (first given at line {first.line})",
+                            )
+                        ]
+                    )
+                self.doc.keys[(*loc, key)] = kpos
+                out[key] = self._node(vnode, (*loc, key), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            return [
+                self._node(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)
+            ]
+        return self._scalar(node)
+
+    def _scalar(self, node: Any) -> Any:
+        if str(node.tag) not in _PLAIN_TAGS:
+            # Implicitly resolved extras (timestamps and the like) stay text.
+            return str(node.value)
+        value = self.yaml.constructor.construct_object(node, deep=True)
+        return value

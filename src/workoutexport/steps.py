@@ -1,0 +1,198 @@
+"""The step tree: a compiled workout in SI units with every target resolved.
+
+Every emitter reads this and nothing else. Values are frozen, slotted, keyword-only dataclasses
+holding tuples; field names carry their units. `source` (where in the YAML a node came from) is
+ignored by equality, so trees compare by meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+from .diagnostics import Position
+
+_NOWHERE = Position("<generated>")
+
+
+def _src() -> Position:
+    return field(default=_NOWHERE, compare=False, repr=False)  # type: ignore[no-any-return]
+
+
+class Intensity(Enum):
+    WARMUP = "warmup"
+    ACTIVE = "active"
+    RECOVERY = "recovery"
+    REST = "rest"
+    COOLDOWN = "cooldown"
+
+
+class Sport(Enum):
+    RUNNING = "running"
+    CYCLING = "cycling"
+    WALKING = "walking"
+    STRENGTH = "strength"
+    OTHER = "other"
+
+
+# --- durations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Time:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Distance:
+    metres: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LapButton:
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateAbove:
+    """Until heart rate rises above `bpm` (or `percent_max`); exactly one is set."""
+
+    bpm: float | None = None
+    percent_max: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateBelow:
+    bpm: float | None = None
+    percent_max: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Calories:
+    kcal: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reps:
+    count: int
+
+
+Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories | Reps
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpeedTarget:
+    """A speed window, low = slower. `view` says how the runner wrote it."""
+
+    low_mps: float
+    high_mps: float
+    view: Literal["pace", "speed"]
+    pace_unit: Literal["km", "mi"] = "km"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateZone:
+    zone: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeartRateRange:
+    """Beats per minute, or percent of maximum heart rate when `percent_max`."""
+
+    low: float
+    high: float
+    percent_max: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CadenceRange:
+    """Steps per minute (running) or revolutions per minute (cycling)."""
+
+    low: float
+    high: float
+    unit: Literal["spm", "rpm"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PowerZone:
+    zone: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PowerRange:
+    """Watts, or percent of FTP when `percent_ftp`."""
+
+    low: float
+    high: float
+    percent_ftp: bool = False
+
+
+Target = SpeedTarget | HeartRateZone | HeartRateRange | CadenceRange | PowerZone | PowerRange
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exercise:
+    """A strength exercise: FIT category and name numbers, with their profile names."""
+
+    category: int
+    category_name: str
+    name: int | None = None
+    name_name: str | None = None
+    weight_kg: float | None = None
+    weight_unit: Literal["kg", "lb"] = "kg"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    intensity: Intensity
+    duration: Duration
+    target: Target | None = None
+    secondary: Target | None = None
+    name: str | None = None
+    note: str | None = None
+    exercise: Exercise | None = None
+    source: Position = _src()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repeat:
+    count: int
+    steps: tuple[Node, ...]
+    name: str | None = None
+    source: Position = _src()
+
+
+Node = Step | Repeat
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workout:
+    name: str
+    sport: Sport
+    sub_sport: str | None = None
+    short_name: str | None = None
+    description: str | None = None
+    steps: tuple[Node, ...] = ()
+    running_cadence_unit: Literal["strides", "steps"] = "strides"
+    source: Position = _src()
+    name_source: Position = _src()
+
+
+def walk(nodes: tuple[Node, ...]) -> list[Step]:
+    """Every leaf step, in order, each once (repeats not expanded)."""
+    out: list[Step] = []
+    stack: list[Node] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Step):
+            out.append(node)
+        else:
+            stack.extend(reversed(node.steps))
+    return out

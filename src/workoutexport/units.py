@@ -1,0 +1,535 @@
+"""Pure parsers for what people write: "10min", "1:30", "4:00/km", "70-80%max" -> numbers.
+
+Every parser takes the YAML value (text or number) and returns a small frozen value in SI
+units, or raises :class:`UnitError` with a message meant for a runner. No I/O, no profile:
+named paces and percentages are resolved later, by the compiler.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+METRES_PER_MILE = 1609.344
+METRES_PER_YARD = 0.9144
+KG_PER_LB = 0.45359237
+
+
+class UnitError(ValueError):
+    """A value that cannot be read; the message says what to write instead."""
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    """A time duration in seconds; low < high when the workout wrote a range."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class DistanceSpan:
+    """A distance duration in metres; low < high when the workout wrote a range."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class LapButton:
+    """Until the lap button is pressed."""
+
+
+@dataclass(frozen=True, slots=True)
+class HrCondition:
+    """Until heart rate is above / below a value."""
+
+    above: bool
+    value: float
+    unit: Literal["bpm", "%max"]
+
+
+@dataclass(frozen=True, slots=True)
+class Calories:
+    kcal: float
+
+
+DurationSpec = TimeSpan | DistanceSpan | LapButton | HrCondition | Calories
+
+
+@dataclass(frozen=True, slots=True)
+class AbsolutePace:
+    """Seconds per `unit`; fast <= slow. `single` when one pace was written."""
+
+    fast: float
+    slow: float
+    unit: Literal["km", "mi"]
+    single: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPace:
+    """A pace from the profile, optionally as a percentage of its speed."""
+
+    name: str
+    pct_low: float | None = None
+    pct_high: float | None = None
+
+
+PaceSpec = AbsolutePace | NamedPace
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A value or a low..high range in `unit` (bpm, %max, %lthr, spm, rpm, W, %ftp, m/s)."""
+
+    low: float
+    high: float
+    unit: str
+    single: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    kg: float
+    unit: Literal["kg", "lb"]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+_NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
+
+
+def _text(value: object, what: str, example: str) -> str:
+    if isinstance(value, bool) or value is None:
+        raise UnitError(f"expected {what} such as '{example}', got {_show(value)}")
+    if isinstance(value, int | float):
+        if what == "a duration":
+            n = _show(value)
+            raise UnitError(
+                f"'{n}' has no unit: write a duration with its unit, such as "
+                f"'{n}m' (metres), '{n}s' or '{n}min'"
+            )
+        raise UnitError(f"'{_show(value)}' has no unit: write {what} such as '{example}'")
+    if not isinstance(value, str):
+        raise UnitError(f"expected {what} such as '{example}', got a {type(value).__name__}")
+    text = " ".join(value.strip().split())
+    if not text:
+        raise UnitError(f"expected {what} such as '{example}', got an empty value")
+    if text.startswith("-"):
+        raise UnitError(f"'{text}': {what} cannot be negative")
+    return text
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _num(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnitError(f"'{text}' is not a usable number")
+    return value
+
+
+def _ordered(a: float, b: float) -> tuple[float, float]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _split_range(text: str) -> tuple[str, str] | None:
+    """'10-15min' -> ('10', '15min'); '4:00-4:10/km' -> ('4:00', '4:10/km')."""
+    m = re.fullmatch(r"(.+?)\s*-\s*(.+)", text)
+    if m is None:
+        return None
+    return m.group(1), m.group(2)
+
+
+# --- durations ------------------------------------------------------------------------------
+
+_TIME_UNITS: dict[str, float] = {}
+for _names, _factor in (
+    (("h", "hr", "hrs", "hour", "hours"), 3600.0),
+    (("min", "mins", "minute", "minutes"), 60.0),
+    (("s", "sec", "secs", "second", "seconds"), 1.0),
+):
+    for _n in _names:
+        _TIME_UNITS[_n] = _factor
+
+_DIST_UNITS = {
+    "m": 1.0,
+    "metre": 1.0,
+    "metres": 1.0,
+    "meter": 1.0,
+    "meters": 1.0,
+    "km": 1000.0,
+    "mi": METRES_PER_MILE,
+    "mile": METRES_PER_MILE,
+    "miles": METRES_PER_MILE,
+    "yd": METRES_PER_YARD,
+    "yds": METRES_PER_YARD,
+}
+
+_COMPOUND_TIME = re.compile(rf"(?:({_NUM})\s*([a-z]+)\s*)+")
+_TIME_PART = re.compile(rf"({_NUM})\s*([a-z]+)")
+
+
+def _clock_seconds(text: str) -> float | None:
+    m = re.fullmatch(r"(\d+):(\d+)(?::(\d+))?", text)
+    if m is None:
+        return None
+    a, b, c = m.group(1), m.group(2), m.group(3)
+    if c is None:
+        minutes, seconds = int(a), int(b)
+        if len(b) != 2 or seconds >= 60:
+            raise UnitError(f"'{text}': write time as m:ss with seconds below 60, such as '1:30'")
+        return minutes * 60.0 + seconds
+    hours, minutes, seconds = int(a), int(b), int(c)
+    if len(b) != 2 or len(c) != 2 or minutes >= 60 or seconds >= 60:
+        raise UnitError(f"'{text}': write time as h:mm:ss, such as '1:05:00'")
+    return hours * 3600.0 + minutes * 60.0 + seconds
+
+
+def _time_seconds(text: str) -> float | None:
+    """'1h30min', '90s', '1.5 min', '1:30' -> seconds; None if it is not a time."""
+    clock = _clock_seconds(text)
+    if clock is not None:
+        return clock
+    compact = text.lower().replace(" ", "")
+    if not _COMPOUND_TIME.fullmatch(compact):
+        return None
+    total = 0.0
+    seen: list[float] = []
+    for number, unit in _TIME_PART.findall(compact):
+        factor = _TIME_UNITS.get(unit)
+        if factor is None:
+            if unit in _DIST_UNITS and seen:
+                raise UnitError(
+                    f"'{text}': '{unit}' is a distance; minutes are written 'min', "
+                    "such as '1h30min'"
+                )
+            return None
+        if seen and factor >= seen[-1]:
+            raise UnitError(f"'{text}': write the larger unit first, such as '1h30min'")
+        seen.append(factor)
+        total += _num(number) * factor
+    return total
+
+
+def _distance_metres(text: str) -> float | None:
+    m = re.fullmatch(rf"({_NUM})\s*([a-z]+)", text.lower())
+    if m is None or m.group(2) not in _DIST_UNITS:
+        return None
+    return _num(m.group(1)) * _DIST_UNITS[m.group(2)]
+
+
+def _positive(value: float, text: str) -> float:
+    if value <= 0:
+        raise UnitError(f"'{text}': a duration must be greater than zero")
+    return value
+
+
+def _single_duration(text: str) -> TimeSpan | DistanceSpan | None:
+    seconds = _time_seconds(text)
+    if seconds is not None:
+        s = _positive(seconds, text)
+        return TimeSpan(s, s)
+    metres = _distance_metres(text)
+    if metres is not None:
+        d = _positive(metres, text)
+        return DistanceSpan(d, d)
+    return None
+
+
+DURATION_EXAMPLES = "'90s', '10min', '1:30', '400m', '1.5km', 'lap', 'hr < 130bpm', '60-90s'"
+
+
+def parse_duration(value: object) -> DurationSpec:
+    text = _text(value, "a duration", "10min")
+    low = text.lower()
+    if low in ("lap", "lap button", "open"):
+        return LapButton()
+    m = re.fullmatch(rf"(?:hr|heart ?rate)\s*([<>])\s*({_NUM})\s*(bpm|%\s*max)", low)
+    if m is not None:
+        unit: Literal["bpm", "%max"] = "bpm" if m.group(3) == "bpm" else "%max"
+        hr = _num(m.group(2))
+        _check_hr(hr, unit, text)
+        return HrCondition(above=m.group(1) == ">", value=hr, unit=unit)
+    if low.startswith("hr") or low.startswith("heart"):
+        raise UnitError(f"'{text}': write a heart-rate condition as 'hr < 130bpm' or 'hr > 80%max'")
+    m = re.fullmatch(rf"({_NUM})\s*(kcal|cal|calories)", low)
+    if m is not None:
+        return Calories(_positive(_num(m.group(1)), text))
+    single = _single_duration(text)
+    if single is not None:
+        return single
+    parts = _split_range(text)
+    if parts is not None:
+        a_text, b_text = parts
+        b = _single_duration(b_text)
+        a = _single_duration(a_text)
+        if a is None and b is not None:
+            # '10-15min': the first number takes the unit of the second
+            unit_suffix = re.sub(rf"^{_NUM}", "", b_text.replace(" ", ""))
+            a = _single_duration(a_text + unit_suffix)
+        if a is not None and b is not None and type(a) is type(b):
+            lo, hi = _ordered(a.low, b.low)
+            return type(a)(lo, hi)
+        if a is not None and b is not None:
+            raise UnitError(f"'{text}': a range must be all time or all distance")
+    if re.fullmatch(_NUM, text):
+        raise UnitError(
+            f"'{text}' has no unit: write a duration with its unit, such as "
+            f"'{text}m' (metres), '{text}s' or '{text}min'"
+        )
+    raise UnitError(f"cannot read duration '{text}'; write one such as {DURATION_EXAMPLES}")
+
+
+def parse_count(value: object) -> Count:
+    """A repeat count: 8, '6-8'."""
+    if isinstance(value, bool):
+        raise UnitError(f"expected a repeat count such as 8 or '6-8', got {_show(value)}")
+    if isinstance(value, int):
+        if value < 1:
+            raise UnitError(f"a repeat count must be at least 1, got {value}")
+        return Count(value, value)
+    if isinstance(value, float):
+        raise UnitError(f"a repeat count must be a whole number, got {value}")
+    if isinstance(value, str):
+        text = value.strip()
+        m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?\s*(?:x|times)?", text)
+        if m is not None:
+            a = int(m.group(1))
+            b = int(m.group(2)) if m.group(2) else a
+            lo, hi = sorted((a, b))
+            if lo < 1:
+                raise UnitError(f"a repeat count must be at least 1, got '{text}'")
+            return Count(lo, hi)
+    raise UnitError(f"expected a repeat count such as 8 or '6-8', got {_show(value)!r}")
+
+
+# --- targets --------------------------------------------------------------------------------
+
+HR_BPM_RANGE = (25.0, 250.0)
+
+
+def _check_hr(value: float, unit: str, text: str) -> None:
+    if unit == "bpm" and not HR_BPM_RANGE[0] <= value <= HR_BPM_RANGE[1]:
+        raise UnitError(
+            f"'{text}': heart rate must be between {HR_BPM_RANGE[0]:.0f} and "
+            f"{HR_BPM_RANGE[1]:.0f} bpm"
+        )
+    if unit == "%max" and not 1 <= value <= 100:
+        raise UnitError(f"'{text}': percent of maximum heart rate must be between 1 and 100")
+
+
+def _pace_seconds(text: str, whole: str) -> float:
+    m = re.fullmatch(r"(\d+):(\d+)", text.strip())
+    if m is None:
+        raise UnitError(f"'{whole}': write pace as m:ss per km or mi, such as '4:00/km'")
+    minutes, seconds = int(m.group(1)), int(m.group(2))
+    if len(m.group(2)) != 2 or seconds >= 60:
+        raise UnitError(f"'{whole}': seconds must be two digits below 60, such as '4:05/km'")
+    total = minutes * 60.0 + seconds
+    if total <= 0:
+        raise UnitError(f"'{whole}': a pace must be greater than zero")
+    return total
+
+
+def _window(
+    text: str, unit_re: str, what: str, example: str
+) -> tuple[float, float, str, bool] | None:
+    m = re.fullmatch(rf"({_NUM})\s*(?:-\s*({_NUM}))?\s*({unit_re})", text, flags=re.IGNORECASE)
+    if m is None:
+        return None
+    a = _num(m.group(1))
+    b = _num(m.group(2)) if m.group(2) else a
+    lo, hi = _ordered(a, b)
+    if lo <= 0:
+        raise UnitError(f"'{text}': {what} must be greater than zero")
+    unit = m.group(3).lower().replace(" ", "")
+    return lo, hi, unit, m.group(2) is None
+
+
+def parse_absolute_pace(value: object) -> AbsolutePace:
+    text = _text(value, "a pace", "4:00/km")
+    m = re.fullmatch(r"(.+?)\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
+    if m is None:
+        raise UnitError(f"'{text}': write pace as m:ss per km or mi, such as '4:00/km'")
+    unit: Literal["km", "mi"] = "km" if m.group(2).lower() == "km" else "mi"
+    parts = _split_range(m.group(1))
+    if parts is None:
+        p = _pace_seconds(m.group(1), text)
+        return AbsolutePace(p, p, unit, True)
+    a, b = (_pace_seconds(x, text) for x in parts)
+    fast, slow = _ordered(a, b)
+    return AbsolutePace(fast, slow, unit, False)
+
+
+PACE_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.+-]*"
+
+
+def parse_pace(value: object) -> PaceSpec:
+    text = _text(value, "a pace", "4:00/km or threshold")
+    if "/" in text:
+        return parse_absolute_pace(text)
+    m = re.fullmatch(rf"({_NUM})\s*(?:-\s*({_NUM}))?\s*%\s*(?:of\s+)?({PACE_NAME})", text)
+    if m is not None:
+        a = _num(m.group(1))
+        b = _num(m.group(2)) if m.group(2) else a
+        lo, hi = _ordered(a, b)
+        if not 10 <= lo <= hi <= 300:
+            raise UnitError(f"'{text}': a percentage of a pace must be between 10% and 300%")
+        return NamedPace(m.group(3), lo, hi)
+    if re.fullmatch(PACE_NAME, text) and not re.fullmatch(_NUM, text):
+        return NamedPace(text)
+    if re.fullmatch(r"\d+:\d+(\s*-\s*\d+:\d+)?", text):
+        raise UnitError(f"'{text}': say per what, such as '{text}/km' or '{text}/mi'")
+    raise UnitError(
+        f"cannot read pace '{text}'; write '4:00/km', '6:30-6:40/mi', a named pace such as "
+        "'threshold', or '110% mile'"
+    )
+
+
+_SPEED_UNITS = {"km/h": 1000 / 3600, "kph": 1000 / 3600, "mph": METRES_PER_MILE / 3600, "m/s": 1.0}
+
+
+def parse_speed(value: object) -> Window:
+    text = _text(value, "a speed", "15km/h")
+    w = _window(text, r"km/h|kph|mph|m/s", "a speed", "15km/h")
+    if w is None:
+        raise UnitError(f"cannot read speed '{text}'; write '15km/h', '9mph' or '4.2m/s'")
+    lo, hi, unit, single = w
+    f = _SPEED_UNITS[unit]
+    if hi * f > 100:
+        raise UnitError(f"'{text}': faster than 100 m/s is not a running or riding speed")
+    return Window(lo * f, hi * f, "m/s", single)
+
+
+def parse_hr(value: object) -> Window | Zone:
+    text = _text(value, "a heart-rate target", "z2 or 140-150bpm")
+    m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
+    if m is not None:
+        zone = int(m.group(1))
+        if not 1 <= zone <= 5:
+            raise UnitError(f"'{text}': heart-rate zones are z1 to z5")
+        return Zone(zone)
+    w = _window(text, r"bpm|%\s*max|%\s*lthr", "heart rate", "150bpm")
+    if w is None:
+        if re.fullmatch(rf"{_NUM}(\s*-\s*{_NUM})?", text):
+            raise UnitError(f"'{text}' has no unit: write '{text}bpm', '{text}%max' or a zone")
+        raise UnitError(
+            f"cannot read heart rate '{text}'; write 'z3', '150bpm', '140-150bpm', "
+            "'70-80%max' or '95-100%lthr'"
+        )
+    lo, hi, unit, single = w
+    if unit == "%lthr":
+        if hi > 150:
+            raise UnitError(f"'{text}': percent of threshold heart rate must be at most 150")
+    else:
+        _check_hr(lo, unit, text)
+        _check_hr(hi, unit, text)
+    return Window(lo, hi, unit, single)
+
+
+def parse_cadence(value: object) -> Window:
+    text = _text(value, "a cadence", "180spm")
+    w = _window(text, r"spm|rpm", "cadence", "180spm")
+    if w is None:
+        raise UnitError(
+            f"cannot read cadence '{text}'; write steps per minute ('180spm', '175-185spm') "
+            "or revolutions per minute ('90rpm')"
+        )
+    lo, hi, unit, single = w
+    limit = 300 if unit == "spm" else 250
+    if hi > limit:
+        raise UnitError(f"'{text}': a cadence above {limit} {unit} is not humanly possible")
+    return Window(lo, hi, unit, single)
+
+
+def parse_power(value: object) -> Window | Zone:
+    text = _text(value, "a power target", "250W")
+    m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
+    if m is not None:
+        zone = int(m.group(1))
+        if not 1 <= zone <= 7:
+            raise UnitError(f"'{text}': power zones are z1 to z7")
+        return Zone(zone)
+    w = _window(text, r"w|watts|%\s*ftp", "power", "250W")
+    if w is None:
+        raise UnitError(f"cannot read power '{text}'; write '250W', '240-260W', '90-95%ftp' or 'z3'")
+    lo, hi, unit, single = w
+    unit = "%ftp" if "ftp" in unit else "W"
+    if unit == "W" and hi > 3000:
+        raise UnitError(f"'{text}': more than 3000 W is not a human power output")
+    if unit == "%ftp" and hi > 1000:
+        raise UnitError(f"'{text}': percent of FTP must be at most 1000")
+    return Window(lo, hi, unit, single)
+
+
+def parse_weight(value: object) -> Weight:
+    text = _text(value, "a weight", "10kg")
+    m = re.fullmatch(rf"({_NUM})\s*(kg|lb|lbs)", text, flags=re.IGNORECASE)
+    if m is None:
+        raise UnitError(f"cannot read weight '{text}'; write '10kg' or '20lb'")
+    amount = _num(m.group(1))
+    if m.group(2).lower() == "kg":
+        kg, unit = amount, "kg"
+    else:
+        kg, unit = amount * KG_PER_LB, "lb"
+    if kg > 600:
+        raise UnitError(f"'{text}': more than 600 kg is not a training weight")
+    return Weight(kg, "kg" if unit == "kg" else "lb")
+
+
+def parse_tolerance_seconds(value: object) -> float:
+    text = _text(value, "a tolerance", "5s")
+    seconds = _time_seconds(text)
+    if seconds is None or seconds > 120:
+        raise UnitError(f"'{text}': write a pace tolerance in seconds, such as '5s'")
+    return seconds
+
+
+# --- formatting (for `show` and warnings) ---------------------------------------------------
+
+
+def format_seconds(seconds: float) -> str:
+    s = round(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    if h:
+        return f"{h}:{m:02d}:{sec:02d}"
+    return f"{m}:{sec:02d}"
+
+
+def format_pace(seconds_per_unit: float) -> str:
+    return format_seconds(seconds_per_unit)
+
+
+def format_distance(metres: float) -> str:
+    if metres >= 1000 and metres % 100 == 0:
+        return f"{metres / 1000:g}km"
+    if metres >= 1000:
+        return f"{metres / 1000:.2f}km"
+    return f"{metres:.0f}m" if abs(metres - round(metres)) < 0.05 else f"{metres:.1f}m"

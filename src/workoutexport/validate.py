@@ -1,0 +1,130 @@
+"""Validating a Document against a pydantic model and pointing every error at its YAML node."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, WorkoutError, error
+from .model import STEP_KINDS, TAG_PREFIX
+from .source import Document, Loc
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def suggest(word: str, choices: typing.Iterable[str]) -> str:
+    """'; did you mean 'x'?' or '' — for unknown keys, kinds, names."""
+    matches = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    if len(matches) == 1:
+        return f"; did you mean '{matches[0]}'?"
+    return "; did you mean " + ", ".join(f"'{m}'" for m in matches[:-1]) + f" or '{matches[-1]}'?"
+
+
+def validate_model(cls: type[M], doc: Document, what: str) -> M:
+    if not isinstance(doc.data, dict):
+        got = "a list" if isinstance(doc.data, list) else f"'{doc.data}'"
+        raise WorkoutError(
+            [error(doc.at(()), f"a {what} file must be a mapping of keys (name:, ...); got {got}")]
+        )
+    try:
+        return cls.model_validate(doc.data)
+    except ValidationError as exc:
+        raise WorkoutError(_diagnostics(cls, doc, exc)) from None
+    except RecursionError:
+        raise WorkoutError([error(doc.at(()), f"the {what} is nested too deeply")]) from None
+
+
+def _clean(loc: tuple[Any, ...]) -> Loc:
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(TAG_PREFIX)))
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            found.append(a)
+            continue
+        origin = typing.get_origin(a)
+        if origin is typing.Annotated:
+            stack.append(typing.get_args(a)[0])
+        elif origin in (typing.Union, types.UnionType, list, dict, tuple):
+            stack.extend(typing.get_args(a))
+    return found
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = root
+    for part in loc:
+        if isinstance(part, str) and part.startswith(TAG_PREFIX):
+            current = STEP_KINDS.get(part[len(TAG_PREFIX) :])
+            continue
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            # A key of a plain dict (vars, paces): stay put.
+            continue
+        models = _models_in(info.annotation)
+        current = models[0] if len(models) == 1 else None
+    return current
+
+
+def _field_name(loc: Loc) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str):
+            return part
+    return "value"
+
+
+def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        raw_loc = tuple(err["loc"])
+        loc = _clean(raw_loc)
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        field = _field_name(loc)
+        if kind == "extra_forbidden":
+            owner = _model_at(root, raw_loc[:-1])
+            allowed = list(owner.model_fields) if owner else []
+            msg = f"unknown key '{field}'" + suggest(field, allowed)
+            if not suggest(field, allowed) and "dur" in field.lower():
+                msg += "; a step's duration is the value of its kind key, such as 'run: 400m'"
+            pos = doc.key_at(loc)
+        elif kind == "missing":
+            msg = f"missing required key '{field}'"
+            pos = doc.at(loc[:-1])
+        elif kind == "step_kind_unknown":
+            key = str(ctx.get("key"))
+            msg = err["msg"]
+            pos = doc.key_at((*loc, key))
+        elif kind == "literal_error":
+            expected = str(ctx.get("expected", ""))
+            choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
+            value = err.get("input")
+            msg = f"'{value}' is not a valid {field} (expected {expected})" + suggest(
+                str(value), choices
+            )
+            pos = doc.at(loc)
+        elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise"):
+            msg = err["msg"]
+            pos = doc.at(loc)
+        else:
+            text = err["msg"]
+            msg = f"'{field}': {text[:1].lower()}{text[1:]}"
+            pos = doc.at(loc)
+        key = (pos, msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(error(pos, msg))
+    return out
