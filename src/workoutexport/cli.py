@@ -198,7 +198,9 @@ def build(
             written += 1
             click.echo(f"wrote {target}")
     _emit_error(report, "text")
-    click.echo(f"{written} file{'s' if written != 1 else ''} written; {report.summary()}", err=True)
+    click.echo(
+        f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
+    )
     sys.exit(report.exit_code)
 
 
@@ -216,8 +218,8 @@ def _check_profile(path: Path, report: Report) -> None:
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
 @click.option(
-    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-    help="Formats to emit and verify in memory. Default: fit.",
+    "-f", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
 )
 @_with_common
 @click.option(

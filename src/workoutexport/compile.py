@@ -294,4 +294,5 @@ def compile_workout(
         running_cadence_unit=profile.running_cadence_unit,
         source=doc.at(()),
         name_source=doc.at(("name",)),
+        sport_source=doc.at(("sport",)),
     )

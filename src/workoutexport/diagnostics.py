@@ -116,12 +116,12 @@ class Report:
             return "\n".join(_github(d) for d in items)
         return "\n".join(d.format() for d in items)
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "checked") -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
         return (
-            f"{plural(self.checked, 'workout')} checked: "
+            f"{plural(self.checked, 'workout')} {verb}: "
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
         )
 

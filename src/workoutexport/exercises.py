@@ -35,7 +35,13 @@ def catalogue() -> dict[str, tuple[int, dict[str, int]]]:
         enum_cls = getattr(profile_type, cls_name, None)
         names: dict[str, int] = {}
         if isinstance(enum_cls, type) and issubclass(enum_cls, Enum):
-            names = {m.name.lower(): int(m.value) for m in enum_cls}
+            for m in enum_cls:
+                name = m.name.lower()
+                names[name] = int(m.value)
+                # fit-tool spells names that start with a digit with an 'n' ('n3_way_...');
+                # Garmin's profile does not.
+                if re.match(r"n\d", name):
+                    names.setdefault(name[1:], int(m.value))
         out[member.name.lower()] = (int(member.value), names)
     return out
 

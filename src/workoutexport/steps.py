@@ -183,6 +183,7 @@ class Workout:
     running_cadence_unit: Literal["strides", "steps"] = "strides"
     source: Position = _src()
     name_source: Position = _src()
+    sport_source: Position = _src()
 
 
 def walk(nodes: tuple[Node, ...]) -> list[Step]:

@@ -9,6 +9,7 @@ made anew for every file and never changed after they are added to the builder.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from typing import Any
 
@@ -193,8 +194,9 @@ class _Encoder:
         f_type, f_value, f_low, f_high = fields
 
         def window(kind: int, low: float, high: float) -> None:
-            lo = self.whole(low, where, "target")
-            hi = self.whole(high, where, "target")
+            # Round outwards, so that the stored window never excludes what was asked for.
+            lo = self.whole(math.floor(low + 1e-9), where, "target")
+            hi = self.whole(math.ceil(high - 1e-9), where, "target")
             _put(msg, f_type, kind)
             _put(msg, f_value, 0)
             _put(msg, f_low, lo)
@@ -236,7 +238,7 @@ def _sports(workout: s.Workout, diagnostics: list[Diagnostic]) -> tuple[int, int
     if workout.sub_sport not in table:
         diagnostics.append(
             warning(
-                workout.source,
+                workout.sport_source,
                 f"FIT has no '{workout.sub_sport}' kind of {workout.sport.value}; "
                 "written as generic",
             )

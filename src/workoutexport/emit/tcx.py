@@ -7,6 +7,7 @@ What cannot be carried is an error (or, where the spec allows, dropped with a wa
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -205,6 +206,8 @@ class _Writer:
             case s.HeartRateRange(low=lo, high=hi, percent_max=pct):
                 el.set(f"{{{XSI}}}type", "HeartRate_t")
                 zone = sub(el, "HeartRateZone", xsi="CustomHeartRateZone_t")
+                # Whole numbers, rounded outwards so the window never shrinks.
+                lo, hi = math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
                 self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
                 self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
@@ -236,7 +239,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
         raise WorkoutError(
             [
                 error(
-                    workout.source,
+                    workout.sport_source,
                     "TCX cannot carry strength workouts; build this one as FIT (-f fit)",
                 )
             ]
