@@ -12,8 +12,8 @@ import difflib
 from pathlib import Path
 
 import pytest
-from conftest import assert_valid_tcx, dump_fit
 
+from conftest import assert_valid_tcx, dump_fit
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.pipeline import emit, load_workout
 
@@ -52,9 +52,7 @@ def test_case(case: Path, request: pytest.FixtureRequest, monkeypatch: pytest.Mo
             elif path.exists():
                 path.unlink()
         return
-    expected_names = {
-        p.name for p in case.iterdir() if p.name.startswith("expected.")
-    }
+    expected_names = {p.name for p in case.iterdir() if p.name.startswith("expected.")}
     assert expected_names == set(actual), "outputs differ from the golden files present"
     for name, text in actual.items():
         want = (case / name).read_text(encoding="utf-8")

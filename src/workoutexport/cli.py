@@ -6,13 +6,14 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -80,10 +81,8 @@ def _write_atomic(target: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -92,9 +91,7 @@ def _emit_error(report: Report, fmt: str) -> None:
     if fmt == "text":
         if text:
             click.echo(text, err=True)
-    elif fmt == "json":
-        click.echo(text)
-    elif text:
+    elif fmt == "json" or text:
         click.echo(text)
 
 
@@ -115,7 +112,10 @@ common_options = [
 ]
 
 
-def _with_common(fn):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _with_common(fn: F) -> F:
     for option in reversed(common_options):
         fn = option(fn)
     return fn
@@ -128,20 +128,30 @@ def main() -> None:
 
 
 @main.command()
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
     help="Output format; give it twice for both. Default: fit.",
 )
 @click.option(
-    "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."), show_default=True, help="Folder to write into.",
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write into.",
 )
 @_with_common
 @click.option(
-    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    "--pick",
+    type=click.Choice(["low", "mid", "high"]),
+    default="low",
+    show_default=True,
     help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
 )
 @click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
@@ -170,7 +180,10 @@ def build(
             continue
         try:
             workout = load_workout(
-                item.path, profiles=profiles, overrides=overrides, pick=pick  # type: ignore[arg-type]
+                item.path,
+                profiles=profiles,
+                overrides=overrides,
+                pick=pick,  # type: ignore[arg-type]
             )
             outputs = []
             for fmt in fmts:
@@ -185,8 +198,13 @@ def build(
             shown = str(item.path)
             if key in claimed:
                 report.add(
-                    [error(Position(shown), f"{target} is also the output of {claimed[key]}; "
-                           "rename one of the two workouts")]
+                    [
+                        error(
+                            Position(shown),
+                            f"{target} is also the output of {claimed[key]}; "
+                            "rename one of the two workouts",
+                        )
+                    ]
                 )
                 continue
             claimed[key] = shown
@@ -214,23 +232,31 @@ def _check_profile(path: Path, report: Report) -> None:
 
 
 @main.command()
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "-f", "formats", multiple=True, type=click.Choice(FORMATS),
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
     help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
 )
 @_with_common
 @click.option(
-    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    "--pick",
+    type=click.Choice(["low", "mid", "high"]),
+    default="low",
+    show_default=True,
     help="How to resolve ranges.",
 )
 @click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "github"]),
-    default="text", show_default=True, help="How to print diagnostics.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
 )
 def check(
     paths: tuple[Path, ...],
@@ -256,7 +282,10 @@ def check(
             continue
         try:
             workout = load_workout(
-                item.path, profiles=profiles, overrides=overrides, pick=pick  # type: ignore[arg-type]
+                item.path,
+                profiles=profiles,
+                overrides=overrides,
+                pick=pick,  # type: ignore[arg-type]
             )
             for fmt in fmts:
                 result = emit(workout, fmt, lossy=lossy)
@@ -266,8 +295,13 @@ def check(
                     # Our emitter wrote something the reference reader refuses: a bug, but
                     # the user must hear of it as a failed check, not a silent pass.
                     report.add(
-                        [error(workout.source, f"internal error: emitted {fmt.upper()} does not "
-                               f"verify: {problems[0]}")]
+                        [
+                            error(
+                                workout.source,
+                                f"internal error: emitted {fmt.upper()} does not "
+                                f"verify: {problems[0]}",
+                            )
+                        ]
                     )
         except WorkoutError as exc:
             report.add(exc.diagnostics)
@@ -281,7 +315,10 @@ def check(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_with_common
 @click.option(
-    "--pick", type=click.Choice(["low", "mid", "high"]), default="low", show_default=True,
+    "--pick",
+    type=click.Choice(["low", "mid", "high"]),
+    default="low",
+    show_default=True,
     help="How to resolve ranges.",
 )
 def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> None:
@@ -293,7 +330,10 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
     profiles = _profiles(profile, report)
     try:
         workout = load_workout(
-            path, profiles=profiles, overrides=_parse_sets(sets), pick=pick  # type: ignore[arg-type]
+            path,
+            profiles=profiles,
+            overrides=_parse_sets(sets),
+            pick=pick,  # type: ignore[arg-type]
         )
     except WorkoutError as exc:
         report.add(exc.diagnostics)

@@ -248,7 +248,9 @@ class _Compiler:
             self.fail(loc, "the pace window is faster than zero seconds; lower the tolerance")
             return None
         metres = _UNIT_METRES[unit]
-        return s.SpeedTarget(low_mps=metres / slow, high_mps=metres / fast, view="pace", pace_unit=unit)
+        return s.SpeedTarget(
+            low_mps=metres / slow, high_mps=metres / fast, view="pace", pace_unit=unit
+        )
 
     def heart_rate(self, spec: u.Window | u.Zone, loc: Loc) -> s.Target | None:
         if isinstance(spec, u.Zone):

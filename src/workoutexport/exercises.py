@@ -78,7 +78,8 @@ def lookup(text: str) -> ExerciseRef:
     every = list(cat) + [n for _, names in cat.values() for n in names]
     close = difflib.get_close_matches(key, every, n=3)
     raise UnitError(
-        f"unknown exercise '{text}'" + _did_you_mean(close)
+        f"unknown exercise '{text}'"
+        + _did_you_mean(close)
         + "; use a FIT exercise category (squat, lunge, deadlift, hip_raise, plank, ...) "
         "or category/name"
     )

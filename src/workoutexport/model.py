@@ -201,8 +201,8 @@ class Secondary(Targets):
     def _exactly_one(self) -> Secondary:
         if len(self.targets()) != 1:
             raise PydanticCustomError(
-                "secondary", "'secondary' holds exactly one target key: pace, speed, hr, "
-                "cadence or power",
+                "secondary",
+                "'secondary' holds exactly one target key: pace, speed, hr, cadence or power",
             )
         return self
 
@@ -220,8 +220,7 @@ class _Leaf(Targets):
         if len(found) > 1:
             raise PydanticCustomError(
                 "targets",
-                "a step takes one target key, found {found}; put the second under "
-                "'secondary:'",
+                "a step takes one target key, found {found}; put the second under 'secondary:'",
                 {"found": ", ".join(found)},
             )
         return self
@@ -297,7 +296,7 @@ def _step_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         kinds = [k for k in value if k in STEP_KINDS]
         if len(kinds) == 1:
-            return TAG_PREFIX + kinds[0]
+            return TAG_PREFIX + str(kinds[0])
     elif isinstance(value, BaseModel):
         for kind, cls in STEP_KINDS.items():
             if isinstance(value, cls):
@@ -366,8 +365,8 @@ class Workout(_Model):
     sport: Literal["running", "cycling", "walking", "strength", "other"] = Field(
         default="running", description="The sport."
     )
-    sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = (
-        Field(default=None, description="Where it is done.")
+    sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = Field(
+        default=None, description="Where it is done."
     )
     short_name: Annotated[str, Field(min_length=1, max_length=15)] | None = Field(
         default=None,

@@ -41,9 +41,7 @@ class _Model(BaseModel):
 
 
 class HeartRate(_Model):
-    max: Annotated[float, _amount(r"(?:bpm)?", "maximum heart rate", "190", 100, 250)] | None = (
-        None
-    )
+    max: Annotated[float, _amount(r"(?:bpm)?", "maximum heart rate", "190", 100, 250)] | None = None
     lthr: Annotated[float, _amount(r"(?:bpm)?", "threshold heart rate", "172", 80, 240)] | None = (
         None
     )

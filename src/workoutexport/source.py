@@ -114,6 +114,9 @@ def parse_text(text: str, path: str) -> Document:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark is not None:
+            start = exc.context_mark.line + 1
+            problem += f" ({exc.context} that starts at line {start})"
         raise WorkoutError([error(_mark(path, mark), f"YAML syntax: {problem}")]) from None
     except YAMLError as exc:
         raise WorkoutError([error(Position(path), f"YAML syntax: {exc}")]) from None
@@ -230,9 +233,7 @@ class _Converter:
                 out[key] = self._node(vnode, (*loc, key), depth + 1)
             return out
         if isinstance(node, SequenceNode):
-            return [
-                self._node(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)
-            ]
+            return [self._node(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _scalar(self, node: Any) -> Any:

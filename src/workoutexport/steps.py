@@ -16,10 +16,6 @@ from .diagnostics import Position
 _NOWHERE = Position("<generated>")
 
 
-def _src() -> Position:
-    return field(default=_NOWHERE, compare=False, repr=False)  # type: ignore[no-any-return]
-
-
 class Intensity(Enum):
     WARMUP = "warmup"
     ACTIVE = "active"
@@ -158,7 +154,7 @@ class Step:
     name: str | None = None
     note: str | None = None
     exercise: Exercise | None = None
-    source: Position = _src()
+    source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,7 +162,7 @@ class Repeat:
     count: int
     steps: tuple[Node, ...]
     name: str | None = None
-    source: Position = _src()
+    source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
 Node = Step | Repeat
@@ -181,9 +177,9 @@ class Workout:
     description: str | None = None
     steps: tuple[Node, ...] = ()
     running_cadence_unit: Literal["strides", "steps"] = "strides"
-    source: Position = _src()
-    name_source: Position = _src()
-    sport_source: Position = _src()
+    source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    sport_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
 def walk(nodes: tuple[Node, ...]) -> list[Step]:

@@ -478,7 +478,9 @@ def parse_power(value: object) -> Window | Zone:
         return Zone(zone)
     w = _window(text, r"w|watts|%\s*ftp", "power", "250W")
     if w is None:
-        raise UnitError(f"cannot read power '{text}'; write '250W', '240-260W', '90-95%ftp' or 'z3'")
+        raise UnitError(
+            f"cannot read power '{text}'; write '250W', '240-260W', '90-95%ftp' or 'z3'"
+        )
     lo, hi, unit, single = w
     unit = "%ftp" if "ftp" in unit else "W"
     if unit == "W" and hi > 3000:

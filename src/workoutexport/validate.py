@@ -122,9 +122,9 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
             text = err["msg"]
             msg = f"'{field}': {text[:1].lower()}{text[1:]}"
             pos = doc.at(loc)
-        key = (pos, msg)
-        if key in seen:
+        marker = (pos, msg)
+        if marker in seen:
             continue
-        seen.add(key)
+        seen.add(marker)
         out.append(error(pos, msg))
     return out

@@ -57,7 +57,9 @@ def substitute(doc: Document, overrides: Mapping[str, str]) -> Any:
     return out
 
 
-def _walk(value: Any, loc: Loc, defined: dict[str, Any], doc: Document, errors: list[Diagnostic]) -> Any:
+def _walk(
+    value: Any, loc: Loc, defined: dict[str, Any], doc: Document, errors: list[Diagnostic]
+) -> Any:
     if isinstance(value, dict):
         return {k: _walk(v, (*loc, k), defined, doc, errors) for k, v in value.items()}
     if isinstance(value, list):
@@ -72,7 +74,8 @@ def _walk(value: Any, loc: Loc, defined: dict[str, Any], doc: Document, errors: 
             errors.append(
                 error(
                     doc.at(loc),
-                    f"undefined variable '{name}'" + suggest(name, defined)
+                    f"undefined variable '{name}'"
+                    + suggest(name, defined)
                     + ("" if defined else "; define it under 'vars:'"),
                 )
             )

@@ -31,4 +31,4 @@ def decode_fit(data: bytes) -> dict[str, list[dict[str, Any]]]:
     )
     if errors:
         raise VerifyError("; ".join(str(e) for e in errors))
-    return dict(messages)
+    return {str(k): list(v) for k, v in messages.items()}  # type: ignore[call-overload]

@@ -50,8 +50,14 @@ SPORT = {
     s.Sport.OTHER: 0,
 }
 SUB_SPORT: dict[s.Sport, dict[str, int]] = {
-    s.Sport.RUNNING: {"generic": 0, "treadmill": 1, "street": 2, "trail": 3, "track": 4,
-                      "indoor": 45},
+    s.Sport.RUNNING: {
+        "generic": 0,
+        "treadmill": 1,
+        "street": 2,
+        "trail": 3,
+        "track": 4,
+        "indoor": 45,
+    },
     s.Sport.CYCLING: {"generic": 0, "indoor": 6, "street": 7, "trail": 8, "track": 13},
     s.Sport.WALKING: {"generic": 0, "indoor": 27},
     s.Sport.OTHER: {"generic": 0},
@@ -130,8 +136,10 @@ class _Encoder:
             _put(msg, S_NAME, self.text(step.name, where, "step name"))
             if len(step.name) > 15:
                 self.diagnostics.append(
-                    warning(where, f"step name '{step.name}' is longer than the 15 characters "
-                            "watches show")
+                    warning(
+                        where,
+                        f"step name '{step.name}' is longer than the 15 characters watches show",
+                    )
                 )
         self.duration(msg, step.duration, where)
         if step.target is None:

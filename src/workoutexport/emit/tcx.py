@@ -256,7 +256,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
             ]
         )
 
-    root = etree.Element(f"{{{NS}}}TrainingCenterDatabase", nsmap={None: NS, "xsi": XSI})
+    root = etree.Element(f"{{{NS}}}TrainingCenterDatabase", nsmap={None: NS, "xsi": XSI})  # type: ignore[dict-item]
     root.set(
         f"{{{XSI}}}schemaLocation",
         f"{NS} http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd",
@@ -277,7 +277,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     etree.SubElement(creator, f"{{{NS}}}Name").text = "workoutexport"
     build = etree.SubElement(creator, f"{{{NS}}}Build")
     version = etree.SubElement(build, f"{{{NS}}}Version")
-    major, minor = (__version__.split(".") + ["0"])[:2]
+    major, minor = [*__version__.split("."), "0"][:2]
     etree.SubElement(version, f"{{{NS}}}VersionMajor").text = str(int(major))
     etree.SubElement(version, f"{{{NS}}}VersionMinor").text = str(int(minor))
     etree.SubElement(creator, f"{{{NS}}}LangID").text = "en"
@@ -303,7 +303,9 @@ def validate(data: bytes) -> list[str]:
     from lxml import etree
 
     try:
-        doc = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        doc = etree.fromstring(
+            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
     schema = _schema()
