@@ -297,4 +297,5 @@ def compile_workout(
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),
+        description_source=doc.at(("description",)),
     )

@@ -179,6 +179,7 @@ class Workout:
     running_cadence_unit: Literal["strides", "steps"] = "strides"
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    description_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     sport_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 

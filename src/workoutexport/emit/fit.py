@@ -97,6 +97,17 @@ class _Encoder:
             self.fail(where, f"{what} is longer than FIT allows ({MAX_STRING_BYTES} bytes)")
         return value
 
+    def long_text(self, value: str, where: Position, what: str) -> str:
+        """Free text (descriptions, notes): cut to what FIT holds, with a warning."""
+        raw = value.encode("utf-8")
+        if len(raw) <= MAX_STRING_BYTES:
+            return value
+        cut = raw[:MAX_STRING_BYTES].decode("utf-8", errors="ignore")
+        self.diagnostics.append(
+            warning(where, f"FIT holds {MAX_STRING_BYTES} bytes of {what}; the rest is cut")
+        )
+        return cut
+
     def whole(self, value: float, where: Position, what: str, limit: int = UINT32_MAX) -> int:
         raw = round(value)
         if raw < 0 or raw > limit:
@@ -152,7 +163,7 @@ class _Encoder:
             self.target(msg, step.secondary, where, fields)
         _put(msg, S_INTENSITY, INTENSITY[step.intensity])
         if step.note is not None:
-            _put(msg, S_NOTES, self.text(step.note, where, "note"))
+            _put(msg, S_NOTES, self.long_text(step.note, where, "a note"))
         if step.exercise is not None:
             ex = step.exercise
             _put(msg, S_EX_CATEGORY, ex.category)
@@ -299,7 +310,11 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
         _put(wkt, W_SUB_SPORT, sub_sport)
     _put(wkt, W_NUM_VALID_STEPS, min(len(enc.messages), UINT16_MAX))
     if workout.description:
-        _put(wkt, W_DESCRIPTION, enc.text(workout.description, workout.source, "description"))
+        _put(
+            wkt,
+            W_DESCRIPTION,
+            enc.long_text(workout.description, workout.description_source, "a description"),
+        )
 
     if any(d.severity == "error" for d in diagnostics):
         raise WorkoutError(diagnostics)

@@ -1,0 +1,211 @@
+"""Property test: random step trees -> FIT and TCX -> decoded -> the same workout.
+
+The expected messages are worked out here, independently of the emitter, from the FIT
+conventions (post-order numbering, repeat step after its block with the total count).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from conftest import assert_valid_tcx, decoded
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from workoutexport import steps as s
+from workoutexport.emit.tcx import NS, count_step_ids
+from workoutexport.pipeline import emit
+
+INTENSITIES = {
+    s.Intensity.WARMUP: "warmup",
+    s.Intensity.ACTIVE: "active",
+    s.Intensity.RECOVERY: "recovery",
+    s.Intensity.REST: "rest",
+    s.Intensity.COOLDOWN: "cooldown",
+}
+
+names = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=15
+).filter(lambda t: t.strip() != "")
+
+durations = st.one_of(
+    st.builds(s.Time, seconds=st.integers(1, 86_400_000).map(lambda ms: ms / 1000)),
+    st.builds(s.Distance, metres=st.integers(1, 10_000_000).map(lambda cm: cm / 100)),
+    st.builds(s.LapButton),
+    st.builds(s.HeartRateAbove, bpm=st.integers(30, 220).map(float)),
+    st.builds(s.HeartRateBelow, percent_max=st.integers(1, 100).map(float)),
+    st.builds(s.Calories, kcal=st.integers(1, 5000).map(float)),
+)
+
+
+@st.composite
+def windows(draw: st.DrawFn, lo: float, hi: float) -> tuple[float, float]:
+    a = draw(st.floats(lo, hi, allow_nan=False))
+    b = draw(st.floats(lo, hi, allow_nan=False))
+    return (a, b) if a <= b else (b, a)
+
+
+targets = st.one_of(
+    st.none(),
+    windows(0.5, 12.0).map(lambda w: s.SpeedTarget(low_mps=w[0], high_mps=w[1], view="pace")),
+    st.integers(1, 5).map(lambda z: s.HeartRateZone(zone=z)),
+    windows(40, 220).map(lambda w: s.HeartRateRange(low=w[0], high=w[1])),
+    windows(30, 100).map(lambda w: s.HeartRateRange(low=w[0], high=w[1], percent_max=True)),
+    windows(120, 220).map(lambda w: s.CadenceRange(low=w[0], high=w[1], unit="spm")),
+    st.integers(1, 7).map(lambda z: s.PowerZone(zone=z)),
+    windows(50, 1500).map(lambda w: s.PowerRange(low=w[0], high=w[1])),
+)
+
+leaf = st.builds(
+    s.Step,
+    intensity=st.sampled_from(list(s.Intensity)),
+    duration=durations,
+    target=targets,
+    name=st.none() | names,
+)
+
+
+def _repeat(children: st.SearchStrategy[Any]) -> st.SearchStrategy[s.Repeat]:
+    return st.builds(
+        s.Repeat,
+        count=st.integers(2, 120),
+        steps=st.lists(children, min_size=1, max_size=4).map(tuple),
+    )
+
+
+nodes = st.recursive(leaf, _repeat, max_leaves=12)
+workouts = st.builds(
+    s.Workout,
+    name=names,
+    sport=st.sampled_from([s.Sport.RUNNING, s.Sport.CYCLING, s.Sport.OTHER]),
+    steps=st.lists(nodes, min_size=1, max_size=6).map(tuple),
+)
+
+
+def expected_messages(nodes: tuple[s.Node, ...], out: list[s.Node]) -> None:
+    for node in nodes:
+        if isinstance(node, s.Repeat):
+            first = len(out)
+            expected_messages(node.steps, out)
+            out.append(s.Repeat(count=node.count, steps=(), name=str(first)))
+        else:
+            out.append(node)
+
+
+def check_duration(msg: dict[str, Any], d: s.Duration) -> None:
+    match d:
+        case s.Time(seconds=sec):
+            assert msg["duration_type"] == "time"
+            assert abs(msg["duration_time"] - sec) < 0.001
+        case s.Distance(metres=m):
+            assert msg["duration_type"] == "distance"
+            assert abs(msg["duration_distance"] - m) < 0.01
+        case s.LapButton():
+            assert msg["duration_type"] == "open"
+        case s.HeartRateAbove(bpm=bpm):
+            assert msg["duration_type"] == "hr_greater_than"
+            assert msg["duration_value"] == bpm + 100
+        case s.HeartRateBelow(percent_max=pct):
+            assert msg["duration_type"] == "hr_less_than"
+            assert msg["duration_value"] == pct
+        case s.Calories(kcal=kcal):
+            assert msg["duration_type"] == "calories"
+            assert msg["duration_value"] == kcal
+
+
+def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
+    low, high = msg.get("custom_target_value_low"), msg.get("custom_target_value_high")
+
+    def covers(lo: float, hi: float, scale: float = 1.0, offset: float = 0.0) -> None:
+        # stored windows are rounded outwards: never narrower than asked, at most 1 unit wider
+        assert low <= lo * scale + offset + 1e-6 and low > lo * scale + offset - 1
+        assert high >= hi * scale + offset - 1e-6 and high < hi * scale + offset + 1
+
+    match t:
+        case None:
+            assert msg["target_type"] == "open"
+        case s.SpeedTarget(low_mps=lo, high_mps=hi):
+            assert msg["target_type"] == "speed"
+            assert low <= high
+            if lo * 1000 >= 1:
+                covers(lo, hi, 1000)
+        case s.HeartRateZone(zone=z):
+            assert (msg["target_type"], msg["target_value"]) == ("heart_rate", z)
+        case s.HeartRateRange(low=lo, high=hi, percent_max=pct):
+            assert msg["target_type"] == "heart_rate"
+            covers(lo, hi, 1, 0 if pct else 100)
+        case s.CadenceRange(low=lo, high=hi):
+            assert msg["target_type"] == "cadence"
+            covers(lo / 2, hi / 2)
+        case s.PowerZone(zone=z):
+            assert (msg["target_type"], msg["target_value"]) == ("power", z)
+        case s.PowerRange(low=lo, high=hi):
+            assert msg["target_type"] == "power"
+            covers(lo, hi, 1, 1000)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workouts)
+def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> None:
+    msgs = decoded(emit(workout, "fit").data)
+    want: list[s.Node] = []
+    expected_messages(workout.steps, want)
+    got = msgs["workout_step_mesgs"]
+    assert len(got) == len(want) == msgs["workout_mesgs"][0]["num_valid_steps"]
+    assert msgs["workout_mesgs"][0]["wkt_name"] == workout.name
+    for index, (msg, node) in enumerate(zip(got, want, strict=True)):
+        assert msg["message_index"] == index
+        if isinstance(node, s.Repeat):
+            assert msg["duration_type"] == "repeat_until_steps_cmplt"
+            assert msg["duration_value"] == int(node.name or "")
+            assert msg["target_value"] == node.count
+            continue
+        assert msg["intensity"] == INTENSITIES[node.intensity]
+        assert msg.get("wkt_step_name") == node.name
+        check_duration(msg, node.duration)
+        check_target(msg, node.target)
+
+
+def _tcx_ok(workout: s.Workout) -> bool:
+    def fits(nodes: tuple[s.Node, ...]) -> bool:
+        for n in nodes:
+            if isinstance(n, s.Repeat):
+                if n.count > 99 or not fits(n.steps):
+                    return False
+            else:
+                if isinstance(n.target, s.PowerZone | s.PowerRange):
+                    return False
+                d = n.duration
+                if isinstance(d, s.Time | s.Distance | s.Calories):
+                    value = (
+                        d.seconds
+                        if isinstance(d, s.Time)
+                        else (d.metres if isinstance(d, s.Distance) else d.kcal)
+                    )
+                    if not 1 <= round(value) <= 65535:
+                        return False
+        return True
+
+    return count_step_ids(workout.steps) <= 20 and fits(workout.steps)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workouts)
+def test_random_trees_give_schema_valid_tcx(workout: s.Workout) -> None:
+    from workoutexport.diagnostics import WorkoutError
+
+    if not _tcx_ok(workout):
+        try:
+            emit(workout, "tcx")
+        except WorkoutError as exc:
+            assert all(d.severity in ("error", "warning") for d in exc.diagnostics)
+            return
+        raise AssertionError("TCX accepted a workout beyond its limits")
+    data = emit(workout, "tcx").data
+    assert_valid_tcx(data)
+    root = etree.fromstring(data)
+    ids = [int(e.text or "0") for e in root.iter(f"{{{NS}}}StepId")]
+    assert sorted(ids) == list(range(1, count_step_ids(workout.steps) + 1))
+    assert not math.isnan(sum(ids))
