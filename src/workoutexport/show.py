@@ -8,6 +8,14 @@ from . import steps as s
 from .units import METRES_PER_MILE, format_distance, format_pace, format_seconds
 
 _UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
+# The YAML kind keys, as the runner wrote them.
+_KIND = {
+    s.Intensity.WARMUP: "warmup",
+    s.Intensity.ACTIVE: "run",
+    s.Intensity.RECOVERY: "recover",
+    s.Intensity.REST: "rest",
+    s.Intensity.COOLDOWN: "cooldown",
+}
 
 
 def duration_text(d: s.Duration) -> str:
@@ -112,7 +120,7 @@ def render(workout: s.Workout) -> str:
     lines.append("")
     time = format_seconds(t.seconds)
     if t.unknown_time:
-        time += f" + {t.unknown_time} step(s) of open length"
+        time += f" + {t.unknown_time} step(s) without a set time"
     lines.append(f"total time: {time}")
     if t.metres and not t.unknown_distance:
         lines.append(f"total distance: {format_distance(t.metres)}")
@@ -139,8 +147,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
                 shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / 0.45359237
                 kind += f" @ {shown:g}{ex.weight_unit}"
         else:
-            kind = node.intensity.value
-        parts = [f"{pad}{kind:<10} {duration_text(node.duration)}"]
+            kind = _KIND[node.intensity]
+        parts = [f"{pad}{kind:<9} {duration_text(node.duration)}"]
         if node.target is not None:
             parts.append(target_text(node.target))
         if node.secondary is not None:
