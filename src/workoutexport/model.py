@@ -47,16 +47,24 @@ def _unit_field(
 
 
 _N = r"(?:\d+(?:\.\d*)?|\.\d+)"
+
+
+def _ci(words: str) -> str:
+    """'min|s' -> '[mM][iI][nN]|[sS]': JSON Schema regexes have no inline (?i) flag."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in words)
+
+
 _TIME = (
-    rf"(?:{_N} ?(?:h|hr|hrs|hours?) ?)?(?:{_N} ?(?:min|mins|minutes?) ?)?"
-    rf"(?:{_N} ?(?:s|sec|secs|seconds?))?"
+    rf"(?:{_N} ?(?:{_ci('h|hr|hrs|hour|hours')}) ?)?"
+    rf"(?:{_N} ?(?:{_ci('min|mins|minute|minutes')}) ?)?"
+    rf"(?:{_N} ?(?:{_ci('s|sec|secs|second|seconds')}))?"
 )
 _CLOCK = r"\d+:\d\d(?::\d\d)?"
-_DIST = rf"{_N} ?(?:m|km|mi|yd|yds|metres?|meters?|miles?)"
+_DIST = rf"{_N} ?(?:{_ci('m|km|mi|yd|yds|metre|metres|meter|meters|mile|miles')})"
 _DUR_ONE = rf"(?:{_CLOCK}|{_TIME}|{_DIST})"
 _DURATION_RE = (
-    rf"(?i:lap|open|lap button|hr ?[<>] ?{_N} ?(?:bpm|% ?max)|{_N} ?(?:kcal|cal|calories)"
-    rf"|{_DUR_ONE}|(?:{_N}|{_DUR_ONE}) ?- ?{_DUR_ONE})"
+    rf"(?:{_ci('lap|open|lap button')}|{_ci('hr')} ?[<>] ?{_N} ?(?:{_ci('bpm')}|% ?{_ci('max')})"
+    rf"|{_N} ?(?:{_ci('kcal|cal|calories')})|{_DUR_ONE}|(?:{_N}|{_DUR_ONE}) ?- ?{_DUR_ONE})"
 )
 
 Duration = Annotated[
@@ -74,7 +82,7 @@ Pace = Annotated[
     units.PaceSpec,
     *_unit_field(
         units.parse_pace,
-        rf"\d+:\d\d(?: ?- ?\d+:\d\d)? ?/ ?(?:km|mi|mile)|(?:{_N}(?: ?- ?{_N})? ?% ?)?"
+        rf"\d+:\d\d(?: ?- ?\d+:\d\d)? ?/ ?(?:{_ci('km|mi|mile')})|(?:{_N}(?: ?- ?{_N})? ?% ?)?"
         r"[A-Za-z0-9_][A-Za-z0-9_.+-]*",
         "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
         "(threshold), or a percentage of a named pace's speed (110% mile).",
@@ -85,7 +93,7 @@ Speed = Annotated[
     units.Window,
     *_unit_field(
         units.parse_speed,
-        rf"{_N}(?: ?- ?{_N})? ?(?:km/h|kph|mph|m/s)",
+        rf"{_N}(?: ?- ?{_N})? ?(?:{_ci('km/h|kph|mph|m/s')})",
         "Speed target: 15km/h, 14-15km/h, 9mph, 4.2m/s.",
         ["15km/h", "14-15km/h", "9mph"],
     ),
@@ -94,7 +102,7 @@ HeartRate = Annotated[
     units.Window | units.Zone,
     *_unit_field(
         units.parse_hr,
-        rf"(?i:z[1-5]|{_N}(?: ?- ?{_N})? ?(?:bpm|% ?max|% ?lthr))",
+        rf"(?:[zZ][1-5]|{_N}(?: ?- ?{_N})? ?(?:{_ci('bpm')}|% ?{_ci('max')}|% ?{_ci('lthr')}))",
         "Heart-rate target: a zone (z1-z5), bpm (150bpm, 140-150bpm), percent of maximum "
         "(70-80%max) or of lactate-threshold heart rate (95-100%lthr).",
         ["z2", "140-150bpm", "70-80%max", "95-100%lthr"],
@@ -104,7 +112,7 @@ Cadence = Annotated[
     units.Window,
     *_unit_field(
         units.parse_cadence,
-        rf"{_N}(?: ?- ?{_N})? ?(?i:spm|rpm)",
+        rf"{_N}(?: ?- ?{_N})? ?(?:{_ci('spm|rpm')})",
         "Cadence target: running steps per minute (180spm, 175-185spm) or cycling rpm (90rpm).",
         ["180spm", "175-185spm", "90rpm"],
     ),
@@ -113,7 +121,7 @@ Power = Annotated[
     units.Window | units.Zone,
     *_unit_field(
         units.parse_power,
-        rf"(?i:z[1-7]|{_N}(?: ?- ?{_N})? ?(?:w|watts|% ?ftp))",
+        rf"(?:[zZ][1-7]|{_N}(?: ?- ?{_N})? ?(?:{_ci('w|watts')}|% ?{_ci('ftp')}))",
         "Power target: watts (250W, 240-260W), percent of FTP (90-95%ftp) or a zone (z3).",
         ["250W", "240-260W", "90-95%ftp", "z3"],
     ),
@@ -140,7 +148,7 @@ Weight = Annotated[
     units.Weight,
     *_unit_field(
         units.parse_weight,
-        rf"{_N} ?(?i:kg|lb|lbs)",
+        rf"{_N} ?(?:{_ci('kg|lb|lbs')})",
         "Weight to lift, in kg or lb.",
         ["10kg", "20lb"],
     ),
@@ -211,7 +219,9 @@ class _Leaf(Targets):
     name: Label | None = None
     note: Note | None = None
     secondary: Secondary | None = Field(
-        default=None, description="A second target (pace plus a cadence or heart-rate cap)."
+        default=None,
+        description="A second target (pace plus a cadence or heart-rate cap).",
+        examples=[{"cadence": "180spm"}, {"hr": "z3"}],
     )
 
     @model_validator(mode="after")
@@ -259,7 +269,7 @@ class ExerciseStep(_Model):
         examples=["squat", "lunge/walking_lunge", "hip_raise"],
     )
     reps: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
-        default=None, description="Repetitions."
+        default=None, description="Repetitions.", examples=[12]
     )
     time: Duration | None = Field(default=None, description="Time instead of repetitions.")
     weight: Weight | None = None
@@ -276,7 +286,11 @@ class ExerciseStep(_Model):
 class RepeatStep(_Model):
     repeat: RepeatCount
     name: Label | None = None
-    steps: list[Step] = Field(min_length=1, description="The steps to repeat.")
+    steps: list[Step] = Field(
+        min_length=1,
+        description="The steps to repeat.",
+        examples=[[{"run": "400m", "pace": "mile"}, {"recover": "200m"}]],
+    )
 
 
 STEP_KINDS: dict[str, type[_Model]] = {
@@ -363,10 +377,10 @@ class Workout(_Model):
         description="The workout's name, shown on the watch.", examples=["10 x 400 m"]
     )
     sport: Literal["running", "cycling", "walking", "strength", "other"] = Field(
-        default="running", description="The sport."
+        default="running", description="The sport.", examples=["running", "strength"]
     )
     sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = Field(
-        default=None, description="Where it is done."
+        default=None, description="Where it is done.", examples=["track", "treadmill"]
     )
     short_name: Annotated[str, Field(min_length=1, max_length=15)] | None = Field(
         default=None,
@@ -381,7 +395,11 @@ class Workout(_Model):
         description="Named values used as ${name}; --set NAME=VALUE overrides them.",
         examples=[{"reps": 10, "recovery": "60-90s"}],
     )
-    steps: list[Step] = Field(min_length=1, description="The steps, in order.")
+    steps: list[Step] = Field(
+        min_length=1,
+        description="The steps, in order.",
+        examples=[[{"warmup": "15min"}, {"run": "20min", "pace": "threshold"}]],
+    )
 
 
 RepeatStep.model_rebuild()

@@ -1,0 +1,113 @@
+"""The JSON Schema editors use: generated from the model, committed, and strict enough."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from workoutexport.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema" / "workout.schema.json"
+LIBRARY = ROOT / "workouts"
+WORKOUTS = sorted(p for p in LIBRARY.glob("*.yaml") if p.name != "profile.yaml")
+
+
+def _load(text: str) -> Any:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    return yaml.load(text)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_committed_schema_is_what_the_command_prints() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8"), (
+        "schema/workout.schema.json is stale: run `workoutexport schema > "
+        "schema/workout.schema.json`"
+    )
+
+
+@pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
+def test_shipped_workouts_point_at_the_schema_and_are_valid(
+    path: Path, validator: jsonschema.Draft202012Validator
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    assert (path.parent / first.removeprefix(prefix)).resolve() == SCHEMA_FILE
+    errors = [e.message for e in validator.iter_errors(_load(text))]
+    assert errors == []
+
+
+MISTAKES = {
+    "unknown key": "name: x\nsteps:\n  - run: 400m\n    duraton: 400m\n",
+    "no unit": "name: x\nsteps:\n  - run: 400\n",
+    "unit-less text": "name: x\nsteps:\n  - run: '400'\n",
+    "two kind keys": "name: x\nsteps:\n  - run: 1min\n    recover: 1min\n",
+    "empty steps": "name: x\nsteps: []\n",
+    "no kind key": "name: x\nsteps:\n  - pace: 4:00/km\n",
+    "unknown sport": "name: x\nsport: runing\nsteps:\n  - run: 1min\n",
+    "missing name": "steps:\n  - run: 1min\n",
+    "pace without unit": "name: x\nsteps:\n  - run: 1km\n    pace: '4:00'\n",
+    "hr zone 6": "name: x\nsteps:\n  - run: 1km\n    hr: z6\n",
+    "repeat without steps": "name: x\nsteps:\n  - repeat: 3\n",
+    "repeat of zero": "name: x\nsteps:\n  - repeat: 0\n    steps: [{run: 1min}]\n",
+    "short name too long": "name: x\nshort_name: sixteen chars xx\nsteps:\n  - run: 1min\n",
+}
+
+
+@pytest.mark.parametrize("text", MISTAKES.values(), ids=list(MISTAKES))
+def test_typical_mistakes_are_invalid(text: str, validator: jsonschema.Draft202012Validator) -> None:
+    assert list(validator.iter_errors(_load(text))), "the schema accepted a broken workout"
+
+
+VALID = [
+    "name: x\nsteps:\n  - warmup: 10-15min\n  - run: 1:30\n  - recover: lap\n",
+    "name: x\nsteps:\n  - run: 10MIN\n    hr: 140-150 bpm\n",
+    "name: x\nvars: {reps: 4}\nsteps:\n  - repeat: ${reps}\n    steps: [{run: 400m}]\n",
+    "name: x\nsteps:\n  - run: hr < 130bpm\n    pace: 95-100% threshold\n",
+    "name: x\nsport: strength\nsteps:\n  - exercise: squat\n    reps: 10\n    weight: 20lb\n",
+]
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_valid_forms_are_accepted(text: str, validator: jsonschema.Draft202012Validator) -> None:
+    assert [e.message for e in validator.iter_errors(_load(text))] == []
+
+
+def _properties(node: Any) -> list[tuple[str, dict[str, Any]]]:
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            found.append((name, prop))
+        for value in node.values():
+            found += _properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _properties(value)
+    return found
+
+
+def test_every_property_has_help_for_editors() -> None:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    props = _properties(schema)
+    assert len(props) > 30
+    for name, prop in props:
+        branches = [prop, *prop.get("anyOf", [])]
+        assert any("description" in b for b in branches), f"{name} has no description"
+        assert any("examples" in b for b in branches), f"{name} has no examples"
