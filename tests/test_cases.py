@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_valid_tcx, dump_fit
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.pipeline import emit, load_workout
+
+from conftest import assert_valid_tcx, dump_fit
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import assert_valid_tcx, decoded
 from workoutexport.cli import main
+
+from conftest import assert_valid_tcx, decoded
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "workouts"

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from garmin_fit_sdk import Profile
 
-from conftest import decoded, workout_steps
 from workoutexport.pipeline import compile_document, emit
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
+
+from conftest import decoded, workout_steps
 
 MILE = 1609.344
 

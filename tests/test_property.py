@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conftest import assert_valid_tcx, decoded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -17,6 +16,8 @@ from lxml import etree
 from workoutexport import steps as s
 from workoutexport.emit.tcx import NS, count_step_ids
 from workoutexport.pipeline import emit
+
+from conftest import assert_valid_tcx, decoded
 
 INTENSITIES = {
     s.Intensity.WARMUP: "warmup",

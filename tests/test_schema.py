@@ -72,7 +72,9 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("text", MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_are_invalid(text: str, validator: jsonschema.Draft202012Validator) -> None:
+def test_typical_mistakes_are_invalid(
+    text: str, validator: jsonschema.Draft202012Validator
+) -> None:
     assert list(validator.iter_errors(_load(text))), "the schema accepted a broken workout"
 
 
