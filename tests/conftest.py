@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from workoutexport.emit.tcx import validate as validate_tcx
 from workoutexport.verify import decode_fit
+
+# Property tests: a bounded run by default (CI); HYPOTHESIS_PROFILE=long for a campaign.
+settings.register_profile("default", max_examples=100)
+settings.register_profile("long", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_XSD = ROOT / "src" / "workoutexport" / "data" / "TrainingCenterDatabasev2.xsd"

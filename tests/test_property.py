@@ -147,7 +147,7 @@ def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
             covers(lo, hi, 1, 1000)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workouts)
 def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> None:
     msgs = decoded(emit(workout, "fit").data)
@@ -192,7 +192,7 @@ def _tcx_ok(workout: s.Workout) -> bool:
     return count_step_ids(workout.steps) <= 20 and fits(workout.steps)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workouts)
 def test_random_trees_give_schema_valid_tcx(workout: s.Workout) -> None:
     from workoutexport.diagnostics import WorkoutError

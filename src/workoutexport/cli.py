@@ -322,11 +322,14 @@ def check(
     help="How to resolve ranges.",
 )
 def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> None:
-    """Print the compiled step tree of a workout, with totals."""
+    """Print the compiled steps of a workout (YAML, FIT or TCX file), with totals."""
     from .pipeline import load_workout
     from .show import render
 
     report = Report()
+    if path.suffix.lower() in (".fit", ".tcx"):
+        _show_file(path, report)
+        return
     profiles = _profiles(profile, report)
     try:
         workout = load_workout(
@@ -341,6 +344,107 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
         sys.exit(1)
     _emit_error(report, "text")
     click.echo(render(workout), nl=False)
+    sys.exit(report.exit_code)
+
+
+def _show_file(path: Path, report: Report) -> None:
+    from .importers import read_workouts
+    from .pipeline import display_path
+    from .show import render
+
+    try:
+        workouts, notes = read_workouts(path, display_path(path))
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        _emit_error(report, "text")
+        sys.exit(1)
+    report.add(notes)
+    _emit_error(report, "text")
+    click.echo("\n".join(render(w) for w in workouts), nl=False)
+    sys.exit(report.exit_code)
+
+
+def _import_one(path: Path, shown: str) -> list[tuple[str, str]]:
+    """(suggested stem, YAML text) for each workout in the file; raises WorkoutError."""
+    from .diagnostics import Position
+    from .importers import read_workouts
+    from .importers.yaml_out import NotExpressible, to_yaml
+    from .pipeline import compile_document
+    from .profile import EMPTY
+    from .source import parse_text
+
+    workouts, _notes = read_workouts(path, shown)
+    out = []
+    for i, workout in enumerate(workouts, start=1):
+        try:
+            tcx = path.suffix.lower() == ".tcx"
+            text = to_yaml(workout, source=path.name, exact="tcx" if tcx else "fit")
+        except NotExpressible as exc:
+            raise WorkoutError([error(Position(shown, 0, 0), str(exc))]) from None
+        # Never write YAML that does not build: compile it before anyone sees it.
+        compile_document(parse_text(text, f"{shown} (imported)"), EMPTY)
+        stem = path.stem if len(workouts) == 1 else f"{path.stem}-{i}"
+        out.append((stem, text))
+    return out
+
+
+@main.command(name="import")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="YAML file to write (or a folder, for a folder or a TCX with several workouts). "
+    "Default: standard output.",
+)
+def import_(source: Path, output: Path | None) -> None:
+    """Turn FIT or TCX workout files into YAML workouts."""
+    from .importers import SUFFIXES
+    from .pipeline import display_path
+
+    report = Report()
+    if source.is_dir():
+        if output is None:
+            raise click.UsageError("importing a folder needs -o OUTDIR")
+        files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        jobs = [(p, output / p.relative_to(source).parent) for p in files]
+        to_folder = True
+    else:
+        files = [source]
+        to_folder = output is not None and (output.is_dir() or str(output).endswith(os.sep))
+        jobs = [(source, output if to_folder and output else Path("."))]
+    for path, folder in jobs:
+        report.checked += 1
+        shown = display_path(path)
+        try:
+            results = _import_one(path, shown)
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            continue
+        if not to_folder and len(results) > 1:
+            report.add(
+                [
+                    error(
+                        Position(shown, 0, 0),
+                        f"holds {len(results)} workouts: "
+                        "give -o FOLDER to write one YAML file each",
+                    )
+                ]
+            )
+            continue
+        for stem, text in results:
+            if not to_folder and output is None:
+                click.echo(text, nl=False)
+                continue
+            target = folder / f"{stem}.yaml" if to_folder else output
+            assert target is not None
+            try:
+                _write_atomic(target, text.encode("utf-8"))
+            except OSError as exc:
+                report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
+                continue
+            click.echo(f"wrote {target}", err=True)
+    _emit_error(report, "text")
     sys.exit(report.exit_code)
 
 

@@ -28,6 +28,8 @@ class Position:
     col: int = 1
 
     def __str__(self) -> str:
+        if self.line == 0:  # a binary file, or a problem with the whole file
+            return self.path
         return f"{self.path}:{self.line}:{self.col}"
 
 

@@ -60,6 +60,7 @@ _TIME = (
     rf"(?:{_N} ?(?:{_ci('s|sec|secs|second|seconds')}))?"
 )
 _CLOCK = r"\d+:\d\d(?::\d\d)?"
+_PACE_ONE = r"\d+:\d\d(?:\.\d+)?"
 _DIST = rf"{_N} ?(?:{_ci('m|km|mi|yd|yds|metre|metres|meter|meters|mile|miles')})"
 _DUR_ONE = rf"(?:{_CLOCK}|{_TIME}|{_DIST})"
 _DURATION_RE = (
@@ -82,8 +83,8 @@ Pace = Annotated[
     units.PaceSpec,
     *_unit_field(
         units.parse_pace,
-        rf"\d+:\d\d(?: ?- ?\d+:\d\d)? ?/ ?(?:{_ci('km|mi|mile')})|(?:{_N}(?: ?- ?{_N})? ?% ?)?"
-        r"[A-Za-z0-9_][A-Za-z0-9_.+-]*",
+        rf"{_PACE_ONE}(?: ?- ?{_PACE_ONE})? ?/ ?(?:{_ci('km|mi|mile')})"
+        rf"|(?:{_N}(?: ?- ?{_N})? ?% ?)?[A-Za-z0-9_][A-Za-z0-9_.+-]*",
         "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
         "(threshold), or a percentage of a named pace's speed (110% mile).",
         ["4:00/km", "6:30-6:40/mi", "threshold", "95-100% mile"],

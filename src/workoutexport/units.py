@@ -345,13 +345,13 @@ def _check_hr(value: float, unit: str, text: str) -> None:
 
 
 def _pace_seconds(text: str, whole: str) -> float:
-    m = re.fullmatch(r"(\d+):(\d+)", text.strip())
+    m = re.fullmatch(r"(\d+):(\d+)(\.\d+)?", text.strip())
     if m is None:
         raise UnitError(f"'{whole}': write pace as m:ss per km or mi, such as '4:00/km'")
     minutes, seconds = int(m.group(1)), int(m.group(2))
     if len(m.group(2)) != 2 or seconds >= 60:
         raise UnitError(f"'{whole}': seconds must be two digits below 60, such as '4:05/km'")
-    total = minutes * 60.0 + seconds
+    total = minutes * 60.0 + seconds + (float(m.group(3)) if m.group(3) else 0.0)
     if total <= 0:
         raise UnitError(f"'{whole}': a pace must be greater than zero")
     return total

@@ -9,24 +9,38 @@ class VerifyError(Exception):
     """The bytes are not a FIT file that Garmin's decoder reads without errors."""
 
 
-def decode_fit(data: bytes) -> dict[str, list[dict[str, Any]]]:
-    """Decode with garmin-fit-sdk: integrity (header, sizes, CRC) first, then every message."""
+def decode_fit(data: bytes, *, raw: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Decode with garmin-fit-sdk: integrity (header, sizes, CRC) first, then every message.
+
+    `raw` keeps stored integers (no scale, no offset, no enum names, no sub-fields), which
+    is what an exact import wants.
+    """
     from garmin_fit_sdk import Decoder, Stream
 
+    if len(data) < 14:
+        raise VerifyError("not a FIT file (too short)")
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
-    if not decoder.is_fit():
+    try:
+        is_fit = decoder.is_fit()
+    except Exception:  # the SDK raises bare exceptions on garbage
+        is_fit = False
+    if not is_fit:
         raise VerifyError("not a FIT file")
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
-    if not decoder.check_integrity():
-        raise VerifyError("FIT integrity check failed (header, size or CRC)")
+    try:
+        intact = decoder.check_integrity()
+    except Exception:
+        intact = False
+    if not intact:
+        raise VerifyError("FIT integrity check failed: the file is truncated or its CRC is wrong")
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
     messages, errors = decoder.read(
-        apply_scale_and_offset=True,
+        apply_scale_and_offset=not raw,
         convert_datetimes_to_dates=False,
-        convert_types_to_strings=True,
+        convert_types_to_strings=not raw,
         enable_crc_check=True,
-        expand_sub_fields=True,
-        expand_components=True,
+        expand_sub_fields=not raw,
+        expand_components=not raw,
         merge_heart_rates=False,
     )
     if errors:

@@ -71,6 +71,16 @@ MAX_STRING_BYTES = 254  # a FIT string field holds at most 255 bytes, NUL includ
 MAX_STEPS = UINT16_MAX + 1  # message_index 0..65534
 
 
+def outward(low: float, high: float) -> tuple[int, int]:
+    """A window as whole numbers, rounded outwards so it never excludes what was asked for."""
+    return math.floor(low + 1e-6), math.ceil(high - 1e-6)
+
+
+def speed_raw(low_mps: float, high_mps: float) -> tuple[int, int]:
+    """A speed window as FIT stores it: mm/s, low = slower, low at least 1."""
+    return outward(max(low_mps * 1000, 1), high_mps * 1000)
+
+
 def _put(msg: Any, field_id: int, raw: int | str) -> None:
     """Write a raw (already scaled) value, bypassing fit-tool's sub-field scaling."""
     field = msg.get_field(field_id)
@@ -213,9 +223,9 @@ class _Encoder:
         f_type, f_value, f_low, f_high = fields
 
         def window(kind: int, low: float, high: float) -> None:
-            # Round outwards, so that the stored window never excludes what was asked for.
-            lo = self.whole(math.floor(low + 1e-9), where, "target")
-            hi = self.whole(math.ceil(high - 1e-9), where, "target")
+            raw_low, raw_high = outward(low, high)
+            lo = self.whole(raw_low, where, "target")
+            hi = self.whole(raw_high, where, "target")
             _put(msg, f_type, kind)
             _put(msg, f_value, 0)
             _put(msg, f_low, lo)
@@ -223,7 +233,7 @@ class _Encoder:
 
         match t:
             case s.SpeedTarget(low_mps=lo, high_mps=hi):
-                window(TGT_SPEED, max(lo * 1000, 1), hi * 1000)
+                window(TGT_SPEED, *speed_raw(lo, hi))
             case s.HeartRateZone(zone=zone):
                 _put(msg, f_type, TGT_HR)
                 _put(msg, f_value, zone)

@@ -207,7 +207,7 @@ class _Writer:
                 el.set(f"{{{XSI}}}type", "HeartRate_t")
                 zone = sub(el, "HeartRateZone", xsi="CustomHeartRateZone_t")
                 # Whole numbers, rounded outwards so the window never shrinks.
-                lo, hi = math.floor(lo + 1e-9), math.ceil(hi - 1e-9)
+                lo, hi = math.floor(lo + 1e-6), math.ceil(hi - 1e-6)
                 self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
                 self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
             case s.CadenceRange(low=lo, high=hi, unit=unit):

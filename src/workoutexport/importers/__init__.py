@@ -1,0 +1,33 @@
+"""Importers: FIT and TCX workout files -> step trees -> YAML in the workout format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import steps as s
+from ..diagnostics import Diagnostic, Position, WorkoutError, error
+
+MAX_BYTES = 16 * 1024 * 1024
+SUFFIXES = (".fit", ".tcx")
+
+
+def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnostic]]:
+    """The workouts in a FIT or TCX file, and any warnings (raises WorkoutError)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise WorkoutError([error(Position(shown, 0, 0), f"cannot read: {exc.strerror}")]) from None
+    if len(data) > MAX_BYTES:
+        raise WorkoutError([error(Position(shown, 0, 0), "file is larger than 16 MiB")])
+    if not data:
+        raise WorkoutError([error(Position(shown, 0, 0), "file is empty")])
+    is_fit = path.suffix.lower() == ".fit" or (len(data) >= 12 and data[8:12] == b".FIT")
+    if is_fit:
+        from .fit import read_fit
+
+        workout, notes = read_fit(data, shown, default_name=path.stem)
+        return [workout], notes
+    from .tcx import read_tcx
+
+    return read_tcx(data, shown), []

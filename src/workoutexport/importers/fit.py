@@ -1,0 +1,291 @@
+"""FIT workout file -> step tree, read with Garmin's own decoder (raw stored values).
+
+Only what the format expresses exactly is imported; a step that uses something we cannot
+express (repeat until time, lap-average power, swim strokes, predefined speed zones, ...) is
+named in an error, and nothing is written, rather than imported as something else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .. import steps as s
+from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from ..emit import fit as F
+from ..verify import VerifyError, decode_fit
+
+_INTENSITY = {
+    0: s.Intensity.ACTIVE,
+    1: s.Intensity.REST,
+    2: s.Intensity.WARMUP,
+    3: s.Intensity.COOLDOWN,
+    4: s.Intensity.RECOVERY,
+    5: s.Intensity.ACTIVE,  # interval
+    6: s.Intensity.ACTIVE,  # other
+}
+_SPORT = {v: k for k, v in F.SPORT.items()}
+_DURATION_NAMES = {
+    7: "repeat until time",
+    8: "repeat until distance",
+    9: "repeat until calories",
+    10: "repeat until heart rate below",
+    11: "repeat until heart rate above",
+    12: "repeat until power below",
+    13: "repeat until power above",
+    14: "until power below",
+    15: "until power above",
+    16: "until a TSS",
+    28: "repetition time",
+    31: "time only",
+}
+_TARGET_NAMES = {
+    5: "grade",
+    6: "resistance",
+    7: "3 s power",
+    8: "10 s power",
+    9: "30 s power",
+    10: "lap power",
+    11: "swim stroke",
+    12: "lap speed",
+    13: "lap heart rate",
+}
+INVALID_U32 = 0xFFFFFFFF
+
+
+def _text(value: Any) -> str | None:
+    """Garmin Connect writes fixed-size names with bytes after the NUL: keep the first part."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    text = str(value).split("\x00")[0]
+    return text if text.strip() else None
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
+
+    def where(self) -> Position:
+        return Position(self.path, 0, 0)
+
+    def refuse(self, index: int, what: str) -> None:
+        self.problems.append(
+            error(
+                self.where(),
+                f"step {index + 1} (message_index {index}): {what} cannot be "
+                "expressed in the workout format",
+            )
+        )
+
+    def duration(self, msg: dict[str, Any], index: int, exercise: bool) -> s.Duration | None:
+        kind = msg.get("duration_type")
+        value = msg.get("duration_value")
+        if kind is None or kind == F.DUR_OPEN:
+            return s.LapButton()
+        if kind in (F.DUR_TIME, F.DUR_DISTANCE, F.DUR_CALORIES, F.DUR_REPS):
+            if value is None or value == INVALID_U32:
+                return s.LapButton()
+            if kind == F.DUR_TIME:
+                return s.Time(seconds=value / 1000)
+            if kind == F.DUR_DISTANCE:
+                return s.Distance(metres=value / 100)
+            if kind == F.DUR_CALORIES:
+                return s.Calories(kcal=float(value))
+            if not exercise:
+                self.refuse(index, "a repetition count outside a strength exercise")
+                return None
+            return s.Reps(count=int(value))
+        if kind in (F.DUR_HR_LT, F.DUR_HR_GT):
+            if value is None:
+                self.refuse(index, "a heart-rate condition without a value")
+                return None
+            bpm = float(value - 100) if value > 100 else None
+            pct = float(value) if value <= 100 else None
+            if kind == F.DUR_HR_GT:
+                return s.HeartRateAbove(bpm=bpm, percent_max=pct)
+            return s.HeartRateBelow(bpm=bpm, percent_max=pct)
+        self.refuse(index, f"duration '{_DURATION_NAMES.get(kind, f'type {kind}')}'")
+        return None
+
+    def target(
+        self, msg: dict[str, Any], index: int, prefix: str, sport: s.Sport
+    ) -> tuple[bool, s.Target | None]:
+        kind = msg.get(f"{prefix}target_type")
+        value = msg.get(f"{prefix}target_value") or 0
+        low = msg.get(f"{prefix}custom_target_value_low")
+        high = msg.get(f"{prefix}custom_target_value_high")
+        if kind is None or kind == F.TGT_OPEN:
+            return True, None
+        custom = value == 0 and low is not None and high is not None
+        low = float(low) if low is not None else 0.0
+        high = float(high) if high is not None else 0.0
+        if kind == F.TGT_SPEED:
+            if not custom:
+                self.refuse(index, "a predefined speed zone")
+                return False, None
+            view: Literal["pace", "speed"] = "speed" if sport is s.Sport.CYCLING else "pace"
+            return True, s.SpeedTarget(low_mps=low / 1000, high_mps=high / 1000, view=view)
+        if kind == F.TGT_HR:
+            if not custom:
+                return True, s.HeartRateZone(zone=int(value))
+            if low > 100 and high > 100:
+                return True, s.HeartRateRange(low=low - 100.0, high=high - 100.0)
+            if low <= 100 and high <= 100:
+                return True, s.HeartRateRange(low=low, high=high, percent_max=True)
+            self.refuse(index, "a heart-rate window mixing bpm and %max")
+            return False, None
+        if kind == F.TGT_CADENCE:
+            if not custom:
+                self.refuse(index, "a cadence zone")
+                return False, None
+            if sport is s.Sport.CYCLING:
+                return True, s.CadenceRange(low=low, high=high, unit="rpm")
+            # Running cadence is stored in strides per minute (see emit.device_cadence).
+            return True, s.CadenceRange(low=low * 2.0, high=high * 2.0, unit="spm")
+        if kind == F.TGT_POWER:
+            if not custom:
+                return True, s.PowerZone(zone=int(value))
+            if low > 1000 and high > 1000:
+                return True, s.PowerRange(low=low - 1000.0, high=high - 1000.0)
+            if low <= 1000 and high <= 1000:
+                return True, s.PowerRange(low=low, high=high, percent_ftp=True)
+            self.refuse(index, "a power window mixing watts and %FTP")
+            return False, None
+        self.refuse(index, f"a {_TARGET_NAMES.get(kind, f'type {kind}')} target")
+        return False, None
+
+    def exercise(self, msg: dict[str, Any]) -> s.Exercise | None:
+        category = msg.get("exercise_category")
+        if category is None or category == 0xFFFF:
+            return None
+        from ..exercises import catalogue
+
+        cat_name = next((name for name, (num, _) in catalogue().items() if num == category), None)
+        if cat_name is None:
+            return None
+        name_num = msg.get("exercise_name")
+        name_name = None
+        if name_num is not None and name_num != 0xFFFF:
+            names = catalogue()[cat_name][1]
+            name_name = next((n for n, v in names.items() if v == name_num), None)
+        weight = msg.get("exercise_weight")
+        unit: Literal["kg", "lb"] = (
+            "lb" if msg.get("weight_display_unit") == F.WEIGHT_UNIT["lb"] else "kg"
+        )
+        return s.Exercise(
+            category=int(category),
+            category_name=cat_name,
+            name=int(name_num) if name_name and name_num is not None else None,
+            name_name=name_name,
+            weight_kg=weight / 100 if weight not in (None, 0xFFFF) else None,
+            weight_unit=unit,
+        )
+
+
+def read_fit(
+    data: bytes, path: str, default_name: str = "Imported workout"
+) -> tuple[s.Workout, list[Diagnostic]]:
+    """A FIT workout file as a step tree (raises WorkoutError with a one-line reason)."""
+    where = Position(path, 0, 0)
+    try:
+        messages = decode_fit(data, raw=True)
+    except VerifyError as exc:
+        raise WorkoutError([error(where, str(exc))]) from None
+    file_ids = messages.get("file_id_mesgs") or [{}]
+    file_type = file_ids[0].get("type")
+    if file_type is not None and file_type != F.FILE_WORKOUT:
+        raise WorkoutError(
+            [error(where, f"this is not a workout file (FIT file type {file_type})")]
+        )
+    workouts = messages.get("workout_mesgs") or []
+    step_msgs = messages.get("workout_step_mesgs") or []
+    if not workouts or not step_msgs:
+        raise WorkoutError([error(where, "this FIT file holds no workout steps")])
+    wkt = workouts[0]
+    reader = _Reader(path)
+    sport_num = wkt.get("sport", 0)
+    sub_num = wkt.get("sub_sport")
+    if sport_num == F.SPORT[s.Sport.STRENGTH] and sub_num == F.STRENGTH_TRAINING:
+        sport = s.Sport.STRENGTH
+    else:
+        sport = _SPORT.get(sport_num, s.Sport.OTHER)
+        if sport_num not in _SPORT or sport is s.Sport.STRENGTH:
+            sport = s.Sport.OTHER
+            reader.notes.append(
+                warning(where, f"FIT sport {sport_num} has no form here; imported as 'other'")
+            )
+    sub_sport = None
+    if sport is not s.Sport.STRENGTH and sub_num not in (None, 0xFF):
+        table = F.SUB_SPORT.get(sport, {})
+        sub_sport = next((k for k, v in table.items() if v == sub_num), None)
+        if sub_sport is None:
+            reader.notes.append(
+                warning(where, f"FIT sub-sport {sub_num} has no form here; left out")
+            )
+
+    # Rebuild the tree: a repeat step closes the block that starts at its duration_value.
+    ordered = sorted(step_msgs, key=lambda m: m.get("message_index", 0))
+    stack: list[tuple[int, s.Node]] = []  # (first message index, node)
+    for position, msg in enumerate(ordered):
+        index = msg.get("message_index", position)
+        if index != position:
+            raise WorkoutError(
+                [
+                    error(
+                        where,
+                        f"workout steps are not numbered 0..N-1 (found {index} at "
+                        f"position {position})",
+                    )
+                ]
+            )
+        kind = msg.get("duration_type")
+        if kind == F.DUR_REPEAT_STEPS:
+            first = msg.get("duration_value")
+            count = msg.get("target_value")
+            if first is None or count is None or first >= index:
+                reader.refuse(index, "a repeat that points at no earlier step")
+                continue
+            block: list[s.Node] = []
+            start = None
+            while stack and stack[-1][0] >= first:
+                start, node = stack.pop()
+                block.insert(0, node)
+            if not block or start != first:
+                reader.refuse(index, "a repeat whose block does not start on a step boundary")
+                continue
+            stack.append((first, s.Repeat(count=int(count), steps=tuple(block))))
+            continue
+        ex = reader.exercise(msg)
+        duration = reader.duration(msg, index, ex is not None)
+        ok, target = reader.target(msg, index, "", sport)
+        ok2, secondary = reader.target(msg, index, "secondary_", sport)
+        if duration is None or not ok or not ok2:
+            continue
+        stack.append(
+            (
+                index,
+                s.Step(
+                    intensity=_INTENSITY.get(msg.get("intensity", 0), s.Intensity.ACTIVE),
+                    duration=duration,
+                    target=target,
+                    secondary=secondary,
+                    name=_text(msg.get("wkt_step_name")),
+                    note=_text(msg.get("notes")),
+                    exercise=ex,
+                ),
+            )
+        )
+    if reader.problems:
+        raise WorkoutError(reader.problems + reader.notes)
+    name = _text(wkt.get("wkt_name")) or default_name
+    workout = s.Workout(
+        name=name,
+        sport=sport,
+        sub_sport=sub_sport,
+        description=_text(wkt.get("wkt_description")),
+        steps=tuple(node for _, node in stack),
+    )
+    return workout, reader.notes

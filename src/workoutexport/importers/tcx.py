@@ -1,0 +1,212 @@
+"""TCX (Training Center Database v2) workouts -> step trees."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .. import steps as s
+from ..diagnostics import Diagnostic, Position, WorkoutError, error
+from ..emit.tcx import NS, XSI
+
+_SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _type(el: Any) -> str:
+    value = el.get(f"{{{XSI}}}type") or ""
+    return str(value).rpartition(":")[2]
+
+
+class _Reader:
+    def __init__(self, path: str, sport: s.Sport) -> None:
+        self.path = path
+        self.sport = sport
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, el: Any, message: str) -> None:
+        line = getattr(el, "sourceline", None) or 0
+        self.problems.append(error(Position(self.path, line, 1 if line else 0), message))
+
+    def text(self, el: Any, tag: str) -> str | None:
+        child = el.find(_q(tag))
+        if child is None or child.text is None:
+            return None
+        return " ".join(str(child.text).split()) or None
+
+    def number(self, el: Any, tag: str) -> float | None:
+        value = self.text(el, tag)
+        if value is None:
+            self.fail(el, f"missing <{tag}>")
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(el, f"<{tag}> is not a number: '{value}'")
+            return None
+
+    def hr_value(self, el: Any) -> tuple[float | None, float | None] | None:
+        value = self.number(el, "Value")
+        if value is None:
+            return None
+        if _type(el) == "HeartRateAsPercentOfMax_t":
+            return None, value
+        return value, None
+
+    def nodes(self, parent: Any, tag: str) -> tuple[s.Node, ...]:
+        out: list[s.Node] = []
+        for el in parent.findall(_q(tag)):
+            node = self.node(el)
+            if node is not None:
+                out.append(node)
+        return tuple(out)
+
+    def node(self, el: Any) -> s.Node | None:
+        kind = _type(el)
+        if kind == "Repeat_t":
+            count = self.number(el, "Repetitions")
+            children = self.nodes(el, "Child")
+            if count is None or not children:
+                return None
+            return s.Repeat(count=int(count), steps=children)
+        if kind != "Step_t":
+            self.fail(el, f"unknown step type '{kind}'")
+            return None
+        duration = self.duration(el.find(_q("Duration")))
+        target = self.target(el.find(_q("Target")))
+        intensity = self.text(el, "Intensity")
+        if duration is None or target is False:
+            return None
+        return s.Step(
+            intensity=s.Intensity.RECOVERY if intensity == "Resting" else s.Intensity.ACTIVE,
+            duration=duration,
+            target=target or None,
+            name=self.text(el, "Name"),
+        )
+
+    def duration(self, el: Any) -> s.Duration | None:
+        if el is None:
+            return s.LapButton()
+        kind = _type(el)
+        if kind == "Time_t":
+            value = self.number(el, "Seconds")
+            return None if value is None else s.Time(seconds=value)
+        if kind == "Distance_t":
+            value = self.number(el, "Meters")
+            return None if value is None else s.Distance(metres=value)
+        if kind == "UserInitiated_t":
+            return s.LapButton()
+        if kind == "CaloriesBurned_t":
+            value = self.number(el, "Calories")
+            return None if value is None else s.Calories(kcal=value)
+        if kind in ("HeartRateAbove_t", "HeartRateBelow_t"):
+            hr = el.find(_q("HeartRate"))
+            values = self.hr_value(hr) if hr is not None else None
+            if values is None:
+                self.fail(el, "heart-rate duration without a value")
+                return None
+            bpm, pct = values
+            if kind == "HeartRateAbove_t":
+                return s.HeartRateAbove(bpm=bpm, percent_max=pct)
+            return s.HeartRateBelow(bpm=bpm, percent_max=pct)
+        self.fail(el, f"unknown duration type '{kind}'")
+        return None
+
+    def target(self, el: Any) -> s.Target | Literal[False] | None:
+        if el is None:
+            return None
+        kind = _type(el)
+        if kind == "None_t":
+            return None
+        if kind == "Speed_t":
+            zone = el.find(_q("SpeedZone"))
+            if zone is None or _type(zone) != "CustomSpeedZone_t":
+                self.fail(el, "a predefined speed zone cannot be expressed in the workout format")
+                return False
+            low = self.number(zone, "LowInMetersPerSecond")
+            high = self.number(zone, "HighInMetersPerSecond")
+            if low is None or high is None:
+                return False
+            low, high = sorted((low, high))
+            view: Literal["pace", "speed"] = (
+                "speed" if self.text(zone, "ViewAs") == "Speed" else "pace"
+            )
+            return s.SpeedTarget(low_mps=low, high_mps=high, view=view)
+        if kind == "HeartRate_t":
+            zone = el.find(_q("HeartRateZone"))
+            if zone is None:
+                self.fail(el, "heart-rate target without a zone")
+                return False
+            if _type(zone) == "PredefinedHeartRateZone_t":
+                number = self.number(zone, "Number")
+                return False if number is None else s.HeartRateZone(zone=int(number))
+            low_el, high_el = zone.find(_q("Low")), zone.find(_q("High"))
+            lo = self.hr_value(low_el) if low_el is not None else None
+            hi = self.hr_value(high_el) if high_el is not None else None
+            if lo is None or hi is None:
+                self.fail(el, "custom heart-rate zone without Low and High")
+                return False
+            if lo[0] is not None and hi[0] is not None:
+                a, b = sorted((lo[0], hi[0]))
+                return s.HeartRateRange(low=a, high=b)
+            if lo[1] is not None and hi[1] is not None:
+                a, b = sorted((lo[1], hi[1]))
+                return s.HeartRateRange(low=a, high=b, percent_max=True)
+            self.fail(el, "a heart-rate zone mixing bpm and %max")
+            return False
+        if kind == "Cadence_t":
+            low = self.number(el, "Low")
+            high = self.number(el, "High")
+            if low is None or high is None:
+                return False
+            low, high = sorted((low, high))
+            if self.sport is s.Sport.CYCLING:
+                return s.CadenceRange(low=low, high=high, unit="rpm")
+            # written in strides per minute, as the emitters do (see emit.device_cadence)
+            return s.CadenceRange(low=low * 2, high=high * 2, unit="spm")
+        self.fail(el, f"unknown target type '{kind}'")
+        return False
+
+
+def read_tcx(data: bytes, path: str) -> list[s.Workout]:
+    """Every workout in a TCX file as a step tree (raises WorkoutError)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        raise WorkoutError(
+            [error(Position(path, line, col), f"not valid XML: {exc.msg}")]
+        ) from None
+    if root.tag != _q("TrainingCenterDatabase"):
+        raise WorkoutError(
+            [error(Position(path, 0, 0), "not a Training Center Database (TCX v2) file")]
+        )
+    elements = root.findall(f"{_q('Workouts')}/{_q('Workout')}")
+    if not elements:
+        raise WorkoutError([error(Position(path, 0, 0), "this TCX file holds no workouts")])
+    workouts: list[s.Workout] = []
+    problems: list[Diagnostic] = []
+    for el in elements:
+        sport = _SPORT.get(str(el.get("Sport")), s.Sport.OTHER)
+        reader = _Reader(path, sport)
+        steps = reader.nodes(el, "Step")
+        problems += reader.problems
+        name_el = el.find(_q("Name"))
+        name = " ".join(str(name_el.text or "").split()) if name_el is not None else ""
+        notes_el = el.find(_q("Notes"))
+        workouts.append(
+            s.Workout(
+                name=name or "Imported workout",
+                sport=sport,
+                description=(notes_el.text or None) if notes_el is not None else None,
+                steps=steps,
+            )
+        )
+    if problems:
+        raise WorkoutError(problems)
+    return workouts

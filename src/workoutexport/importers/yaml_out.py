@@ -1,0 +1,210 @@
+"""Step tree -> YAML in the workout format, with absolute targets (no profile needed).
+
+Numbers are written as readably as they can be while still building back to the same stored
+values: a pace is `m:ss` when that reproduces the file's speed exactly, and gains decimals of
+a second only when it must.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from typing import Any, Literal
+
+from .. import steps as s
+from ..emit.fit import speed_raw
+from ..units import KG_PER_LB, METRES_PER_MILE
+
+_KIND = {
+    s.Intensity.WARMUP: "warmup",
+    s.Intensity.ACTIVE: "run",
+    s.Intensity.RECOVERY: "recover",
+    s.Intensity.REST: "rest",
+    s.Intensity.COOLDOWN: "cooldown",
+}
+_UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
+
+
+class NotExpressible(ValueError):
+    """The tree holds something the YAML format cannot say."""
+
+
+def _g(value: float) -> str:
+    """The shortest text that reads back as exactly `value`."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def duration_text(d: s.Duration) -> str:
+    match d:
+        case s.Time(seconds=sec):
+            ms = round(sec * 1000)
+            if ms % 60000 == 0:
+                return f"{ms // 60000}min"
+            if ms % 1000 == 0:
+                return f"{ms // 1000}s"
+            return f"{ms / 1000:.3f}".rstrip("0") + "s"
+        case s.Distance(metres=metres):
+            cm = round(metres * 100)
+            if cm % 100000 == 0:
+                return f"{cm // 100000}km"
+            if cm % 100 == 0:
+                return f"{cm // 100}m"
+            return f"{cm / 100:.2f}".rstrip("0") + "m"
+        case s.LapButton():
+            return "lap"
+        case s.HeartRateAbove(bpm=bpm, percent_max=pct):
+            return f"hr > {_g(bpm)}bpm" if bpm is not None else f"hr > {_g(pct or 0)}%max"
+        case s.HeartRateBelow(bpm=bpm, percent_max=pct):
+            return f"hr < {_g(bpm)}bpm" if bpm is not None else f"hr < {_g(pct or 0)}%max"
+        case s.Calories(kcal=kcal):
+            return f"{_g(kcal)}kcal"
+        case s.Reps():
+            raise NotExpressible("a repetition count belongs to an exercise step")
+    raise AssertionError(d)  # pragma: no cover
+
+
+def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
+    """Seconds per unit as m:ss[.fff], with the fewest decimals for which `same` holds."""
+    metres = _UNIT_METRES[unit]
+    seconds, decimals = _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
+    minutes, rest = divmod(seconds, 60)
+    whole = int(minutes)
+    frac = f"{rest:0{3 + decimals if decimals else 2}.{decimals}f}"
+    return f"{whole}:{frac}"
+
+
+Exact = Literal["fit", "tcx"]
+
+
+def _fewest_decimals(exact: float, same: Callable[[float], bool]) -> tuple[float, int]:
+    """The shortest decimal near `exact` for which `same` holds, and its number of decimals."""
+    for decimals in range(0, 10):
+        scale = 10**decimals
+        for candidate in (
+            round(exact, decimals),
+            math.floor(exact * scale) / scale,
+            math.ceil(exact * scale) / scale,
+        ):
+            if candidate > 0 and same(candidate):
+                return candidate, decimals
+    return exact, 12  # pragma: no cover - nine decimals always suffice
+
+
+def _speed_same(
+    original: float, is_low: bool, low: float, high: float, exact: Exact
+) -> Callable[[float], bool]:
+    """Equality as the source format stores speed: FIT's mm/s window, TCX's six decimals."""
+
+    def same(candidate: float) -> bool:
+        if exact == "tcx":
+            return round(candidate, 6) == round(original, 6)
+        if is_low:
+            return speed_raw(candidate, high)[0] == speed_raw(low, high)[0]
+        return speed_raw(low, candidate)[1] == speed_raw(low, high)[1]
+
+    return same
+
+
+def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
+    match t:
+        case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
+            fast = _pace_end(hi, unit, _speed_same(hi, False, lo, hi, exact))
+            slow = _pace_end(lo, unit, _speed_same(lo, True, lo, hi, exact))
+            return "pace", f"{fast}-{slow}/{unit}"
+        case s.SpeedTarget(low_mps=lo, high_mps=hi):
+            low_text = _decimal(_speed_same(lo, True, lo, hi, exact), lo)
+            high_text = _decimal(_speed_same(hi, False, lo, hi, exact), hi)
+            return "speed", f"{low_text}-{high_text}m/s"
+        case s.HeartRateZone(zone=zone):
+            return "hr", f"z{zone}"
+        case s.HeartRateRange(low=lo, high=hi, percent_max=pct):
+            return "hr", f"{_g(lo)}-{_g(hi)}{'%max' if pct else 'bpm'}"
+        case s.CadenceRange(low=lo, high=hi, unit=unit):
+            return "cadence", f"{_g(lo)}-{_g(hi)}{unit}"
+        case s.PowerZone(zone=zone):
+            return "power", f"z{zone}"
+        case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
+            return "power", f"{_g(lo)}-{_g(hi)}{'%ftp' if pct else 'W'}"
+    raise AssertionError(t)  # pragma: no cover
+
+
+def _decimal(same: Callable[[float], bool], value: float) -> str:
+    candidate, decimals = _fewest_decimals(value, same)
+    return f"{candidate:.{decimals}f}"
+
+
+def _weight_text(kg: float, unit: str) -> str:
+    stored = round(kg * 100)
+    if unit == "kg":
+        return f"{_g(kg)}kg"
+    pounds, decimals = _fewest_decimals(
+        kg / KG_PER_LB, lambda lb: round(lb * KG_PER_LB * 100) == stored
+    )
+    return f"{pounds:.{decimals}f}lb"
+
+
+def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
+    if isinstance(node, s.Repeat):
+        out: dict[str, Any] = {"repeat": node.count}
+        if node.name:
+            out["name"] = node.name
+        out["steps"] = [_node(child, exact) for child in node.steps]
+        return out
+    out = {}
+    if node.exercise is not None:
+        ex = node.exercise
+        out["exercise"] = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
+        match node.duration:
+            case s.Reps(count=count):
+                out["reps"] = count
+            case s.Time():
+                out["time"] = duration_text(node.duration)
+            case s.LapButton():
+                pass
+            case _:
+                raise NotExpressible("an exercise lasts a number of reps, a time, or until lap")
+        if ex.weight_kg is not None:
+            out["weight"] = _weight_text(ex.weight_kg, ex.weight_unit)
+        if node.intensity is not s.Intensity.ACTIVE:
+            raise NotExpressible("an exercise step is always active")
+    else:
+        out[_KIND[node.intensity]] = duration_text(node.duration)
+        if node.target is not None:
+            key, value = target_text(node.target, exact)
+            out[key] = value
+        if node.secondary is not None:
+            key, value = target_text(node.secondary, exact)
+            out["secondary"] = {key: value}
+    if node.name:
+        out["name"] = node.name
+    if node.note:
+        out["note"] = node.note
+    return out
+
+
+def to_data(workout: s.Workout, exact: Exact = "fit") -> dict[str, Any]:
+    out: dict[str, Any] = {"name": workout.name, "sport": workout.sport.value}
+    if workout.sub_sport:
+        out["sub_sport"] = workout.sub_sport
+    if workout.short_name:
+        out["short_name"] = workout.short_name
+    if workout.description:
+        out["description"] = workout.description
+    out["steps"] = [_node(n, exact) for n in workout.steps]
+    return out
+
+
+def to_yaml(workout: s.Workout, source: str | None = None, exact: Exact = "fit") -> str:
+    """YAML for `workout`; `exact` names the format whose stored values must come back."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buffer = io.StringIO()
+    if source:
+        buffer.write(f"# imported by workoutexport from {source}\n")
+    yaml.dump(to_data(workout, exact), buffer)
+    return buffer.getvalue()

@@ -1,0 +1,283 @@
+"""Import: FIT and TCX workouts back to YAML, proven by round trips through the decoders.
+
+The acceptance test: building the imported YAML gives a file whose steps decode (with
+garmin-fit-sdk) to the same durations, targets, intensities and repeat structure as the
+original, and the same name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+
+from test_property import _tcx_ok, workouts
+from workoutexport import steps as s
+from workoutexport.cli import main
+from workoutexport.diagnostics import WorkoutError
+from workoutexport.emit.tcx import NS
+from workoutexport.importers.fit import read_fit
+from workoutexport.importers.tcx import read_tcx
+from workoutexport.importers.yaml_out import to_yaml
+from workoutexport.pipeline import compile_document, emit
+from workoutexport.profile import EMPTY
+from workoutexport.source import parse_text
+from workoutexport.verify import decode_fit
+
+FILES = Path(__file__).parent / "files"
+SAMPLES = sorted((FILES / "fit").glob("*.fit"))
+LIBRARY = Path(__file__).resolve().parent.parent / "workouts"
+
+COMPARED = (
+    "duration_type",
+    "duration_value",
+    "target_type",
+    "target_value",
+    "custom_target_value_low",
+    "custom_target_value_high",
+    "secondary_target_type",
+    "secondary_target_value",
+    "secondary_custom_target_value_low",
+    "secondary_custom_target_value_high",
+    "intensity",
+    "wkt_step_name",
+    "notes",
+    "exercise_category",
+    "exercise_name",
+    "exercise_weight",
+)
+REPEAT = 6
+OPEN_DURATION, OPEN_TARGET = 5, 2
+
+
+def _norm_text(value: Any) -> Any:
+    if isinstance(value, list):
+        value = value[0]
+    return value.split("\x00")[0] if isinstance(value, str) else value
+
+
+def meaning(data: bytes) -> tuple[Any, list[dict[str, Any]]]:
+    """What a FIT workout says, from Garmin's decoder's raw view, writer quirks removed."""
+    msgs = decode_fit(data, raw=True)
+    wkt = msgs["workout_mesgs"][0]
+    steps = []
+    for msg in sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"]):
+        step = {k: _norm_text(msg.get(k)) for k in COMPARED}
+        if step["duration_type"] == REPEAT:
+            step = {k: step[k] for k in ("duration_type", "duration_value", "target_value")}
+        else:
+            if step["target_type"] in (None, OPEN_TARGET):
+                step["target_type"], step["target_value"] = OPEN_TARGET, 0
+                step["custom_target_value_low"] = step["custom_target_value_high"] = None
+            if step["duration_type"] in (None, OPEN_DURATION):
+                step["duration_type"], step["duration_value"] = OPEN_DURATION, None
+            if step["intensity"] is None:
+                step["intensity"] = 0
+        steps.append(step)
+    return (_norm_text(wkt.get("wkt_name")), wkt.get("sport")), steps
+
+
+def rebuild_fit(data: bytes, name: str = "w.fit") -> tuple[str, bytes]:
+    workout, _ = read_fit(data, name)
+    text = to_yaml(workout)
+    rebuilt = compile_document(parse_text(text, "imported.yaml"), EMPTY)
+    return text, emit(rebuilt, "fit").data
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_real_garmin_files_round_trip(path: Path) -> None:
+    original = path.read_bytes()
+    text, rebuilt = rebuild_fit(original, path.name)
+    name, steps = meaning(original)
+    new_name, new_steps = meaning(rebuilt)
+    assert new_steps == steps, text
+    if name[0] is not None:
+        assert new_name == name
+    else:
+        assert new_name[1] == name[1]
+
+
+def test_connect_sample_reads_as_the_coach_wrote_it() -> None:
+    text, _ = rebuild_fit((FILES / "fit" / "connect-8x3min-hr-zones.fit").read_bytes())
+    assert "name: 8x3 2 recover" in text
+    assert "  - repeat: 8\n" in text
+    assert "hr: z4" in text and "hr: z3" in text
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in LIBRARY.glob("*.yaml") if p.name != "profile.yaml")
+)
+def test_shipped_library_round_trips(path: Path) -> None:
+    from workoutexport.pipeline import load_workout
+
+    original = emit(load_workout(path), "fit").data
+    text, rebuilt = rebuild_fit(original)
+    assert meaning(rebuilt) == meaning(original), text
+
+
+def test_imported_pace_is_readable_when_it_can_be() -> None:
+    yaml = "name: x\nsteps:\n  - run: 1km\n    pace: 4:00/km\n"
+    data = emit(compile_document(parse_text(yaml, "w.yaml"), EMPTY), "fit").data
+    text, _ = rebuild_fit(data)
+    assert "pace: 3:55-4:05/km" in text
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workouts)
+def test_random_fit_round_trips(workout: s.Workout) -> None:
+    original = emit(workout, "fit").data
+    text, rebuilt = rebuild_fit(original)
+    assert meaning(rebuilt) == meaning(original), text
+
+
+def _tcx_meaning(data: bytes) -> list[str]:
+    """Every element and text of the workout, minus the Creator block and names."""
+    root = etree.fromstring(data)
+    wkt = root.find(f"{{{NS}}}Workouts/{{{NS}}}Workout")
+    assert wkt is not None
+    out = []
+    for el in wkt.iter():
+        if el.tag in (f"{{{NS}}}Creator",) or any(
+            a.tag == f"{{{NS}}}Creator" for a in el.iterancestors()
+        ):
+            continue
+        kind = el.get("{http://www.w3.org/2001/XMLSchema-instance}type") or ""
+        out.append(f"{etree.QName(el).localname}[{kind}]={(el.text or '').strip()}")
+    return out
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workouts)
+def test_random_tcx_round_trips(workout: s.Workout) -> None:
+    if not _tcx_ok(workout):
+        return
+    original = emit(workout, "tcx").data
+    (imported,) = read_tcx(original, "w.tcx")
+    text = to_yaml(imported, exact="tcx")
+    rebuilt = emit(compile_document(parse_text(text, "imported.yaml"), EMPTY), "tcx").data
+    assert _tcx_meaning(rebuilt) == _tcx_meaning(original), text
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    good = (FILES / "fit" / "connect-6x800m.fit").read_bytes()
+    wrong_crc = bytearray(good)
+    wrong_crc[-1] ^= 0xFF
+    activity = bytearray(emit_activity())
+    files = {
+        "truncated.fit": good[: len(good) // 2],
+        "wrong-crc.fit": bytes(wrong_crc),
+        "random.fit": bytes(range(256)) * 3,
+        "activity.fit": bytes(activity),
+        "empty.fit": b"",
+        "no-workouts.tcx": (
+            b'<?xml version="1.0"?><TrainingCenterDatabase xmlns="'
+            + NS.encode()
+            + b'"><Workouts/></TrainingCenterDatabase>'
+        ),
+        "broken.tcx": b"<TrainingCenterDatabase><Workouts>",
+        "random.tcx": bytes(range(256)),
+    }
+    out = {}
+    for name, data in files.items():
+        path = tmp / name
+        path.write_bytes(data)
+        out[name] = path
+    return out
+
+
+def emit_activity() -> bytes:
+    """A FIT file whose type is activity (4), not workout, made with fit-tool."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+
+    msg = FileIdMessage()
+    msg.get_field(0).set_encoded_value(0, 4)
+    msg.get_field(1).set_encoded_value(0, 255)
+    msg.get_field(3).set_encoded_value(0, 7)
+    builder = FitFileBuilder(auto_define=True)
+    builder.add(msg)
+    return bytes(builder.build().to_bytes())
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("truncated.fit", "FIT integrity check failed"),
+        ("wrong-crc.fit", "FIT integrity check failed"),
+        ("random.fit", "not a FIT file"),
+        ("activity.fit", "this is not a workout file (FIT file type 4)"),
+        ("empty.fit", "file is empty"),
+        ("no-workouts.tcx", "this TCX file holds no workouts"),
+        ("broken.tcx", "not valid XML"),
+        ("random.tcx", "not valid XML"),
+    ],
+)
+def test_bad_files_give_one_line_errors(tmp_path: Path, name: str, message: str) -> None:
+    path = _bad_files(tmp_path)[name]
+    out = tmp_path / "out.yaml"
+    result = CliRunner().invoke(main, ["import", str(path), "-o", str(out)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(str(path)) and message in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_unrepresentable_step_is_named(tmp_path: Path) -> None:
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.workout_message import WorkoutMessage
+    from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
+
+    def put(msg: Any, fid: int, raw: Any) -> None:
+        msg.get_field(fid).set_encoded_value(0, raw)
+
+    file_id, wkt = FileIdMessage(), WorkoutMessage()
+    put(file_id, 0, 5)
+    put(file_id, 3, 9)
+    put(wkt, 8, "Repeat until time")
+    put(wkt, 6, 2)
+    run, rep = WorkoutStepMessage(), WorkoutStepMessage()
+    put(run, 254, 0)
+    put(run, 1, 0)
+    put(run, 2, 60000)
+    put(rep, 254, 1)
+    put(rep, 1, 7)  # repeat until time
+    put(rep, 2, 0)
+    put(rep, 4, 600000)
+    builder = FitFileBuilder(auto_define=True)
+    for m in (file_id, wkt, run, rep):
+        builder.add(m)
+    with pytest.raises(WorkoutError) as info:
+        read_fit(bytes(builder.build().to_bytes()), "x.fit")
+    assert "step 2 (message_index 1): duration 'repeat until time'" in str(info.value)
+
+
+def test_import_cli_folder_and_stdout(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(FILES / "fit" / "connect-6x800m.fit")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# imported by workoutexport from connect-6x800m.fit\n")
+    out = tmp_path / "lib"
+    result = runner.invoke(main, ["import", str(FILES / "fit"), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [p.stem + ".yaml" for p in SAMPLES]
+    result = runner.invoke(main, ["check", str(out)])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_show_reads_fit_and_tcx(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["show", str(FILES / "fit" / "connect-8x3min-hr-zones.fit")])
+    assert result.exit_code == 0
+    assert "repeat 8 times:" in result.stdout and "hr zone 4" in result.stdout
+    tcx = tmp_path / "w.tcx"
+    workout = compile_document(parse_text("name: T\nsteps:\n  - run: 2km\n", "t.yaml"), EMPTY)
+    tcx.write_bytes(emit(workout, "tcx").data)
+    result = runner.invoke(main, ["show", str(tcx)])
+    assert result.exit_code == 0 and "2km" in result.stdout
