@@ -8,7 +8,6 @@ bomb) is refused from the composed graph, before it is expanded.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +15,14 @@ from typing import Any
 
 from .diagnostics import Position, WorkoutError, error
 
+#: YAML nodes a file may hold as written (a real workout has a few hundred).
+MAX_SOURCE_NODES = 50_000
 #: Nodes a document may expand to (aliases counted each time they are used).
-MAX_NODES = 2_000_000
+MAX_NODES = 200_000
 #: Nesting of mappings and sequences a document may have.
 MAX_DEPTH = 200
 #: Bytes a workout or profile file may have.
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 4 * 1024 * 1024
 
 Loc = tuple[str | int, ...]
 
@@ -32,6 +33,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+#: Tags the YAML 1.2 resolver gives plain text by itself; their text is kept as text.
+_IMPLICIT_TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 
 
 @dataclass
@@ -87,11 +91,43 @@ def parse_bytes(raw: bytes, path: str) -> Document:
     return parse_text(text, path)
 
 
+class _Limit(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
 def _yaml() -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import Composer
+
+    class BoundedComposer(Composer):
+        """Stops as soon as a document is too deep or too large, before reading the rest."""
+
+        depth = 0
+        count = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            self.count += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    mark = self.parser.peek_event().start_mark
+                    raise _Limit(mark, f"YAML is nested more than {MAX_DEPTH} levels deep")
+                if self.count > MAX_SOURCE_NODES:
+                    mark = self.parser.peek_event().start_mark
+                    raise _Limit(
+                        mark,
+                        f"file holds more than {MAX_SOURCE_NODES:,} YAML nodes; a workout is "
+                        "far smaller",
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)
+    yaml.Composer = BoundedComposer
     return yaml
 
 
@@ -109,8 +145,9 @@ def parse_text(text: str, path: str) -> Document:
         raise WorkoutError([error(Position(path, line, 1), "file contains a NUL character")])
     yaml = _yaml()
     try:
-        _refuse_tags(yaml, text, path)
         root = yaml.compose(text)
+    except _Limit as exc:
+        raise WorkoutError([error(_mark(path, exc.mark), exc.message)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -129,20 +166,6 @@ def parse_text(text: str, path: str) -> Document:
     converter = _Converter(yaml, doc)
     doc.data = converter.convert(root)
     return doc
-
-
-def _refuse_tags(yaml: Any, text: str, path: str) -> None:
-    for event in yaml.parse(text):
-        tag = getattr(event, "ctag", None)
-        if tag is not None and str(tag) not in ("", "!"):
-            raise WorkoutError(
-                [
-                    error(
-                        _mark(path, event.start_mark),
-                        f"YAML tags such as '{tag}' are not allowed in workout files",
-                    )
-                ]
-            )
 
 
 def _children(node: Any) -> Iterator[Any]:
@@ -193,20 +216,22 @@ class _Converter:
         self.doc = doc
 
     def convert(self, root: Any) -> Any:
-        limit = sys.getrecursionlimit()
-        needed = MAX_DEPTH * 3 + 200
-        if limit < needed:
-            sys.setrecursionlimit(needed)
-        return self._node(root, (), 0)
+        # The composer already bounded the depth (MAX_DEPTH), so recursion here is shallow.
+        return self._node(root, ())
 
-    def _node(self, node: Any, loc: Loc, depth: int) -> Any:
+    def _node(self, node: Any, loc: Loc) -> Any:
         from ruamel.yaml.nodes import MappingNode, SequenceNode
 
         path = self.doc.path
         pos = _mark(path, node.start_mark)
         self.doc.values[loc] = pos
-        if depth > MAX_DEPTH:
-            raise WorkoutError([error(pos, f"YAML is nested more than {MAX_DEPTH} levels deep")])
+        tag = str(node.tag)
+        if tag not in _PLAIN_TAGS | _COLLECTION_TAGS | _IMPLICIT_TEXT_TAGS:
+            # Anything else was written explicitly (!include, !!python/..., !!binary):
+            # refused, and never constructed.
+            raise WorkoutError(
+                [error(pos, f"YAML tags such as '{tag}' are not allowed in workout files")]
+            )
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
             for knode, vnode in node.value:
@@ -217,6 +242,10 @@ class _Converter:
                     )
                 if isinstance(knode, MappingNode | SequenceNode):
                     raise WorkoutError([error(kpos, "a key must be a plain word")])
+                if str(knode.tag) not in _PLAIN_TAGS | _IMPLICIT_TEXT_TAGS:
+                    raise WorkoutError(
+                        [error(kpos, f"YAML tags such as '{knode.tag}' are not allowed")]
+                    )
                 key = self._scalar(knode)
                 key = "null" if key is None else str(key)
                 if key in out:
@@ -230,15 +259,15 @@ class _Converter:
                         ]
                     )
                 self.doc.keys[(*loc, key)] = kpos
-                out[key] = self._node(vnode, (*loc, key), depth + 1)
+                out[key] = self._node(vnode, (*loc, key))
             return out
         if isinstance(node, SequenceNode):
-            return [self._node(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            return [self._node(item, (*loc, i)) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _scalar(self, node: Any) -> Any:
         if str(node.tag) not in _PLAIN_TAGS:
-            # Implicitly resolved extras (timestamps and the like) stay text.
+            # Implicitly resolved extras (timestamps) stay text.
             return str(node.value)
         value = self.yaml.constructor.construct_object(node, deep=True)
         return value

@@ -118,10 +118,19 @@ class _Encoder:
         )
         return cut
 
-    def whole(self, value: float, where: Position, what: str, limit: int = UINT32_MAX) -> int:
+    def whole(
+        self,
+        value: float,
+        where: Position,
+        what: str,
+        limit: int = UINT32_MAX,
+        shown: str | None = None,
+    ) -> int:
+        """`value` as a stored integer, or a diagnostic when FIT cannot hold it."""
         raw = round(value)
         if raw < 0 or raw > limit:
-            self.fail(where, f"{what} is out of FIT's range")
+            most = shown or f"{limit:,}"
+            self.fail(where, f"{what} is too large for FIT (at most {most})")
             return 0
         return raw
 
@@ -137,17 +146,12 @@ class _Encoder:
                 msg = self.new_message(node.source)
                 _put(msg, S_DUR_TYPE, DUR_REPEAT_STEPS)
                 _put(msg, S_DUR_VALUE, first)
-                _put(msg, S_TGT_VALUE, self.whole(node.count, node.source, "repeat count"))
+                _put(msg, S_TGT_VALUE, self.whole(node.count, node.source, "this repeat count"))
                 self.messages.append(msg)
 
     def new_message(self, where: Position) -> Any:
-        index = len(self.messages)
         msg = self._new_step()
-        if index > UINT16_MAX:
-            if index == UINT16_MAX + 1:
-                self.fail(where, f"a FIT workout holds at most {MAX_STEPS:,} steps")
-            return msg
-        _put(msg, S_INDEX, index)
+        _put(msg, S_INDEX, len(self.messages))
         return msg
 
     def step(self, step: s.Step) -> None:
@@ -188,14 +192,14 @@ class _Encoder:
         match d:
             case s.Time(seconds=sec):
                 _put(msg, S_DUR_TYPE, DUR_TIME)
-                ms = self.whole(sec * 1000, where, "duration")
-                if ms == 0:
+                ms = self.whole(sec * 1000, where, "this duration", shown="49 days")
+                if 0 < sec * 1000 < 0.5:
                     self.fail(where, "a duration shorter than a millisecond cannot be written")
                 _put(msg, S_DUR_VALUE, ms)
             case s.Distance(metres=metres):
                 _put(msg, S_DUR_TYPE, DUR_DISTANCE)
-                cm = self.whole(metres * 100, where, "distance")
-                if cm == 0:
+                cm = self.whole(metres * 100, where, "this distance", shown="42,949 km")
+                if 0 < metres * 100 < 0.5:
                     self.fail(where, "a distance shorter than a centimetre cannot be written")
                 _put(msg, S_DUR_VALUE, cm)
             case s.LapButton():
@@ -276,6 +280,18 @@ def _sports(workout: s.Workout, diagnostics: list[Diagnostic]) -> tuple[int, int
     return sport, table[workout.sub_sport]
 
 
+def count_messages(nodes: tuple[s.Node, ...]) -> int:
+    """workout_step messages for `nodes`: every step once, and one more for each repeat."""
+    total = 0
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        total += 1
+        if isinstance(node, s.Repeat):
+            stack.extend(node.steps)
+    return total
+
+
 def serial_number(workout: s.Workout) -> int:
     """A non-zero 32-bit serial derived from the workout's content (source positions excluded)."""
     digest = hashlib.sha256(repr(workout).encode("utf-8")).digest()
@@ -299,6 +315,18 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
+    total = count_messages(workout.steps)
+    if total > MAX_STEPS:
+        # Checked before any message is made: fit-tool messages are heavy.
+        raise WorkoutError(
+            [
+                error(
+                    workout.source,
+                    f"a FIT workout holds at most {MAX_STEPS:,} steps "
+                    f"(repeats count as steps); this one has {total:,}",
+                )
+            ]
+        )
     enc = _Encoder(workout, lossy)
     enc.nodes(workout.steps)
     diagnostics = enc.diagnostics
