@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
-from test_property import _tcx_ok, workouts
 from workoutexport import steps as s
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
@@ -27,6 +26,8 @@ from workoutexport.pipeline import compile_document, emit
 from workoutexport.profile import EMPTY
 from workoutexport.source import parse_text
 from workoutexport.verify import decode_fit
+
+from test_property import _tcx_ok, workouts
 
 FILES = Path(__file__).parent / "files"
 SAMPLES = sorted((FILES / "fit").glob("*.fit"))

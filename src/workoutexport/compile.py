@@ -321,5 +321,6 @@ def compile_workout(
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),
+        steps_source=doc.key_at(("steps",)),
         description_source=doc.at(("description",)),
     )

@@ -180,6 +180,7 @@ class Workout:
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     description_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    steps_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     sport_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 

@@ -321,7 +321,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
         raise WorkoutError(
             [
                 error(
-                    workout.source,
+                    workout.steps_source,
                     f"a FIT workout holds at most {MAX_STEPS:,} steps "
                     f"(repeats count as steps); this one has {total:,}",
                 )

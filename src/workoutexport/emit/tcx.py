@@ -249,7 +249,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
         raise WorkoutError(
             [
                 error(
-                    workout.source,
+                    workout.steps_source,
                     f"TCX holds at most {MAX_STEP_IDS} steps (repeats count as steps); this "
                     f"workout has {total}: build FIT instead (-f fit)",
                 )
