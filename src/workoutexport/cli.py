@@ -22,6 +22,7 @@ from .diagnostics import Position, Report, WorkoutError, error
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
+    from .steps import Workout
 
 PROFILE_NAME = "profile.yaml"
 FORMATS = ("fit", "tcx")
@@ -127,6 +128,56 @@ def main() -> None:
     """Compile structured workouts written in YAML into FIT and TCX workout files."""
 
 
+pick_option = click.option(
+    "--pick",
+    type=click.Choice(["low", "mid", "high"]),
+    default="low",
+    show_default=True,
+    help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
+)
+lossy_option = click.option(
+    "--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning."
+)
+
+
+def _compile_all(
+    paths: tuple[Path, ...],
+    fmts: tuple[str, ...],
+    report: Report,
+    *,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
+    """Each valid workout with its emitted files; every problem goes to `report`."""
+    from .pipeline import emit, load_workout
+
+    overrides = _parse_sets(sets)
+    profiles = _profiles(profile, report)
+    for item in _inputs(paths):
+        report.checked += 1
+        if item.path.name == PROFILE_NAME:
+            _check_profile(item.path, report)
+            continue
+        try:
+            workout = load_workout(
+                item.path,
+                profiles=profiles,
+                overrides=overrides,
+                pick=pick,  # type: ignore[arg-type]
+            )
+            outputs = []
+            for fmt in fmts:
+                result = emit(workout, fmt, lossy=lossy)
+                report.add(result.diagnostics)
+                outputs.append((fmt, result.data))
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            continue
+        yield item, workout, outputs
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -147,14 +198,8 @@ def main() -> None:
     help="Folder to write into.",
 )
 @_with_common
-@click.option(
-    "--pick",
-    type=click.Choice(["low", "mid", "high"]),
-    default="low",
-    show_default=True,
-    help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
-)
-@click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
+@pick_option
+@lossy_option
 def build(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
@@ -165,37 +210,16 @@ def build(
     lossy: bool,
 ) -> None:
     """Build workout files from YAML workouts (files or folders)."""
-    from .pipeline import emit, load_workout
-
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
-    overrides = _parse_sets(sets)
     report = Report()
-    profiles = _profiles(profile, report)
     claimed: dict[Path, str] = {}
     written = 0
-    for item in _inputs(paths):
-        report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            _check_profile(item.path, report)
-            continue
-        try:
-            workout = load_workout(
-                item.path,
-                profiles=profiles,
-                overrides=overrides,
-                pick=pick,  # type: ignore[arg-type]
-            )
-            outputs = []
-            for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
-                report.add(result.diagnostics)
-                outputs.append((out_dir / item.relative.with_suffix(f".{fmt}"), result.data))
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            continue
-        for target, data in outputs:
+    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    for item, _workout, outputs in compiled:
+        shown = str(item.path)
+        for fmt, data in outputs:
+            target = out_dir / item.relative.with_suffix(f".{fmt}")
             key = target.resolve()
-            shown = str(item.path)
             if key in claimed:
                 report.add(
                     [
@@ -241,14 +265,8 @@ def _check_profile(path: Path, report: Report) -> None:
     help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
 )
 @_with_common
-@click.option(
-    "--pick",
-    type=click.Choice(["low", "mid", "high"]),
-    default="low",
-    show_default=True,
-    help="How to resolve ranges.",
-)
-@click.option("--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning.")
+@pick_option
+@lossy_option
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
     "--format",
@@ -269,42 +287,25 @@ def check(
     output_format: str,
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing."""
-    from .pipeline import emit, load_workout, verify
+    from .pipeline import verify
 
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
-    overrides = _parse_sets(sets)
     report = Report(strict=strict)
-    profiles = _profiles(profile, report)
-    for item in _inputs(paths):
-        report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            _check_profile(item.path, report)
-            continue
-        try:
-            workout = load_workout(
-                item.path,
-                profiles=profiles,
-                overrides=overrides,
-                pick=pick,  # type: ignore[arg-type]
-            )
-            for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
-                report.add(result.diagnostics)
-                problems = verify(result.data, fmt)
-                if problems:
-                    # Our emitter wrote something the reference reader refuses: a bug, but
-                    # the user must hear of it as a failed check, not a silent pass.
-                    report.add(
-                        [
-                            error(
-                                workout.source,
-                                f"internal error: emitted {fmt.upper()} does not "
-                                f"verify: {problems[0]}",
-                            )
-                        ]
-                    )
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
+    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    for _item, workout, outputs in compiled:
+        for fmt, data in outputs:
+            problems = verify(data, fmt)
+            if problems:
+                # Our emitter wrote something the reference reader refuses: a bug, but the
+                # user must hear of it as a failed check, not a silent pass.
+                report.add(
+                    [
+                        error(
+                            workout.source,
+                            f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
+                        )
+                    ]
+                )
     _emit_error(report, output_format)
     if output_format == "text":
         click.echo(report.summary())
@@ -314,13 +315,7 @@ def check(
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_with_common
-@click.option(
-    "--pick",
-    type=click.Choice(["low", "mid", "high"]),
-    default="low",
-    show_default=True,
-    help="How to resolve ranges.",
-)
+@pick_option
 def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> None:
     """Print the compiled steps of a workout (YAML, FIT or TCX file), with totals."""
     from .pipeline import load_workout

@@ -281,33 +281,20 @@ class _Compiler:
         return s.HeartRateRange(low=max(lo, 1.0), high=hi)
 
 
-def _count(items: list[m.Step]) -> int:
-    total = 0
-    stack = list(items)
-    while stack:
-        item = stack.pop()
-        total += 1
-        if isinstance(item, m.RepeatStep):
-            stack.extend(item.steps)
-    return total
-
-
 def compile_workout(
     workout: m.Workout, doc: Document, profile: Profile, options: Options
 ) -> s.Workout:
-    written = _count(workout.steps)
-    if written > MAX_STEPS:
-        raise WorkoutError(
-            [
-                error(
-                    doc.key_at(("steps",)),
-                    f"a workout holds at most {MAX_STEPS:,} steps (repeats count once); this "
-                    f"one has {written:,}",
-                )
-            ]
-        )
     c = _Compiler(doc, profile, options)
     tree = c.nodes(workout.steps, ("steps",))
+    written = s.count_nodes(tree)
+    if written > MAX_STEPS:
+        c.errors = [
+            error(
+                doc.key_at(("steps",)),
+                f"a workout holds at most {MAX_STEPS:,} steps (repeats count once); this "
+                f"one has {written:,}",
+            )
+        ]
     if c.errors:
         raise WorkoutError(c.errors)
     return s.Workout(

@@ -184,6 +184,18 @@ class Workout:
     sport_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
+def count_nodes(nodes: tuple[Node, ...]) -> int:
+    """Steps and repeats, each once: FIT's workout_step messages, TCX's StepIds."""
+    total = 0
+    stack: list[Node] = list(nodes)
+    while stack:
+        node = stack.pop()
+        total += 1
+        if isinstance(node, Repeat):
+            stack.extend(node.steps)
+    return total
+
+
 def walk(nodes: tuple[Node, ...]) -> list[Step]:
     """Every leaf step, in order, each once (repeats not expanded)."""
     out: list[Step] = []

@@ -280,18 +280,6 @@ def _sports(workout: s.Workout, diagnostics: list[Diagnostic]) -> tuple[int, int
     return sport, table[workout.sub_sport]
 
 
-def count_messages(nodes: tuple[s.Node, ...]) -> int:
-    """workout_step messages for `nodes`: every step once, and one more for each repeat."""
-    total = 0
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        total += 1
-        if isinstance(node, s.Repeat):
-            stack.extend(node.steps)
-    return total
-
-
 def serial_number(workout: s.Workout) -> int:
     """A non-zero 32-bit serial derived from the workout's content (source positions excluded)."""
     digest = hashlib.sha256(repr(workout).encode("utf-8")).digest()
@@ -315,7 +303,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
-    total = count_messages(workout.steps)
+    total = s.count_nodes(workout.steps)
     if total > MAX_STEPS:
         # Checked before any message is made: fit-tool messages are heavy.
         raise WorkoutError(

@@ -222,15 +222,6 @@ class _Writer:
                 raise AssertionError(t)
 
 
-def count_step_ids(nodes: tuple[s.Node, ...]) -> int:
-    total = 0
-    for node in nodes:
-        total += 1
-        if isinstance(node, s.Repeat):
-            total += count_step_ids(node.steps)
-    return total
-
-
 def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     from lxml import etree
 
@@ -244,7 +235,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
                 )
             ]
         )
-    total = count_step_ids(workout.steps)
+    total = s.count_nodes(workout.steps)
     if total > MAX_STEP_IDS:
         raise WorkoutError(
             [
