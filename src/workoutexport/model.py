@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -163,8 +164,23 @@ def _wrap(parser: Callable[[object], Any], value: object) -> Any:
         raise PydanticCustomError("unit", str(exc)) from None
 
 
+def _plain_text(value: str) -> str:
+    """Text that every format can carry: no control characters, no lone surrogates."""
+    for char in value:
+        code = ord(char)
+        if (code < 32 and char not in "\t\n\r") or 0x7F <= code < 0xA0:
+            raise PydanticCustomError(
+                "text", f"text may not contain control characters (found U+{code:04X})"
+            )
+        if 0xD800 <= code < 0xE000 or code in (0xFFFE, 0xFFFF):
+            raise PydanticCustomError("text", f"text may not contain U+{code:04X}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
+
 Label = Annotated[
-    str,
+    Text,
     Field(
         min_length=1,
         description="A short label shown on the watch (about 15 characters fit).",
@@ -172,7 +188,7 @@ Label = Annotated[
     ),
 ]
 Note = Annotated[
-    str,
+    Text,
     Field(
         min_length=1,
         description="A cue for the athlete, shown with the step.",
@@ -374,7 +390,7 @@ SUB_SPORTS = ("generic", "track", "treadmill", "trail", "street", "indoor")
 class Workout(_Model):
     """One workout: a name, a sport and its steps."""
 
-    name: Annotated[str, Field(min_length=1)] = Field(
+    name: Annotated[Text, Field(min_length=1)] = Field(
         description="The workout's name, shown on the watch.", examples=["10 x 400 m"]
     )
     sport: Literal["running", "cycling", "walking", "strength", "other"] = Field(
@@ -383,12 +399,12 @@ class Workout(_Model):
     sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = Field(
         default=None, description="Where it is done.", examples=["track", "treadmill"]
     )
-    short_name: Annotated[str, Field(min_length=1, max_length=15)] | None = Field(
+    short_name: Annotated[Text, Field(min_length=1, max_length=15)] | None = Field(
         default=None,
         description="At most 15 characters; used where a format limits names (TCX).",
         examples=["10x400 mile"],
     )
-    description: str | None = Field(
+    description: Text | None = Field(
         default=None, description="What the session is for.", examples=["Mile-specific speed."]
     )
     vars: dict[str, str | int | float] | None = Field(

@@ -115,7 +115,7 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
                 str(value), choices
             )
             pos = doc.at(loc)
-        elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise"):
+        elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise", "text"):
             msg = err["msg"]
             pos = doc.at(loc)
         else:
