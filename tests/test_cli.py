@@ -215,3 +215,15 @@ def test_schema_command_prints_json_schema() -> None:
     schema = json.loads(stdout)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert "steps" in schema["properties"]
+
+
+def test_double_dollar_is_a_literal(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(
+        "name: Costs $${price}\nvars:\n  n: 2\nsteps:\n  - run: ${n}min\n    note: $${n} not ${n}\n"
+    )
+    code, _, stderr = run("build", "w.yaml", cwd=tmp_path)
+    assert code == 0, stderr
+    msgs = decoded((tmp_path / "w.fit").read_bytes())
+    assert msgs["workout_mesgs"][0]["wkt_name"] == "Costs ${price}"
+    assert msgs["workout_step_mesgs"][0]["notes"] == "${n} not 2"
+    assert msgs["workout_step_mesgs"][0]["duration_time"] == 120.0

@@ -11,6 +11,8 @@ from .source import Document, Loc
 from .validate import suggest
 
 _REF = re.compile(r"\$\{([^}]*)\}")
+#: A reference, or `$${` which stands for a literal `${`.
+_TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -68,7 +70,9 @@ def _walk(
         return value
     whole = _REF.fullmatch(value.strip())
     problems = False
-    for m in _REF.finditer(value):
+    for m in _TOKEN.finditer(value):
+        if m.group(1) is None:
+            continue  # '$${', a literal '${'
         name = m.group(1).strip()
         if name not in defined:
             errors.append(
@@ -84,7 +88,9 @@ def _walk(
         return value
     if whole is not None:
         return defined[whole.group(1).strip()]
-    return _REF.sub(lambda m: _text(defined[m.group(1).strip()]), value)
+    return _TOKEN.sub(
+        lambda m: "${" if m.group(1) is None else _text(defined[m.group(1).strip()]), value
+    )
 
 
 def _text(value: Any) -> str:

@@ -144,11 +144,16 @@ def _weight_text(kg: float, unit: str) -> str:
     return f"{pounds:.{decimals}f}lb"
 
 
+def _literal(text: str) -> str:
+    """Text as the format reads it back: '${' would be a variable, so it is written '$${'."""
+    return text.replace("${", "$${")
+
+
 def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
     if isinstance(node, s.Repeat):
         out: dict[str, Any] = {"repeat": node.count}
         if node.name:
-            out["name"] = node.name
+            out["name"] = _literal(node.name)
         out["steps"] = [_node(child, exact) for child in node.steps]
         return out
     out = {}
@@ -177,20 +182,20 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
             key, value = target_text(node.secondary, exact)
             out["secondary"] = {key: value}
     if node.name:
-        out["name"] = node.name
+        out["name"] = _literal(node.name)
     if node.note:
-        out["note"] = node.note
+        out["note"] = _literal(node.note)
     return out
 
 
 def to_data(workout: s.Workout, exact: Exact = "fit") -> dict[str, Any]:
-    out: dict[str, Any] = {"name": workout.name, "sport": workout.sport.value}
+    out: dict[str, Any] = {"name": _literal(workout.name), "sport": workout.sport.value}
     if workout.sub_sport:
         out["sub_sport"] = workout.sub_sport
     if workout.short_name:
-        out["short_name"] = workout.short_name
+        out["short_name"] = _literal(workout.short_name)
     if workout.description:
-        out["description"] = workout.description
+        out["description"] = _literal(workout.description)
     out["steps"] = [_node(n, exact) for n in workout.steps]
     return out
 
