@@ -282,3 +282,32 @@ def test_show_reads_fit_and_tcx(tmp_path: Path) -> None:
     tcx.write_bytes(emit(workout, "tcx").data)
     result = runner.invoke(main, ["show", str(tcx)])
     assert result.exit_code == 0 and "2km" in result.stdout
+
+
+def test_training_center_style_tcx(tmp_path: Path) -> None:
+    source = FILES / "tcx" / "training-center.tcx"
+    assert_valid = __import__("conftest").assert_valid_tcx
+    assert_valid(source.read_bytes())
+    hills, spin = read_tcx(source.read_bytes(), source.name)
+    text = to_yaml(hills, exact="tcx")
+    # High < Low in the file: still the window 3.846..4.167 m/s, i.e. 4:00-4:20/km.
+    assert "pace: 4:00-4:20/km" in text
+    assert "warmup" not in text and "- run: hr > 140bpm" in text
+    assert "recover: lap" in text and "hr: z2" in text
+    assert "recover: hr < 65%max" in text and "speed: 2.5-3m/s" in text
+    assert "description: Six hills." in text
+    assert spin.sport is s.Sport.CYCLING
+    assert "cadence: 85-95rpm" in to_yaml(spin, exact="tcx")
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", f"{out}/"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "training-center-1.yaml",
+        "training-center-2.yaml",
+    ]
+    rebuilt = CliRunner().invoke(main, ["check", str(out), "-f", "tcx"])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    single = CliRunner().invoke(main, ["import", str(source), "-o", str(tmp_path / "x.yaml")])
+    assert single.exit_code == 1
+    assert "holds 2 workouts: give -o FOLDER" in single.stderr

@@ -389,8 +389,8 @@ def _import_one(path: Path, shown: str) -> list[tuple[str, str]]:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="YAML file to write (or a folder, for a folder or a TCX with several workouts). "
-    "Default: standard output.",
+    help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
+    "TCX holding several workouts, needs a folder. Default: standard output.",
 )
 def import_(source: Path, output: Path | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
@@ -406,7 +406,8 @@ def import_(source: Path, output: Path | None) -> None:
         to_folder = True
     else:
         files = [source]
-        to_folder = output is not None and (output.is_dir() or str(output).endswith(os.sep))
+        # -o names a YAML file, or else a folder.
+        to_folder = output is not None and output.suffix.lower() not in (".yaml", ".yml")
         jobs = [(source, output if to_folder and output else Path("."))]
     for path, folder in jobs:
         report.checked += 1
