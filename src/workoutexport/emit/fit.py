@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from typing import Any
+from typing import Any, assert_never
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
@@ -218,8 +218,8 @@ class _Encoder:
             case s.Reps(count=count):
                 _put(msg, S_DUR_TYPE, DUR_REPS)
                 _put(msg, S_DUR_VALUE, self.whole(count, where, "repetitions"))
-            case _:  # pragma: no cover
-                raise AssertionError(d)
+            case _:
+                assert_never(d)
 
     def target(
         self, msg: Any, t: s.Target, where: Position, fields: tuple[int, int, int, int]
@@ -257,8 +257,8 @@ class _Encoder:
             case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
                 offset = 0 if pct else 1000
                 window(TGT_POWER, lo + offset, hi + offset)
-            case _:  # pragma: no cover
-                raise AssertionError(t)
+            case _:
+                assert_never(t)
 
 
 def _sports(workout: s.Workout, diagnostics: list[Diagnostic]) -> tuple[int, int | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, assert_never
 
 from .. import __version__
 from .. import steps as s
@@ -176,8 +176,8 @@ class _Writer:
             case s.Reps():
                 el.set(f"{{{XSI}}}type", "UserInitiated_t")
                 self.fail(where, "TCX cannot count repetitions; build FIT instead (-f fit)")
-            case _:  # pragma: no cover
-                raise AssertionError(d)
+            case _:
+                assert_never(d)
 
     def target(self, el: Any, t: s.Target | None, where: Position) -> None:
         from lxml import etree
@@ -218,8 +218,8 @@ class _Writer:
             case s.PowerZone() | s.PowerRange():
                 el.set(f"{{{XSI}}}type", "None_t")
                 self.unsupported(where, "TCX has no power targets", droppable=True)
-            case _:  # pragma: no cover
-                raise AssertionError(t)
+            case _:
+                assert_never(t)
 
 
 def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
