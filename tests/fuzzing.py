@@ -149,4 +149,63 @@ def mutated_seed(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-inputs = st.one_of(documents.map(_as_yaml), mutated_seed(), st.binary(max_size=200))
+# Mostly-valid workouts, so that compile and both emitters see many inputs that build.
+def printable(min_size: int = 0, max_size: int = 20) -> st.SearchStrategy[str]:
+    chars = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufeff")
+    return st.text(alphabet=chars, min_size=min_size, max_size=max_size)
+
+
+GOOD_DURATIONS = [v for v in VALUES[:13] if v not in ("0s", "-5min", "400")] + ["2:30", "45s"]
+GOOD_TARGETS = {
+    "pace": ["4:00/km", "6:30-6:40/mi", "threshold", "mile", "110% mile", "95-100% threshold"],
+    "speed": ["15km/h", "9mph", "14-15km/h"],
+    "hr": ["z1", "z5", "150bpm", "140-150bpm", "70-80%max", "95-100%lthr"],
+    "cadence": ["180spm", "85-95rpm"],
+    "power": ["250W", "90-95%ftp", "z3"],
+}
+good_leaf = st.builds(
+    lambda kind, dur, target, name, note: {
+        kind: dur,
+        **({target[0]: target[1]} if target else {}),
+        **({"name": name} if name else {}),
+        **({"note": note} if note else {}),
+    },
+    st.sampled_from(["warmup", "run", "active", "recover", "rest", "cooldown"]),
+    st.sampled_from(GOOD_DURATIONS),
+    st.none()
+    | st.sampled_from(list(GOOD_TARGETS)).flatmap(
+        lambda k: st.tuples(st.just(k), st.sampled_from(GOOD_TARGETS[k]))
+    ),
+    st.none() | printable(min_size=1, max_size=20),
+    st.none() | printable(min_size=1, max_size=60),
+)
+good_tree = st.recursive(
+    good_leaf,
+    lambda children: st.builds(
+        lambda count, steps: {"repeat": count, "steps": steps},
+        st.one_of(st.integers(1, 120), st.sampled_from(["6-8", "2-3"])),
+        st.lists(children, min_size=1, max_size=4),
+    ),
+    max_leaves=25,
+)
+good_documents = st.fixed_dictionaries(
+    {
+        "name": printable(min_size=1, max_size=40),
+        "steps": st.lists(good_tree, min_size=1, max_size=8),
+    },
+    optional={
+        "sport": st.sampled_from(["running", "cycling", "walking", "other"]),
+        "sub_sport": st.sampled_from(
+            ["track", "treadmill", "trail", "street", "indoor", "generic"]
+        ),
+        "short_name": printable(min_size=1, max_size=15),
+        "description": printable(max_size=300),
+    },
+)
+
+inputs = st.one_of(
+    documents.map(_as_yaml),
+    good_documents.map(_as_yaml),
+    mutated_seed(),
+    st.binary(max_size=200),
+)

@@ -227,3 +227,16 @@ def test_double_dollar_is_a_literal(tmp_path: Path) -> None:
     assert msgs["workout_mesgs"][0]["wkt_name"] == "Costs ${price}"
     assert msgs["workout_step_mesgs"][0]["notes"] == "${n} not 2"
     assert msgs["workout_step_mesgs"][0]["duration_time"] == 120.0
+
+
+def test_a_file_named_twice_is_built_once(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(GOOD)
+    code, stdout, stderr = run("build", "w.yaml", "./w.yaml", str(tmp_path), cwd=tmp_path)
+    assert code == 0, stderr
+    assert stdout.count("wrote") == 1
+
+
+def test_show_on_a_profile_checks_it() -> None:
+    code, stdout, _ = run("show", str(LIBRARY / "profile.yaml"))
+    assert code == 0
+    assert "is a valid profile" in stdout

@@ -35,6 +35,16 @@ class Input:
 
 
 def _inputs(paths: tuple[Path, ...]) -> Iterator[Input]:
+    """Every workout file named or found below a named folder, each once."""
+    seen: set[Path] = set()
+    for item in _all_inputs(paths):
+        key = item.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            yield item
+
+
+def _all_inputs(paths: tuple[Path, ...]) -> Iterator[Input]:
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -325,6 +335,12 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
     if path.suffix.lower() in (".fit", ".tcx"):
         _show_file(path, report)
         return
+    if path.name == PROFILE_NAME:
+        _check_profile(path, report)
+        _emit_error(report, "text")
+        if report.exit_code == 0:
+            click.echo(f"{path} is a valid profile")
+        sys.exit(report.exit_code)
     profiles = _profiles(profile, report)
     try:
         workout = load_workout(
