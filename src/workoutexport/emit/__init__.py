@@ -44,3 +44,11 @@ def device_cadence(value: float, unit: str, running_unit: str) -> float:
     if unit == "spm" and running_unit == "strides":
         return value / 2
     return value
+
+
+def from_device_cadence(value: float) -> float:
+    """Running cadence read from a file, in steps per minute: the inverse of the above.
+
+    A file does not say which unit it used; strides, the FIT unit, is assumed.
+    """
+    return value * 2

@@ -65,6 +65,14 @@ SUB_SPORT: dict[s.Sport, dict[str, int]] = {
 STRENGTH_TRAINING = 20
 WEIGHT_UNIT = {"kg": 1, "lb": 2}
 
+# Units as FIT stores them. The importer reads with the same numbers.
+MS_PER_S = 1000  # durations: milliseconds
+CM_PER_M = 100  # distances: centimetres
+MMPS_PER_MPS = 1000  # speeds: millimetres per second
+WEIGHT_SCALE = 100  # exercise weight: 1/100 kg
+HR_OFFSET = 100  # heart rate: bpm + 100; 0..100 is percent of maximum
+POWER_OFFSET = 1000  # power: W + 1000; 0..1000 is percent of FTP
+
 UINT32_MAX = 0xFFFFFFFE  # 0xFFFFFFFF is FIT's "invalid"
 UINT16_MAX = 0xFFFE
 MAX_STRING_BYTES = 254  # a FIT string field holds at most 255 bytes, NUL included
@@ -78,7 +86,7 @@ def outward(low: float, high: float) -> tuple[int, int]:
 
 def speed_raw(low_mps: float, high_mps: float) -> tuple[int, int]:
     """A speed window as FIT stores it: mm/s, low = slower, low at least 1."""
-    return outward(max(low_mps * 1000, 1), high_mps * 1000)
+    return outward(max(low_mps * MMPS_PER_MPS, 1), high_mps * MMPS_PER_MPS)
 
 
 def _put(msg: Any, field_id: int, raw: int | str) -> None:
@@ -184,7 +192,11 @@ class _Encoder:
             if ex.name is not None:
                 _put(msg, S_EX_NAME, ex.name)
             if ex.weight_kg is not None:
-                _put(msg, S_EX_WEIGHT, self.whole(ex.weight_kg * 100, where, "weight", UINT16_MAX))
+                _put(
+                    msg,
+                    S_EX_WEIGHT,
+                    self.whole(ex.weight_kg * WEIGHT_SCALE, where, "weight", UINT16_MAX),
+                )
                 _put(msg, S_WEIGHT_UNIT, WEIGHT_UNIT[ex.weight_unit])
         self.messages.append(msg)
 
@@ -192,14 +204,14 @@ class _Encoder:
         match d:
             case s.Time(seconds=sec):
                 _put(msg, S_DUR_TYPE, DUR_TIME)
-                ms = self.whole(sec * 1000, where, "this duration", shown="49 days")
-                if 0 < sec * 1000 < 0.5:
+                ms = self.whole(sec * MS_PER_S, where, "this duration", shown="49 days")
+                if 0 < sec * MS_PER_S < 0.5:
                     self.fail(where, "a duration shorter than a millisecond cannot be written")
                 _put(msg, S_DUR_VALUE, ms)
             case s.Distance(metres=metres):
                 _put(msg, S_DUR_TYPE, DUR_DISTANCE)
-                cm = self.whole(metres * 100, where, "this distance", shown="42,949 km")
-                if 0 < metres * 100 < 0.5:
+                cm = self.whole(metres * CM_PER_M, where, "this distance", shown="42,949 km")
+                if 0 < metres * CM_PER_M < 0.5:
                     self.fail(where, "a distance shorter than a centimetre cannot be written")
                 _put(msg, S_DUR_VALUE, cm)
             case s.LapButton():
@@ -208,10 +220,12 @@ class _Encoder:
                 above = isinstance(d, s.HeartRateAbove)
                 _put(msg, S_DUR_TYPE, DUR_HR_GT if above else DUR_HR_LT)
                 if d.percent_max is not None:
-                    _put(msg, S_DUR_VALUE, self.whole(d.percent_max, where, "heart rate", 100))
+                    _put(
+                        msg, S_DUR_VALUE, self.whole(d.percent_max, where, "heart rate", HR_OFFSET)
+                    )
                 else:
                     assert d.bpm is not None
-                    _put(msg, S_DUR_VALUE, self.whole(d.bpm + 100, where, "heart rate"))
+                    _put(msg, S_DUR_VALUE, self.whole(d.bpm + HR_OFFSET, where, "heart rate"))
             case s.Calories(kcal=kcal):
                 _put(msg, S_DUR_TYPE, DUR_CALORIES)
                 _put(msg, S_DUR_VALUE, self.whole(kcal, where, "calories"))
@@ -242,7 +256,7 @@ class _Encoder:
                 _put(msg, f_type, TGT_HR)
                 _put(msg, f_value, zone)
             case s.HeartRateRange(low=lo, high=hi, percent_max=pct):
-                offset = 0 if pct else 100
+                offset = 0 if pct else HR_OFFSET
                 window(TGT_HR, lo + offset, hi + offset)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
                 running = self.workout.running_cadence_unit
@@ -255,7 +269,7 @@ class _Encoder:
                 _put(msg, f_type, TGT_POWER)
                 _put(msg, f_value, zone)
             case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
-                offset = 0 if pct else 1000
+                offset = 0 if pct else POWER_OFFSET
                 window(TGT_POWER, lo + offset, hi + offset)
             case _:
                 assert_never(t)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from ..emit import fit as F
+from ..emit import from_device_cadence
 from ..verify import VerifyError, decode_fit
 
 _INTENSITY = {
@@ -89,9 +90,9 @@ class _Reader:
             if value is None or value == INVALID_U32:
                 return s.LapButton()
             if kind == F.DUR_TIME:
-                return s.Time(seconds=value / 1000)
+                return s.Time(seconds=value / F.MS_PER_S)
             if kind == F.DUR_DISTANCE:
-                return s.Distance(metres=value / 100)
+                return s.Distance(metres=value / F.CM_PER_M)
             if kind == F.DUR_CALORIES:
                 return s.Calories(kcal=float(value))
             if not exercise:
@@ -102,8 +103,8 @@ class _Reader:
             if value is None:
                 self.refuse(index, "a heart-rate condition without a value")
                 return None
-            bpm = float(value - 100) if value > 100 else None
-            pct = float(value) if value <= 100 else None
+            bpm = float(value - F.HR_OFFSET) if value > F.HR_OFFSET else None
+            pct = float(value) if value <= F.HR_OFFSET else None
             if kind == F.DUR_HR_GT:
                 return s.HeartRateAbove(bpm=bpm, percent_max=pct)
             return s.HeartRateBelow(bpm=bpm, percent_max=pct)
@@ -127,13 +128,15 @@ class _Reader:
                 self.refuse(index, "a predefined speed zone")
                 return False, None
             view: Literal["pace", "speed"] = "speed" if sport is s.Sport.CYCLING else "pace"
-            return True, s.SpeedTarget(low_mps=low / 1000, high_mps=high / 1000, view=view)
+            return True, s.SpeedTarget(
+                low_mps=low / F.MMPS_PER_MPS, high_mps=high / F.MMPS_PER_MPS, view=view
+            )
         if kind == F.TGT_HR:
             if not custom:
                 return True, s.HeartRateZone(zone=int(value))
-            if low > 100 and high > 100:
-                return True, s.HeartRateRange(low=low - 100.0, high=high - 100.0)
-            if low <= 100 and high <= 100:
+            if low > F.HR_OFFSET and high > F.HR_OFFSET:
+                return True, s.HeartRateRange(low=low - F.HR_OFFSET, high=high - F.HR_OFFSET)
+            if low <= F.HR_OFFSET and high <= F.HR_OFFSET:
                 return True, s.HeartRateRange(low=low, high=high, percent_max=True)
             self.refuse(index, "a heart-rate window mixing bpm and %max")
             return False, None
@@ -143,14 +146,15 @@ class _Reader:
                 return False, None
             if sport is s.Sport.CYCLING:
                 return True, s.CadenceRange(low=low, high=high, unit="rpm")
-            # Running cadence is stored in strides per minute (see emit.device_cadence).
-            return True, s.CadenceRange(low=low * 2.0, high=high * 2.0, unit="spm")
+            return True, s.CadenceRange(
+                low=from_device_cadence(low), high=from_device_cadence(high), unit="spm"
+            )
         if kind == F.TGT_POWER:
             if not custom:
                 return True, s.PowerZone(zone=int(value))
-            if low > 1000 and high > 1000:
-                return True, s.PowerRange(low=low - 1000.0, high=high - 1000.0)
-            if low <= 1000 and high <= 1000:
+            if low > F.POWER_OFFSET and high > F.POWER_OFFSET:
+                return True, s.PowerRange(low=low - F.POWER_OFFSET, high=high - F.POWER_OFFSET)
+            if low <= F.POWER_OFFSET and high <= F.POWER_OFFSET:
                 return True, s.PowerRange(low=low, high=high, percent_ftp=True)
             self.refuse(index, "a power window mixing watts and %FTP")
             return False, None
@@ -180,7 +184,7 @@ class _Reader:
             category_name=cat_name,
             name=int(name_num) if name_name and name_num is not None else None,
             name_name=name_name,
-            weight_kg=weight / 100 if weight not in (None, 0xFFFF) else None,
+            weight_kg=weight / F.WEIGHT_SCALE if weight not in (None, 0xFFFF) else None,
             weight_unit=unit,
         )
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error
+from ..emit import from_device_cadence
 from ..emit.tcx import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
@@ -164,8 +165,9 @@ class _Reader:
             low, high = sorted((low, high))
             if self.sport is s.Sport.CYCLING:
                 return s.CadenceRange(low=low, high=high, unit="rpm")
-            # written in strides per minute, as the emitters do (see emit.device_cadence)
-            return s.CadenceRange(low=low * 2, high=high * 2, unit="spm")
+            return s.CadenceRange(
+                low=from_device_cadence(low), high=from_device_cadence(high), unit="spm"
+            )
         self.fail(el, f"unknown target type '{kind}'")
         return False
 
