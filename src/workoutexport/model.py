@@ -62,7 +62,7 @@ _TIME = (
 )
 _CLOCK = r"\d+:\d\d(?::\d\d)?"
 _PACE_ONE = r"\d+:\d\d(?:\.\d+)?"
-_DIST = rf"{_N} ?(?:{_ci('m|km|mi|yd|yds|metre|metres|meter|meters|mile|miles')})"
+_DIST = rf"{_N} ?(?:{_ci('m|km|k|mi|yd|yds|metre|metres|meter|meters|mile|miles')})"
 _DUR_ONE = rf"(?:{_CLOCK}|{_TIME}|{_DIST})"
 _DURATION_RE = (
     rf"(?:{_ci('lap|open|lap button')}|{_ci('hr')} ?[<>] ?{_N} ?(?:{_ci('bpm')}|% ?{_ci('max')})"
@@ -84,7 +84,7 @@ Pace = Annotated[
     units.PaceSpec,
     *_unit_field(
         units.parse_pace,
-        rf"{_PACE_ONE}(?: ?- ?{_PACE_ONE})? ?/ ?(?:{_ci('km|mi|mile')})"
+        rf"{_PACE_ONE}(?: ?- ?{_PACE_ONE})? ?(?:{_ci('min')})? ?/ ?(?:{_ci('km|mi|mile')})"
         rf"|(?:{_N}(?: ?- ?{_N})? ?% ?)?[A-Za-z0-9_][A-Za-z0-9_.+-]*",
         "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
         "(threshold), or a percentage of a named pace's speed (110% mile).",

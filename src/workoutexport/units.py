@@ -184,6 +184,7 @@ _DIST_UNITS = {
     "meter": 1.0,
     "meters": 1.0,
     "km": 1000.0,
+    "k": 1000.0,  # as runners say it: a 5k
     "mi": METRES_PER_MILE,
     "mile": METRES_PER_MILE,
     "miles": METRES_PER_MILE,
@@ -374,7 +375,7 @@ def _window(
 
 def parse_absolute_pace(value: object) -> AbsolutePace:
     text = _text(value, "a pace", "4:00/km")
-    m = re.fullmatch(r"(.+?)\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"(.+?)\s*(?:min)?\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
     if m is None:
         raise UnitError(f"'{text}': write pace as m:ss per km or mi, such as '4:00/km'")
     unit: Literal["km", "mi"] = "km" if m.group(2).lower() == "km" else "mi"
