@@ -18,6 +18,17 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
+def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(ROOT), "workoutexport-check", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed")
 def test_pre_commit_try_repo(tmp_path: Path) -> None:
@@ -35,14 +46,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.invalid",
     }
-    result = subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(ROOT), "workoutexport-check", "--all-files"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = try_repo(repo, env)
     out = result.stdout + result.stderr
     assert result.returncode == 1, out
     assert "workouts/broken.yaml:3:10: error: '400' has no unit" in out
@@ -50,13 +54,6 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
 
     (repo / "workouts" / "broken.yaml").unlink()
     _git(repo, "add", "-A")
-    result = subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(ROOT), "workoutexport-check", "--all-files"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = try_repo(repo, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
