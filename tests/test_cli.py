@@ -240,3 +240,14 @@ def test_show_on_a_profile_checks_it() -> None:
     code, stdout, _ = run("show", str(LIBRARY / "profile.yaml"))
     assert code == 0
     assert "is a valid profile" in stdout
+
+
+def test_named_pace_typo_suggests_the_profile_pace(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text("paces:\n  threshold: 4:20/km\n")
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 20min\n    pace: treshold\n")
+    code, _, stderr = run("check", "w.yaml", cwd=tmp_path)
+    assert code == 1
+    assert (
+        "w.yaml:4:11: error: named pace 'treshold' is not in the profile profile.yaml; "
+        "did you mean 'threshold'?"
+    ) in stderr
