@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, WorkoutError
+from .diagnostics import WorkoutError
 from .emit import Emitted, emitter
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
@@ -108,7 +108,3 @@ def verify(data: bytes, fmt: str) -> list[str]:
     from .emit.tcx import validate
 
     return validate(data)
-
-
-def diagnostics_of(exc: WorkoutError) -> list[Diagnostic]:
-    return list(exc.diagnostics)

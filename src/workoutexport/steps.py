@@ -194,16 +194,3 @@ def count_nodes(nodes: tuple[Node, ...]) -> int:
         if isinstance(node, Repeat):
             stack.extend(node.steps)
     return total
-
-
-def walk(nodes: tuple[Node, ...]) -> list[Step]:
-    """Every leaf step, in order, each once (repeats not expanded)."""
-    out: list[Step] = []
-    stack: list[Node] = list(reversed(nodes))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Step):
-            out.append(node)
-        else:
-            stack.extend(reversed(node.steps))
-    return out
