@@ -84,7 +84,6 @@ class Report:
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checked: int = 0
-    failed_files: set[str] = field(default_factory=set)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
@@ -93,8 +92,6 @@ class Report:
                 continue  # e.g. a broken profile shared by many workouts: say it once
             self._seen.add(d)
             self.diagnostics.append(d)
-            if d.severity == "error" or self.strict:
-                self.failed_files.add(d.position.path)
 
     @property
     def errors(self) -> int:

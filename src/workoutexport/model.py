@@ -383,9 +383,6 @@ Step = Annotated[
     BeforeValidator(_check_step_kind),
 ]
 
-SPORTS = ("running", "cycling", "walking", "strength", "other")
-SUB_SPORTS = ("generic", "track", "treadmill", "trail", "street", "indoor")
-
 
 class Workout(_Model):
     """One workout: a name, a sport and its steps."""
