@@ -70,12 +70,12 @@ def test_more_steps_than_a_workout_holds() -> None:
         (
             "name: x\nsteps:\n  - run: 100000000000000000000h\n",
             "fit",
-            "w.yaml:3:5: error: this duration is too large for FIT (at most 49 days)",
+            "w.yaml:3:10: error: this duration is too large for FIT (at most 49 days)",
         ),
         (
             "name: x\nsteps:\n  - run: 50000km\n",
             "fit",
-            "w.yaml:3:5: error: this distance is too large for FIT (at most 42,949 km)",
+            "w.yaml:3:10: error: this distance is too large for FIT (at most 42,949 km)",
         ),
         (
             "name: x\nsteps:\n  - repeat: 99999999999\n    steps:\n      - run: 1min\n",
@@ -90,17 +90,17 @@ def test_more_steps_than_a_workout_holds() -> None:
         (
             "name: x\nsteps:\n  - run: 1min\n    name: " + "\u00e9" * 128 + "\n",
             "fit",
-            "w.yaml:3:5: error: step name is longer than FIT allows (254 bytes)",
+            "w.yaml:4:11: error: step name is longer than FIT allows (254 bytes)",
         ),
         (
             "name: x\nsteps:\n  - run: 20h\n",
             "tcx",
-            "w.yaml:3:5: error: TCX holds at most 65,535 seconds; this step has 72,000",
+            "w.yaml:3:10: error: TCX holds at most 65,535 seconds; this step has 72,000",
         ),
         (
             "name: x\nsteps:\n  - run: 70km\n",
             "tcx",
-            "w.yaml:3:5: error: TCX holds at most 65,535 metres; this step has 70,000",
+            "w.yaml:3:10: error: TCX holds at most 65,535 metres; this step has 70,000",
         ),
         (
             "name: x\nsteps:\n  - repeat: 100\n    steps:\n      - run: 1min\n",
@@ -132,7 +132,7 @@ def test_long_note_is_cut_in_fit_with_a_warning() -> None:
     result = emit(workout, "fit")
     assert decoded(result.data)["workout_step_mesgs"][0]["notes"] == "n" * 254
     assert [d.format() for d in result.diagnostics] == [
-        "w.yaml:3:5: warning: FIT holds 254 bytes of a note; the rest is cut"
+        "w.yaml:4:11: warning: FIT holds 254 bytes of a note; the rest is cut"
     ]
 
 

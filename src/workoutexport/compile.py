@@ -98,6 +98,9 @@ class _Compiler:
         secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
         if duration is None:
             return None
+        target_keys = [k for k, _ in item.targets()]
+        secondary_keys = [k for k, _ in item.secondary.targets()] if item.secondary else []
+        at = self.doc.at
         return s.Step(
             intensity=_INTENSITY[kind],
             duration=duration,
@@ -105,7 +108,12 @@ class _Compiler:
             secondary=secondary,
             name=item.name,
             note=item.note,
-            source=self.doc.at(loc),
+            source=at(loc),
+            duration_source=at((*loc, kind)),
+            target_source=at((*loc, *target_keys[:1])),
+            secondary_source=at((*loc, "secondary", *secondary_keys[:1])),
+            name_source=at((*loc, "name")),
+            note_source=at((*loc, "note")),
         )
 
     def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.Step | None:
@@ -144,6 +152,9 @@ class _Compiler:
                 weight_unit=weight.unit if weight else "kg",
             ),
             source=self.doc.at(loc),
+            duration_source=self.doc.at((*loc, "reps" if item.reps is not None else "time")),
+            name_source=self.doc.at((*loc, "name")),
+            note_source=self.doc.at((*loc, "note")),
         )
 
     # --- durations ----------------------------------------------------------------------

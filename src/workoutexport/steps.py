@@ -155,6 +155,12 @@ class Step:
     note: str | None = None
     exercise: Exercise | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    # Where each part was written, so that a format's complaint points at it.
+    duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    target_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    secondary_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

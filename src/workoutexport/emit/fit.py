@@ -166,26 +166,27 @@ class _Encoder:
         msg = self.new_message(step.source)
         where = step.source
         if step.name is not None:
-            _put(msg, S_NAME, self.text(step.name, where, "step name"))
+            _put(msg, S_NAME, self.text(step.name, step.name_source, "step name"))
             if len(step.name) > 15:
                 self.diagnostics.append(
                     warning(
-                        where,
+                        step.name_source,
                         f"step name '{step.name}' is longer than the 15 characters watches show",
                     )
                 )
-        self.duration(msg, step.duration, where)
+        self.duration(msg, step.duration, step.duration_source)
         if step.target is None:
             _put(msg, S_TGT_TYPE, TGT_OPEN)
             _put(msg, S_TGT_VALUE, 0)
         else:
-            self.target(msg, step.target, where, (S_TGT_TYPE, S_TGT_VALUE, S_LOW, S_HIGH))
+            fields = (S_TGT_TYPE, S_TGT_VALUE, S_LOW, S_HIGH)
+            self.target(msg, step.target, step.target_source, fields)
         if step.secondary is not None:
             fields = (S_SEC_TYPE, S_SEC_VALUE, S_SEC_LOW, S_SEC_HIGH)
-            self.target(msg, step.secondary, where, fields)
+            self.target(msg, step.secondary, step.secondary_source, fields)
         _put(msg, S_INTENSITY, INTENSITY[step.intensity])
         if step.note is not None:
-            _put(msg, S_NOTES, self.long_text(step.note, where, "a note"))
+            _put(msg, S_NOTES, self.long_text(step.note, step.note_source, "a note"))
         if step.exercise is not None:
             ex = step.exercise
             _put(msg, S_EX_CATEGORY, ex.category)

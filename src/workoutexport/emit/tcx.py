@@ -114,19 +114,26 @@ class _Writer:
         if step.exercise is not None:
             self.fail(where, "TCX cannot carry strength exercises; build FIT instead (-f fit)")
         if step.name:
-            name = self.name(step.name, where, "step name")
+            name = self.name(step.name, step.name_source, "step name")
             if name:
                 etree.SubElement(el, f"{{{NS}}}Name").text = name
-        self.duration(etree.SubElement(el, f"{{{NS}}}Duration"), step.duration, where)
+        self.duration(
+            etree.SubElement(el, f"{{{NS}}}Duration"), step.duration, step.duration_source
+        )
         etree.SubElement(el, f"{{{NS}}}Intensity").text = INTENSITY[step.intensity]
-        self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, where)
+        self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, step.target_source)
         if step.secondary is not None:
             self.diagnostics.append(
-                warning(where, "TCX has no secondary target; it is left out of the TCX file")
+                warning(
+                    step.secondary_source,
+                    "TCX has no secondary target; it is left out of the TCX file",
+                )
             )
         if step.note is not None:
             self.diagnostics.append(
-                warning(where, "TCX has no step notes; the note is left out of the TCX file")
+                warning(
+                    step.note_source, "TCX has no step notes; the note is left out of the TCX file"
+                )
             )
 
     def ushort(self, value: float, where: Position, what: str) -> str:
