@@ -311,3 +311,13 @@ def test_training_center_style_tcx(tmp_path: Path) -> None:
     single = CliRunner().invoke(main, ["import", str(source), "-o", str(tmp_path / "x.yaml")])
     assert single.exit_code == 1
     assert "holds 2 workouts: give -o FOLDER" in single.stderr
+
+
+def test_names_that_look_like_variables_round_trip() -> None:
+    # Found by test_random_fit_round_trips: a workout named '${}' read back as a variable.
+    step = s.Step(intensity=s.Intensity.ACTIVE, duration=s.Time(seconds=60), note="costs ${x}")
+    workout = s.Workout(name="${}", sport=s.Sport.RUNNING, steps=(step,))
+    original = emit(workout, "fit").data
+    text, rebuilt = rebuild_fit(original)
+    assert "name: $${}" in text
+    assert meaning(rebuilt) == meaning(original)
