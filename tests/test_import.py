@@ -127,7 +127,7 @@ def test_imported_pace_is_readable_when_it_can_be() -> None:
     assert "pace: 3:55-4:05/km" in text
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
 @given(workouts)
 def test_random_fit_round_trips(workout: s.Workout) -> None:
     original = emit(workout, "fit").data
@@ -151,7 +151,7 @@ def _tcx_meaning(data: bytes) -> list[str]:
     return out
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
 @given(workouts)
 def test_random_tcx_round_trips(workout: s.Workout) -> None:
     if not _tcx_ok(workout):

@@ -147,7 +147,7 @@ def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
             covers(lo, hi, 1, 1000)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
 @given(workouts)
 def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> None:
     msgs = decoded(emit(workout, "fit").data)
@@ -192,7 +192,7 @@ def _tcx_ok(workout: s.Workout) -> bool:
     return s.count_nodes(workout.steps) <= 20 and fits(workout.steps)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
 @given(workouts)
 def test_random_trees_give_schema_valid_tcx(workout: s.Workout) -> None:
     from workoutexport.diagnostics import WorkoutError
