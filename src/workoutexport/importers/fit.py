@@ -63,6 +63,18 @@ def _text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
+def _split_offset(low: float, high: float, offset: int) -> tuple[float, float, bool] | None:
+    """FIT's offset windows: above `offset` absolute (minus it), else relative (0..offset).
+
+    Returns (low, high, relative), or None when the two ends disagree.
+    """
+    if low > offset and high > offset:
+        return low - offset, high - offset, False
+    if low <= offset and high <= offset:
+        return low, high, True
+    return None
+
+
 class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -134,12 +146,12 @@ class _Reader:
         if kind == F.TGT_HR:
             if not custom:
                 return True, s.HeartRateZone(zone=int(value))
-            if low > F.HR_OFFSET and high > F.HR_OFFSET:
-                return True, s.HeartRateRange(low=low - F.HR_OFFSET, high=high - F.HR_OFFSET)
-            if low <= F.HR_OFFSET and high <= F.HR_OFFSET:
-                return True, s.HeartRateRange(low=low, high=high, percent_max=True)
-            self.refuse(index, "a heart-rate window mixing bpm and %max")
-            return False, None
+            split = _split_offset(low, high, F.HR_OFFSET)
+            if split is None:
+                self.refuse(index, "a heart-rate window mixing bpm and %max")
+                return False, None
+            lo, hi, relative = split
+            return True, s.HeartRateRange(low=lo, high=hi, percent_max=relative)
         if kind == F.TGT_CADENCE:
             if not custom:
                 self.refuse(index, "a cadence zone")
@@ -152,12 +164,12 @@ class _Reader:
         if kind == F.TGT_POWER:
             if not custom:
                 return True, s.PowerZone(zone=int(value))
-            if low > F.POWER_OFFSET and high > F.POWER_OFFSET:
-                return True, s.PowerRange(low=low - F.POWER_OFFSET, high=high - F.POWER_OFFSET)
-            if low <= F.POWER_OFFSET and high <= F.POWER_OFFSET:
-                return True, s.PowerRange(low=low, high=high, percent_ftp=True)
-            self.refuse(index, "a power window mixing watts and %FTP")
-            return False, None
+            split = _split_offset(low, high, F.POWER_OFFSET)
+            if split is None:
+                self.refuse(index, "a power window mixing watts and %FTP")
+                return False, None
+            lo, hi, relative = split
+            return True, s.PowerRange(low=lo, high=hi, percent_ftp=relative)
         self.refuse(index, f"a {_TARGET_NAMES.get(kind, f'type {kind}')} target")
         return False, None
 
