@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import steps as s
+from .importers.yaml_out import duration_text as yaml_duration_text
 from .units import METRES_PER_MILE, format_distance, format_pace, format_seconds
 
 _UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
@@ -26,12 +27,10 @@ def duration_text(d: s.Duration) -> str:
             return format_distance(metres)
         case s.LapButton():
             return "until lap button"
-        case s.HeartRateAbove(bpm=bpm, percent_max=pct):
-            return f"until hr > {bpm:g}bpm" if bpm is not None else f"until hr > {pct:g}%max"
-        case s.HeartRateBelow(bpm=bpm, percent_max=pct):
-            return f"until hr < {bpm:g}bpm" if bpm is not None else f"until hr < {pct:g}%max"
-        case s.Calories(kcal=kcal):
-            return f"{kcal:g}kcal"
+        case s.HeartRateAbove() | s.HeartRateBelow() | s.Calories():
+            # as the runner writes it in YAML
+            text = yaml_duration_text(d)
+            return text if isinstance(d, s.Calories) else f"until {text}"
         case s.Reps(count=count):
             return f"{count} reps"
     raise AssertionError(d)  # pragma: no cover

@@ -53,10 +53,11 @@ def duration_text(d: s.Duration) -> str:
             return f"{cm / 100:.2f}".rstrip("0") + "m"
         case s.LapButton():
             return "lap"
-        case s.HeartRateAbove(bpm=bpm, percent_max=pct):
-            return f"hr > {_g(bpm)}bpm" if bpm is not None else f"hr > {_g(pct or 0)}%max"
-        case s.HeartRateBelow(bpm=bpm, percent_max=pct):
-            return f"hr < {_g(bpm)}bpm" if bpm is not None else f"hr < {_g(pct or 0)}%max"
+        case s.HeartRateAbove() | s.HeartRateBelow():
+            sign = ">" if isinstance(d, s.HeartRateAbove) else "<"
+            if d.bpm is not None:
+                return f"hr {sign} {_g(d.bpm)}bpm"
+            return f"hr {sign} {_g(d.percent_max or 0)}%max"
         case s.Calories(kcal=kcal):
             return f"{_g(kcal)}kcal"
         case s.Reps():
