@@ -321,3 +321,35 @@ def test_names_that_look_like_variables_round_trip() -> None:
     text, rebuilt = rebuild_fit(original)
     assert "name: $${}" in text
     assert meaning(rebuilt) == meaning(original)
+
+
+def test_import_reports_warnings(tmp_path: Path) -> None:
+    # A swim workout (FIT sport 5) has no form in the workout format: it imports as 'other',
+    # and the user must hear of it rather than find out later.
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.workout_message import WorkoutMessage
+    from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
+
+    file_id, wkt, run = FileIdMessage(), WorkoutMessage(), WorkoutStepMessage()
+    for msg, fid, raw in [
+        (file_id, 0, 5),
+        (file_id, 3, 9),
+        (wkt, 4, 5),
+        (wkt, 8, "Swim"),
+        (wkt, 6, 1),
+        (run, 254, 0),
+        (run, 1, 0),
+        (run, 2, 60000),
+    ]:
+        msg.get_field(fid).set_encoded_value(0, raw)
+    builder = FitFileBuilder(auto_define=True)
+    for m in (file_id, wkt, run):
+        builder.add(m)
+    path = tmp_path / "swim.fit"
+    path.write_bytes(bytes(builder.build().to_bytes()))
+    out = tmp_path / "swim.yaml"
+    result = CliRunner().invoke(main, ["import", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: FIT sport 5 has no form here; imported as 'other'" in result.stderr
+    assert "sport: other" in out.read_text()

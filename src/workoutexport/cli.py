@@ -6,12 +6,8 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,44 +15,13 @@ import click
 
 from . import __version__
 from .diagnostics import Position, Report, WorkoutError, error
+from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
     from .steps import Workout
 
-PROFILE_NAME = "profile.yaml"
 FORMATS = ("fit", "tcx")
-
-
-@dataclass(frozen=True)
-class Input:
-    path: Path
-    relative: Path  # where its outputs go below -o
-
-
-def _inputs(paths: tuple[Path, ...]) -> Iterator[Input]:
-    """Every workout file named or found below a named folder, each once."""
-    seen: set[Path] = set()
-    for item in _all_inputs(paths):
-        key = item.path.resolve()
-        if key not in seen:
-            seen.add(key)
-            yield item
-
-
-def _all_inputs(paths: tuple[Path, ...]) -> Iterator[Input]:
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for pattern in ("*.yaml", "*.yml")
-                for p in path.rglob(pattern)
-                if p.is_file() and p.name != PROFILE_NAME
-            )
-            for p in found:
-                yield Input(p, p.relative_to(path))
-        else:
-            yield Input(path, Path(path.name))
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -79,22 +44,6 @@ def _profiles(profile: Path | None, report: Report) -> ProfileCache:
         except WorkoutError as exc:
             report.add(exc.diagnostics)
     return cache
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside `target`, then rename over it (replacing a symlink)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _emit_error(report: Report, fmt: str) -> None:
@@ -165,7 +114,7 @@ def _compile_all(
 
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
-    for item in _inputs(paths):
+    for item in discover(paths):
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             _check_profile(item.path, report)
@@ -222,28 +171,27 @@ def build(
     """Build workout files from YAML workouts (files or folders)."""
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report()
-    claimed: dict[Path, str] = {}
+    outputs = Outputs(out_dir)
     written = 0
     compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, outputs in compiled:
+    for item, _workout, emitted in compiled:
         shown = str(item.path)
-        for fmt, data in outputs:
-            target = out_dir / item.relative.with_suffix(f".{fmt}")
-            key = target.resolve()
-            if key in claimed:
+        for fmt, data in emitted:
+            target = outputs.path_for(item, f".{fmt}")
+            earlier = outputs.claim(target, shown)
+            if earlier is not None:
                 report.add(
                     [
                         error(
                             Position(shown),
-                            f"{target} is also the output of {claimed[key]}; "
+                            f"{target} is also the output of {earlier}; "
                             "rename one of the two workouts",
                         )
                     ]
                 )
                 continue
-            claimed[key] = shown
             try:
-                _write_atomic(target, data)
+                write_atomic(target, data)
             except OSError as exc:
                 report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
                 continue
@@ -375,30 +323,6 @@ def _show_file(path: Path, report: Report) -> None:
     sys.exit(report.exit_code)
 
 
-def _import_one(path: Path, shown: str) -> list[tuple[str, str]]:
-    """(suggested stem, YAML text) for each workout in the file; raises WorkoutError."""
-    from .diagnostics import Position
-    from .importers import read_workouts
-    from .importers.yaml_out import NotExpressible, to_yaml
-    from .pipeline import compile_document
-    from .profile import EMPTY
-    from .source import parse_text
-
-    workouts, _notes = read_workouts(path, shown)
-    out = []
-    for i, workout in enumerate(workouts, start=1):
-        try:
-            tcx = path.suffix.lower() == ".tcx"
-            text = to_yaml(workout, source=path.name, exact="tcx" if tcx else "fit")
-        except NotExpressible as exc:
-            raise WorkoutError([error(Position(shown, 0, 0), str(exc))]) from None
-        # Never write YAML that does not build: compile it before anyone sees it.
-        compile_document(parse_text(text, f"{shown} (imported)"), EMPTY)
-        stem = path.stem if len(workouts) == 1 else f"{path.stem}-{i}"
-        out.append((stem, text))
-    return out
-
-
 @main.command(name="import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -411,47 +335,43 @@ def _import_one(path: Path, shown: str) -> list[tuple[str, str]]:
 def import_(source: Path, output: Path | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
-    from .pipeline import display_path
+    from .pipeline import display_path, import_file
 
     report = Report()
-    if source.is_dir():
-        if output is None:
-            raise click.UsageError("importing a folder needs -o OUTDIR")
-        files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        jobs = [(p, output / p.relative_to(source).parent) for p in files]
-        to_folder = True
-    else:
-        files = [source]
-        # -o names a YAML file, or else a folder.
-        to_folder = output is not None and output.suffix.lower() not in (".yaml", ".yml")
-        jobs = [(source, output if to_folder and output else Path("."))]
-    for path, folder in jobs:
+    if source.is_dir() and output is None:
+        raise click.UsageError("importing a folder needs -o OUTDIR")
+    # -o names a YAML file, or else a folder.
+    to_folder = output is not None and (
+        source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
+    )
+    outputs = Outputs(output if to_folder and output else Path("."))
+    for item in discover([source], SUFFIXES, ignore_case=True, skip_names=()):
         report.checked += 1
-        shown = display_path(path)
+        shown = display_path(item.path)
         try:
-            results = _import_one(path, shown)
+            imported = import_file(item.path)
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             continue
-        if not to_folder and len(results) > 1:
+        if not to_folder and len(imported) > 1:
             report.add(
                 [
                     error(
                         Position(shown, 0, 0),
-                        f"holds {len(results)} workouts: "
+                        f"holds {len(imported)} workouts: "
                         "give -o FOLDER to write one YAML file each",
                     )
                 ]
             )
             continue
-        for stem, text in results:
-            if not to_folder and output is None:
-                click.echo(text, nl=False)
+        for one in imported:
+            report.add(one.diagnostics)
+            if output is None:
+                click.echo(one.yaml, nl=False)
                 continue
-            target = folder / f"{stem}.yaml" if to_folder else output
-            assert target is not None
+            target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
             try:
-                _write_atomic(target, text.encode("utf-8"))
+                write_atomic(target, one.yaml.encode("utf-8"))
             except OSError as exc:
                 report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
                 continue

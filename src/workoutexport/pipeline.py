@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from . import steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import WorkoutError
+from .diagnostics import Diagnostic, WorkoutError
 from .emit import Emitted, emitter
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
@@ -108,3 +109,39 @@ def verify(data: bytes, fmt: str) -> list[str]:
     from .emit.tcx import validate
 
     return validate(data)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One workout read from a FIT or TCX file: suggested file stem, YAML text, warnings."""
+
+    stem: str
+    yaml: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def import_file(path: Path) -> list[Imported]:
+    """The workouts in a FIT or TCX file as YAML that builds back (raises WorkoutError).
+
+    Warnings about the file as a whole travel with its first workout, so that each is
+    reported once.
+    """
+    from .diagnostics import Position, error
+    from .importers import read_workouts
+    from .importers.yaml_out import NotExpressible, to_yaml
+    from .source import parse_text
+
+    shown = display_path(path)
+    workouts, notes = read_workouts(path, shown)
+    exact: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+    out = []
+    for i, workout in enumerate(workouts, start=1):
+        try:
+            text = to_yaml(workout, source=path.name, exact=exact)
+        except NotExpressible as exc:
+            raise WorkoutError([error(Position(shown, 0, 0), str(exc))]) from None
+        # Never hand out YAML that does not build: compile it before anyone sees it.
+        compile_document(parse_text(text, f"{shown} (imported)"), EMPTY)
+        stem = path.stem if len(workouts) == 1 else f"{path.stem}-{i}"
+        out.append(Imported(stem, text, notes if i == 1 else []))
+    return out
