@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from workoutexport.emit.tcx import validate as validate_tcx
-from workoutexport.verify import decode_fit
+from workoutexport.formats.fit.verify import decode_fit
+from workoutexport.formats.tcx.emit import validate as validate_tcx
 
 # Property tests: a bounded run by default (CI); HYPOTHESIS_PROFILE=long for a campaign.
 # In CI the examples are derived from the test names, so a red run can be repeated exactly.

@@ -16,11 +16,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.emit.tcx import validate as validate_tcx
+from workoutexport.formats.fit.verify import decode_fit
+from workoutexport.formats.tcx.emit import validate as validate_tcx
 from workoutexport.pipeline import compile_document, emit
 from workoutexport.profile import build_profile
 from workoutexport.source import parse_bytes, parse_text
-from workoutexport.verify import decode_fit
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "workouts"

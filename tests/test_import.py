@@ -18,14 +18,14 @@ from lxml import etree
 from workoutexport import steps as s
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.emit.tcx import NS
-from workoutexport.importers.fit import read_fit
-from workoutexport.importers.tcx import read_tcx
+from workoutexport.formats.fit.reader import read_fit
+from workoutexport.formats.fit.verify import decode_fit
+from workoutexport.formats.tcx.emit import NS
+from workoutexport.formats.tcx.reader import read_tcx
 from workoutexport.importers.yaml_out import to_yaml
 from workoutexport.pipeline import compile_document, emit
 from workoutexport.profile import EMPTY
 from workoutexport.source import parse_text
-from workoutexport.verify import decode_fit
 
 from test_property import _tcx_ok, workouts
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from workoutexport import steps as s
-from workoutexport.emit.tcx import NS
+from workoutexport.formats.tcx.emit import NS
 from workoutexport.pipeline import emit
 
 from conftest import assert_valid_tcx, decoded

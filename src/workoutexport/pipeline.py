@@ -14,7 +14,7 @@ from typing import Literal
 from . import steps
 from .compile import Options, Pick, compile_workout
 from .diagnostics import Diagnostic, WorkoutError
-from .emit import Emitted, emitter
+from .formats import Emitted, emitter
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
 
@@ -99,14 +99,14 @@ def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
 def verify(data: bytes, fmt: str) -> list[str]:
     """Problems Garmin's decoder (FIT) or the TCX schema find in emitted bytes."""
     if fmt == "fit":
-        from .verify import VerifyError, decode_fit
+        from .formats.fit.verify import VerifyError, decode_fit
 
         try:
             decode_fit(data)
         except VerifyError as exc:
             return [str(exc)]
         return []
-    from .emit.tcx import validate
+    from .formats.tcx.emit import validate
 
     return validate(data)
 

@@ -24,10 +24,10 @@ def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnos
         raise WorkoutError([error(Position(shown, 0, 0), "file is empty")])
     is_fit = path.suffix.lower() == ".fit" or (len(data) >= 12 and data[8:12] == b".FIT")
     if is_fit:
-        from .fit import read_fit
+        from ..formats.fit.reader import read_fit
 
         workout, notes = read_fit(data, shown, default_name=path.stem)
         return [workout], notes
-    from .tcx import read_tcx
+    from ..formats.tcx.reader import read_tcx
 
     return read_tcx(data, shown), []

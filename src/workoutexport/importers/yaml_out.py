@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from .. import steps as s
-from ..emit.fit import speed_raw
+from ..formats.fit.emit import speed_raw
 from ..units import KG_PER_LB, METRES_PER_MILE
 
 _KIND = {

@@ -15,8 +15,8 @@ from ..diagnostics import Diagnostic
 from ..steps import Workout
 
 FORMATS: dict[str, str] = {
-    "fit": "workoutexport.emit.fit",
-    "tcx": "workoutexport.emit.tcx",
+    "fit": "workoutexport.formats.fit.emit",
+    "tcx": "workoutexport.formats.tcx.emit",
 }
 
 

@@ -13,9 +13,9 @@ import math
 import os
 from typing import Any, assert_never
 
-from .. import steps as s
-from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from . import Emitted, device_cadence
+from ... import steps as s
+from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .. import Emitted, device_cadence
 
 # Profile numbers (Garmin FIT profile).
 FILE_WORKOUT = 5

@@ -12,10 +12,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, assert_never
 
-from .. import __version__
-from .. import steps as s
-from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from . import Emitted, device_cadence
+from ... import __version__
+from ... import steps as s
+from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .. import Emitted, device_cadence
 
 NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

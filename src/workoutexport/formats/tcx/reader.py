@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .. import steps as s
-from ..diagnostics import Diagnostic, Position, WorkoutError, error
-from ..emit import from_device_cadence
-from ..emit.tcx import NS, XSI
+from ... import steps as s
+from ...diagnostics import Diagnostic, Position, WorkoutError, error
+from .. import from_device_cadence
+from .emit import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .. import steps as s
-from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from ..emit import fit as F
-from ..emit import from_device_cadence
-from ..verify import VerifyError, decode_fit
+from ... import steps as s
+from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .. import from_device_cadence
+from . import emit as F
+from .verify import VerifyError, decode_fit
 
 _INTENSITY = {
     0: s.Intensity.ACTIVE,
@@ -177,7 +177,7 @@ class _Reader:
         category = msg.get("exercise_category")
         if category is None or category == 0xFFFF:
             return None
-        from ..exercises import catalogue
+        from ...exercises import catalogue
 
         cat_name = next((name for name, (num, _) in catalogue().items() if num == category), None)
         if cat_name is None:

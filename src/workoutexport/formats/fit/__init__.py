@@ -1,0 +1,1 @@
+"""Garmin FIT workout files: emitter, reader and verifier (Garmin's own decoder)."""

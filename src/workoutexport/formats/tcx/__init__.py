@@ -1,0 +1,1 @@
+"""TCX (Training Center Database v2) workouts: emitter, reader and schema validation."""
