@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 
 from workoutexport.formats.fit.verify import decode_fit
-from workoutexport.formats.tcx.emit import validate as validate_tcx
+from workoutexport.formats.tcx.verify import validate as validate_tcx
 
 # Property tests: a bounded run by default (CI); HYPOTHESIS_PROFILE=long for a campaign.
 # In CI the examples are derived from the test names, so a red run can be repeated exactly.

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.formats.fit.verify import decode_fit
-from workoutexport.formats.tcx.emit import validate as validate_tcx
+from workoutexport.formats.tcx.verify import validate as validate_tcx
 from workoutexport.pipeline import compile_document, emit
 from workoutexport.profile import build_profile
 from workoutexport.source import parse_bytes, parse_text

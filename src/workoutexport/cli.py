@@ -15,13 +15,12 @@ import click
 
 from . import __version__
 from .diagnostics import Position, Report, WorkoutError, error
+from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
     from .steps import Workout
-
-FORMATS = ("fit", "tcx")
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -144,7 +143,7 @@ def _compile_all(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(FORMATS)),
     help="Output format; give it twice for both. Default: fit.",
 )
 @click.option(
@@ -219,7 +218,7 @@ def _check_profile(path: Path, report: Report) -> None:
     "-f",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(FORMATS)),
     help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
 )
 @_with_common

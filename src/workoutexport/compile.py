@@ -23,7 +23,6 @@ _INTENSITY = {
     "rest": s.Intensity.REST,
     "cooldown": s.Intensity.COOLDOWN,
 }
-_UNIT_METRES = {"km": 1000.0, "mi": u.METRES_PER_MILE}
 #: Steps a workout may hold, repeats counted once each (watches take a few hundred at most).
 MAX_STEPS = 5_000
 
@@ -260,7 +259,7 @@ class _Compiler:
         if fast <= 0:
             self.fail(loc, "the pace window is faster than zero seconds; lower the tolerance")
             return None
-        metres = _UNIT_METRES[unit]
+        metres = u.METRES_PER_PACE_UNIT[unit]
         return s.SpeedTarget(
             low_mps=metres / slow, high_mps=metres / fast, view="pace", pace_unit=unit
         )

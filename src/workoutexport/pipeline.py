@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import steps
+from . import formats, steps
 from .compile import Options, Pick, compile_workout
 from .diagnostics import Diagnostic, WorkoutError
-from .formats import Emitted, emitter
+from .formats import Emitted
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
 
@@ -93,22 +93,16 @@ def load_workout(
 
 
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
-    return emitter(fmt)(workout, lossy=lossy)
+    """`workout` as format `fmt` ("fit", "tcx"); raises WorkoutError when it cannot be written
+    (under `lossy`, what can be dropped is dropped with a warning) and ValueError for an
+    unknown format."""
+    return formats.emit(workout, fmt, lossy=lossy)
 
 
 def verify(data: bytes, fmt: str) -> list[str]:
-    """Problems Garmin's decoder (FIT) or the TCX schema find in emitted bytes."""
-    if fmt == "fit":
-        from .formats.fit.verify import VerifyError, decode_fit
-
-        try:
-            decode_fit(data)
-        except VerifyError as exc:
-            return [str(exc)]
-        return []
-    from .formats.tcx.emit import validate
-
-    return validate(data)
+    """Problems Garmin's decoder (FIT) or the TCX schema find in emitted bytes (ValueError for
+    an unknown format)."""
+    return formats.verify(data, fmt)
 
 
 @dataclass(frozen=True)

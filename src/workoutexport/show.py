@@ -6,9 +6,14 @@ from dataclasses import dataclass
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
-from .units import METRES_PER_MILE, format_distance, format_pace, format_seconds
+from .units import (
+    KG_PER_LB,
+    METRES_PER_PACE_UNIT,
+    format_distance,
+    format_pace,
+    format_seconds,
+)
 
-_UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
 # The YAML kind keys, as the runner wrote them.
 _KIND = {
     s.Intensity.WARMUP: "warmup",
@@ -39,7 +44,7 @@ def duration_text(d: s.Duration) -> str:
 def target_text(t: s.Target) -> str:
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
-            m = _UNIT_METRES[unit]
+            m = METRES_PER_PACE_UNIT[unit]
             return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{unit}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             return f"speed {lo * 3.6:.1f}-{hi * 3.6:.1f}km/h"
@@ -143,7 +148,7 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
             ex = node.exercise
             kind = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
             if ex.weight_kg is not None:
-                shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / 0.45359237
+                shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / KG_PER_LB
                 kind += f" @ {shown:g}{ex.weight_unit}"
         else:
             kind = _KIND[node.intensity]

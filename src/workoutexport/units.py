@@ -15,6 +15,8 @@ from typing import Literal
 METRES_PER_MILE = 1609.344
 METRES_PER_YARD = 0.9144
 KG_PER_LB = 0.45359237
+#: Metres in the distance a pace is written per ('4:00/km', '6:30/mi').
+METRES_PER_PACE_UNIT = {"km": 1000.0, "mi": METRES_PER_MILE}
 
 
 class UnitError(ValueError):

@@ -1,27 +1,29 @@
-"""Emitters: step tree -> bytes. Looked up by name and imported only when used.
+"""The output formats: one table, one emitter protocol, one policy for what a format can't carry.
 
-Each emitter module provides ``emit(workout, *, lossy=False) -> Emitted`` and raises
-``WorkoutError`` when the tree holds something its format cannot carry (under ``lossy``,
-what can be dropped is dropped with a warning instead).
+Each format is a package (`formats/fit`, `formats/tcx`) holding its profile numbers, units and
+rounding (`units`), its emitter (`emit`), its reader (`reader`) and its verifier (`verify`).
+The packages are imported only when a format is used, so the table itself stays light.
+
+Emitters report what their format cannot carry through `Encoder.unsupported`, and the one
+error level, `lossy`, set by whoever uses the table, decides whether that is an error or a
+warning with the thing dropped.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from ..steps import Workout
-
-FORMATS: dict[str, str] = {
-    "fit": "workoutexport.formats.fit.emit",
-    "tcx": "workoutexport.formats.tcx.emit",
-}
 
 
 @dataclass
 class Emitted:
+    """An emitted file and the warnings met while writing it."""
+
     data: bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -30,25 +32,107 @@ class Emitter(Protocol):
     def __call__(self, workout: Workout, *, lossy: bool = False) -> Emitted: ...
 
 
+@dataclass(frozen=True)
+class Format:
+    """A format in the table: its name, file suffix and package."""
+
+    name: str
+    suffix: str
+    package: str
+
+    def emitter(self) -> Emitter:
+        """The package's `emit.emit`, imported now."""
+        fn: Emitter = importlib.import_module(f"{self.package}.emit").emit
+        return fn
+
+    def verifier(self) -> Callable[[bytes], list[str]]:
+        """The package's `verify.problems`: what the format's reference reader finds wrong."""
+        fn: Callable[[bytes], list[str]] = importlib.import_module(
+            f"{self.package}.verify"
+        ).problems
+        return fn
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("fit", ".fit", "workoutexport.formats.fit"),
+        Format("tcx", ".tcx", "workoutexport.formats.tcx"),
+    )
+}
+
+
+def get_format(name: str) -> Format:
+    """The format called `name`; a ValueError naming the known ones for any other name."""
+    found = FORMATS.get(name)
+    if found is None:
+        known = ", ".join(FORMATS)
+        raise ValueError(f"unknown format {name!r}; the known formats are: {known}")
+    return found
+
+
 def emitter(fmt: str) -> Emitter:
-    module = importlib.import_module(FORMATS[fmt])
-    fn: Emitter = module.emit
-    return fn
+    """The emitter of format `fmt` (ValueError for an unknown format)."""
+    return get_format(fmt).emitter()
 
 
-def device_cadence(value: float, unit: str, running_unit: str) -> float:
-    """Running cadence as devices store it: strides (steps / 2) unless the profile says steps.
-
-    Not yet confirmed on a watch; this is the one place that decides it (spec 4.1).
-    """
-    if unit == "spm" and running_unit == "strides":
-        return value / 2
-    return value
+def emit(workout: Workout, fmt: str, *, lossy: bool = False) -> Emitted:
+    """`workout` as format `fmt`; raises WorkoutError when it cannot be written."""
+    return emitter(fmt)(workout, lossy=lossy)
 
 
-def from_device_cadence(value: float) -> float:
-    """Running cadence read from a file, in steps per minute: the inverse of the above.
+def verify(data: bytes, fmt: str) -> list[str]:
+    """Problems the reference reader of format `fmt` finds in `data` (empty when none)."""
+    return get_format(fmt).verifier()(data)
 
-    A file does not say which unit it used; strides, the FIT unit, is assumed.
-    """
-    return value * 2
+
+class Encoder:
+    """What every emitter shares: its diagnostics, and the one unsupported-feature policy."""
+
+    format_name = ""
+
+    def __init__(self, *, lossy: bool = False) -> None:
+        self.lossy = lossy
+        self.diagnostics: list[Diagnostic] = []
+
+    def fail(self, where: Position, message: str) -> None:
+        """An error: the file is not written."""
+        self.diagnostics.append(error(where, message))
+
+    def warn(self, where: Position, message: str) -> None:
+        """A warning: the file is written."""
+        self.diagnostics.append(warning(where, message))
+
+    def unsupported(
+        self,
+        where: Position,
+        what: str,
+        *,
+        droppable: bool = False,
+        advice: str = "build FIT instead (-f fit)",
+    ) -> None:
+        """Something the format cannot carry: dropped with a warning under `lossy` when
+        `droppable`, else an error that says what to do instead."""
+        if droppable and self.lossy:
+            self.warn(where, f"{what}; dropped from the {self.format_name} file (--lossy)")
+        else:
+            hint = " (or pass --lossy to drop it)" if droppable else ""
+            self.fail(where, f"{what}; {advice}{hint}")
+
+    def raise_errors(self) -> None:
+        """Stop with every diagnostic so far when any of them is an error."""
+        if any(d.severity == "error" for d in self.diagnostics):
+            raise WorkoutError(self.diagnostics)
+
+
+__all__ = [
+    "FORMATS",
+    "Emitted",
+    "Emitter",
+    "Encoder",
+    "Format",
+    "emit",
+    "emitter",
+    "get_format",
+    "verify",
+]

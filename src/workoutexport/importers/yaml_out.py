@@ -13,8 +13,11 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from .. import steps as s
-from ..formats.fit.emit import speed_raw
-from ..units import KG_PER_LB, METRES_PER_MILE
+from ..formats.fit.units import CM_PER_M as CM
+from ..formats.fit.units import MS_PER_S as MS
+from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
+from ..formats.tcx.units import decimal
+from ..units import KG_PER_LB, METRES_PER_PACE_UNIT
 
 _KIND = {
     s.Intensity.WARMUP: "warmup",
@@ -23,7 +26,6 @@ _KIND = {
     s.Intensity.REST: "rest",
     s.Intensity.COOLDOWN: "cooldown",
 }
-_UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
 
 
 class NotExpressible(ValueError):
@@ -38,19 +40,20 @@ def _g(value: float) -> str:
 def duration_text(d: s.Duration) -> str:
     match d:
         case s.Time(seconds=sec):
-            ms = round(sec * 1000)
-            if ms % 60000 == 0:
-                return f"{ms // 60000}min"
-            if ms % 1000 == 0:
-                return f"{ms // 1000}s"
-            return f"{ms / 1000:.3f}".rstrip("0") + "s"
+            # Exact to what FIT stores (ms), the finer of the two formats.
+            ms = milliseconds(sec)
+            if ms % (60 * MS) == 0:
+                return f"{ms // (60 * MS)}min"
+            if ms % MS == 0:
+                return f"{ms // MS}s"
+            return f"{ms / MS:.3f}".rstrip("0") + "s"
         case s.Distance(metres=metres):
-            cm = round(metres * 100)
-            if cm % 100000 == 0:
-                return f"{cm // 100000}km"
-            if cm % 100 == 0:
-                return f"{cm // 100}m"
-            return f"{cm / 100:.2f}".rstrip("0") + "m"
+            cm = centimetres(metres)
+            if cm % (1000 * CM) == 0:
+                return f"{cm // (1000 * CM)}km"
+            if cm % CM == 0:
+                return f"{cm // CM}m"
+            return f"{cm / CM:.2f}".rstrip("0") + "m"
         case s.LapButton():
             return "lap"
         case s.HeartRateAbove() | s.HeartRateBelow():
@@ -67,7 +70,7 @@ def duration_text(d: s.Duration) -> str:
 
 def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
     """Seconds per unit as m:ss[.fff], with the fewest decimals for which `same` holds."""
-    metres = _UNIT_METRES[unit]
+    metres = METRES_PER_PACE_UNIT[unit]
     seconds, decimals = _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
     minutes, rest = divmod(seconds, 60)
     whole = int(minutes)
@@ -99,7 +102,7 @@ def _speed_same(
 
     def same(candidate: float) -> bool:
         if exact == "tcx":
-            return round(candidate, 6) == round(original, 6)
+            return decimal(candidate) == decimal(original)
         if is_low:
             return speed_raw(candidate, high)[0] == speed_raw(low, high)[0]
         return speed_raw(low, candidate)[1] == speed_raw(low, high)[1]
@@ -136,11 +139,11 @@ def _decimal(same: Callable[[float], bool], value: float) -> str:
 
 
 def _weight_text(kg: float, unit: str) -> str:
-    stored = round(kg * 100)
+    stored = weight_raw(kg)
     if unit == "kg":
         return f"{_g(kg)}kg"
     pounds, decimals = _fewest_decimals(
-        kg / KG_PER_LB, lambda lb: round(lb * KG_PER_LB * 100) == stored
+        kg / KG_PER_LB, lambda lb: weight_raw(lb * KG_PER_LB) == stored
     )
     return f"{pounds:.{decimals}f}lb"
 

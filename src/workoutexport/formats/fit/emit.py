@@ -9,13 +9,21 @@ made anew for every file and never changed after they are added to the builder.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 from typing import Any, assert_never
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .. import Emitted, device_cadence
+from .. import Emitted, Encoder
+from ..common import device_cadence, outward
+from .units import (
+    CM_PER_M,
+    HR_OFFSET,
+    MS_PER_S,
+    POWER_OFFSET,
+    WEIGHT_SCALE,
+    speed_raw,
+)
 
 # Profile numbers (Garmin FIT profile).
 FILE_WORKOUT = 5
@@ -65,28 +73,10 @@ SUB_SPORT: dict[s.Sport, dict[str, int]] = {
 STRENGTH_TRAINING = 20
 WEIGHT_UNIT = {"kg": 1, "lb": 2}
 
-# Units as FIT stores them. The importer reads with the same numbers.
-MS_PER_S = 1000  # durations: milliseconds
-CM_PER_M = 100  # distances: centimetres
-MMPS_PER_MPS = 1000  # speeds: millimetres per second
-WEIGHT_SCALE = 100  # exercise weight: 1/100 kg
-HR_OFFSET = 100  # heart rate: bpm + 100; 0..100 is percent of maximum
-POWER_OFFSET = 1000  # power: W + 1000; 0..1000 is percent of FTP
-
 UINT32_MAX = 0xFFFFFFFE  # 0xFFFFFFFF is FIT's "invalid"
 UINT16_MAX = 0xFFFE
 MAX_STRING_BYTES = 254  # a FIT string field holds at most 255 bytes, NUL included
 MAX_STEPS = UINT16_MAX + 1  # message_index 0..65534
-
-
-def outward(low: float, high: float) -> tuple[int, int]:
-    """A window as whole numbers, rounded outwards so it never excludes what was asked for."""
-    return math.floor(low + 1e-6), math.ceil(high - 1e-6)
-
-
-def speed_raw(low_mps: float, high_mps: float) -> tuple[int, int]:
-    """A speed window as FIT stores it: mm/s, low = slower, low at least 1."""
-    return outward(max(low_mps * MMPS_PER_MPS, 1), high_mps * MMPS_PER_MPS)
 
 
 def _put(msg: Any, field_id: int, raw: int | str) -> None:
@@ -97,18 +87,16 @@ def _put(msg: Any, field_id: int, raw: int | str) -> None:
     field.set_encoded_value(0, raw)
 
 
-class _Encoder:
-    def __init__(self, workout: s.Workout, lossy: bool) -> None:
+class _Encoder(Encoder):
+    format_name = "FIT"
+
+    def __init__(self, workout: s.Workout) -> None:
         from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
 
+        super().__init__()
         self.workout = workout
-        self.lossy = lossy
-        self.diagnostics: list[Diagnostic] = []
         self.messages: list[Any] = []
         self._new_step = WorkoutStepMessage
-
-    def fail(self, where: Position, message: str) -> None:
-        self.diagnostics.append(error(where, message))
 
     def text(self, value: str, where: Position, what: str) -> str:
         if len(value.encode("utf-8")) > MAX_STRING_BYTES:
@@ -330,7 +318,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
                 )
             ]
         )
-    enc = _Encoder(workout, lossy)
+    enc = _Encoder(workout)
     enc.nodes(workout.steps)
     diagnostics = enc.diagnostics
 

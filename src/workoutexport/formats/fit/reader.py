@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .. import from_device_cadence
+from ..common import from_device_cadence
 from . import emit as F
+from . import units as U
 from .verify import VerifyError, decode_fit
 
 _INTENSITY = {
@@ -102,9 +103,9 @@ class _Reader:
             if value is None or value == INVALID_U32:
                 return s.LapButton()
             if kind == F.DUR_TIME:
-                return s.Time(seconds=value / F.MS_PER_S)
+                return s.Time(seconds=value / U.MS_PER_S)
             if kind == F.DUR_DISTANCE:
-                return s.Distance(metres=value / F.CM_PER_M)
+                return s.Distance(metres=value / U.CM_PER_M)
             if kind == F.DUR_CALORIES:
                 return s.Calories(kcal=float(value))
             if not exercise:
@@ -115,8 +116,8 @@ class _Reader:
             if value is None:
                 self.refuse(index, "a heart-rate condition without a value")
                 return None
-            bpm = float(value - F.HR_OFFSET) if value > F.HR_OFFSET else None
-            pct = float(value) if value <= F.HR_OFFSET else None
+            bpm = float(value - U.HR_OFFSET) if value > U.HR_OFFSET else None
+            pct = float(value) if value <= U.HR_OFFSET else None
             if kind == F.DUR_HR_GT:
                 return s.HeartRateAbove(bpm=bpm, percent_max=pct)
             return s.HeartRateBelow(bpm=bpm, percent_max=pct)
@@ -141,12 +142,12 @@ class _Reader:
                 return False, None
             view: Literal["pace", "speed"] = "speed" if sport is s.Sport.CYCLING else "pace"
             return True, s.SpeedTarget(
-                low_mps=low / F.MMPS_PER_MPS, high_mps=high / F.MMPS_PER_MPS, view=view
+                low_mps=low / U.MMPS_PER_MPS, high_mps=high / U.MMPS_PER_MPS, view=view
             )
         if kind == F.TGT_HR:
             if not custom:
                 return True, s.HeartRateZone(zone=int(value))
-            split = _split_offset(low, high, F.HR_OFFSET)
+            split = _split_offset(low, high, U.HR_OFFSET)
             if split is None:
                 self.refuse(index, "a heart-rate window mixing bpm and %max")
                 return False, None
@@ -164,7 +165,7 @@ class _Reader:
         if kind == F.TGT_POWER:
             if not custom:
                 return True, s.PowerZone(zone=int(value))
-            split = _split_offset(low, high, F.POWER_OFFSET)
+            split = _split_offset(low, high, U.POWER_OFFSET)
             if split is None:
                 self.refuse(index, "a power window mixing watts and %FTP")
                 return False, None
@@ -196,7 +197,7 @@ class _Reader:
             category_name=cat_name,
             name=int(name_num) if name_name and name_num is not None else None,
             name_name=name_name,
-            weight_kg=weight / F.WEIGHT_SCALE if weight not in (None, 0xFFFF) else None,
+            weight_kg=weight / U.WEIGHT_SCALE if weight not in (None, 0xFFFF) else None,
             weight_unit=unit,
         )
 

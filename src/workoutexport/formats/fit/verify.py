@@ -46,3 +46,12 @@ def decode_fit(data: bytes, *, raw: bool = False) -> dict[str, list[dict[str, An
     if errors:
         raise VerifyError("; ".join(str(e) for e in errors))
     return {str(k): list(v) for k, v in messages.items()}  # type: ignore[call-overload]
+
+
+def problems(data: bytes) -> list[str]:
+    """What Garmin's decoder finds wrong with `data`: the format table's verifier."""
+    try:
+        decode_fit(data)
+    except VerifyError as exc:
+        return [str(exc)]
+    return []

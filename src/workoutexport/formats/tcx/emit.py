@@ -7,15 +7,14 @@ What cannot be carried is an error (or, where the spec allows, dropped with a wa
 
 from __future__ import annotations
 
-import math
-from functools import cache
-from importlib import resources
 from typing import Any, assert_never
 
 from ... import __version__
 from ... import steps as s
-from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .. import Emitted, device_cadence
+from ...diagnostics import Position, WorkoutError, error
+from .. import Emitted, Encoder
+from ..common import device_cadence, outward
+from .units import decimal_text
 
 NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -43,27 +42,13 @@ def _token(text: str) -> str:
     return " ".join(text.split())
 
 
-def _fmt(value: float) -> str:
-    return repr(round(value, 6))
+class _Writer(Encoder):
+    format_name = "TCX"
 
-
-class _Writer:
     def __init__(self, workout: s.Workout, lossy: bool) -> None:
+        super().__init__(lossy=lossy)
         self.workout = workout
-        self.lossy = lossy
-        self.diagnostics: list[Diagnostic] = []
         self.next_id = 1
-
-    def fail(self, where: Position, message: str) -> None:
-        self.diagnostics.append(error(where, message))
-
-    def unsupported(self, where: Position, what: str, *, droppable: bool) -> None:
-        """The one place that decides: error, or (lossy and droppable) a warning."""
-        if droppable and self.lossy:
-            self.diagnostics.append(warning(where, f"{what}; dropped from the TCX file (--lossy)"))
-        else:
-            hint = " (or pass --lossy to drop it)" if droppable else ""
-            self.fail(where, f"{what}; build FIT instead (-f fit){hint}")
 
     def name(self, text: str, where: Position, what: str) -> str | None:
         token = _token(text)
@@ -71,9 +56,7 @@ class _Writer:
             return None
         if len(token) > MAX_NAME:
             cut = token[:MAX_NAME].rstrip()
-            self.diagnostics.append(
-                warning(where, f"TCX {what}s hold {MAX_NAME} characters: '{token}' becomes '{cut}'")
-            )
+            self.warn(where, f"TCX {what}s hold {MAX_NAME} characters: '{token}' becomes '{cut}'")
             return cut
         return token
 
@@ -112,7 +95,7 @@ class _Writer:
 
         where = step.source
         if step.exercise is not None:
-            self.fail(where, "TCX cannot carry strength exercises; build FIT instead (-f fit)")
+            self.unsupported(where, "TCX cannot carry strength exercises")
         if step.name:
             name = self.name(step.name, step.name_source, "step name")
             if name:
@@ -123,17 +106,13 @@ class _Writer:
         etree.SubElement(el, f"{{{NS}}}Intensity").text = INTENSITY[step.intensity]
         self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, step.target_source)
         if step.secondary is not None:
-            self.diagnostics.append(
-                warning(
-                    step.secondary_source,
-                    "TCX has no secondary target; it is left out of the TCX file",
-                )
+            self.warn(
+                step.secondary_source,
+                "TCX has no secondary target; it is left out of the TCX file",
             )
         if step.note is not None:
-            self.diagnostics.append(
-                warning(
-                    step.note_source, "TCX has no step notes; the note is left out of the TCX file"
-                )
+            self.warn(
+                step.note_source, "TCX has no step notes; the note is left out of the TCX file"
             )
 
     def ushort(self, value: float, where: Position, what: str) -> str:
@@ -182,7 +161,7 @@ class _Writer:
                 child("Calories", self.ushort(kcal, where, "calories"))
             case s.Reps():
                 el.set(f"{{{XSI}}}type", "UserInitiated_t")
-                self.fail(where, "TCX cannot count repetitions; build FIT instead (-f fit)")
+                self.unsupported(where, "TCX cannot count repetitions")
             case _:
                 assert_never(d)
 
@@ -204,8 +183,8 @@ class _Writer:
                 el.set(f"{{{XSI}}}type", "Speed_t")
                 zone = sub(el, "SpeedZone", xsi="CustomSpeedZone_t")
                 sub(zone, "ViewAs", "Pace" if view == "pace" else "Speed")
-                sub(zone, "LowInMetersPerSecond", _fmt(lo))
-                sub(zone, "HighInMetersPerSecond", _fmt(hi))
+                sub(zone, "LowInMetersPerSecond", decimal_text(lo))
+                sub(zone, "HighInMetersPerSecond", decimal_text(hi))
             case s.HeartRateZone(zone=number):
                 el.set(f"{{{XSI}}}type", "HeartRate_t")
                 zone = sub(el, "HeartRateZone", xsi="PredefinedHeartRateZone_t")
@@ -214,14 +193,14 @@ class _Writer:
                 el.set(f"{{{XSI}}}type", "HeartRate_t")
                 zone = sub(el, "HeartRateZone", xsi="CustomHeartRateZone_t")
                 # Whole numbers, rounded outwards so the window never shrinks.
-                lo, hi = math.floor(lo + 1e-6), math.ceil(hi - 1e-6)
+                lo, hi = outward(lo, hi)
                 self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
                 self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
                 running = self.workout.running_cadence_unit
                 el.set(f"{{{XSI}}}type", "Cadence_t")
-                sub(el, "Low", _fmt(device_cadence(lo, unit, running)))
-                sub(el, "High", _fmt(device_cadence(hi, unit, running)))
+                sub(el, "Low", decimal_text(device_cadence(lo, unit, running)))
+                sub(el, "High", decimal_text(device_cadence(hi, unit, running)))
             case s.PowerZone() | s.PowerRange():
                 el.set(f"{{{XSI}}}type", "None_t")
                 self.unsupported(where, "TCX has no power targets", droppable=True)
@@ -281,32 +260,6 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     etree.SubElement(creator, f"{{{NS}}}LangID").text = "en"
     etree.SubElement(creator, f"{{{NS}}}PartNumber").text = "000-00000-00"
 
-    if any(d.severity == "error" for d in w.diagnostics):
-        raise WorkoutError(w.diagnostics)
+    w.raise_errors()
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return Emitted(data, w.diagnostics)
-
-
-@cache
-def _schema() -> Any:
-    from lxml import etree
-
-    xsd = resources.files("workoutexport").joinpath("data/TrainingCenterDatabasev2.xsd")
-    with resources.as_file(xsd) as path:
-        return etree.XMLSchema(etree.parse(str(path)))
-
-
-def validate(data: bytes) -> list[str]:
-    """Problems found by validating `data` against Garmin's TCX schema (empty when valid)."""
-    from lxml import etree
-
-    try:
-        doc = etree.fromstring(
-            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
-    except etree.XMLSyntaxError as exc:
-        return [f"not well-formed XML: {exc}"]
-    schema = _schema()
-    if schema.validate(doc):
-        return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]

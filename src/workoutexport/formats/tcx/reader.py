@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error
-from .. import from_device_cadence
+from ..common import from_device_cadence
 from .emit import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}

@@ -1,0 +1,28 @@
+"""What FIT and TCX store alike: windows rounded outwards, running cadence in strides."""
+
+from __future__ import annotations
+
+import math
+
+
+def outward(low: float, high: float) -> tuple[int, int]:
+    """A window as whole numbers, rounded outwards so it never excludes what was asked for."""
+    return math.floor(low + 1e-6), math.ceil(high - 1e-6)
+
+
+def device_cadence(value: float, unit: str, running_unit: str) -> float:
+    """Running cadence as devices store it: strides (steps / 2) unless the profile says steps.
+
+    Not yet confirmed on a watch; this is the one place that decides it (spec 4.1).
+    """
+    if unit == "spm" and running_unit == "strides":
+        return value / 2
+    return value
+
+
+def from_device_cadence(value: float) -> float:
+    """Running cadence read from a file, in steps per minute: the inverse of the above.
+
+    A file does not say which unit it used; strides, the FIT unit, is assumed.
+    """
+    return value * 2
