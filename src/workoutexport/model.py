@@ -29,105 +29,23 @@ from . import units
 VAR_REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
 
 
-def _unit_field(
-    parser: Callable[[object], Any], pattern: str, description: str, examples: list[Any]
-) -> Any:
+def _unit_field(form: units.Form) -> Any:
     def validate(value: object) -> Any:
         try:
-            return parser(value)
+            return form.parse(value)
         except units.UnitError as exc:
             raise PydanticCustomError("unit", str(exc)) from None
 
-    schema: dict[str, Any] = {
-        "type": "string",
-        "pattern": f"^(?:{pattern}|.*{VAR_REF}.*)$",
-        "description": description,
-        "examples": examples,
-    }
-    return (PlainValidator(validate), WithJsonSchema(schema))
+    return (PlainValidator(validate), WithJsonSchema(form.schema(VAR_REF)))
 
 
-_N = r"(?:\d+(?:\.\d*)?|\.\d+)"
-
-
-def _ci(words: str) -> str:
-    """'min|s' -> '[mM][iI][nN]|[sS]': JSON Schema regexes have no inline (?i) flag."""
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in words)
-
-
-_TIME = (
-    rf"(?:{_N} ?(?:{_ci('h|hr|hrs|hour|hours')}) ?)?"
-    rf"(?:{_N} ?(?:{_ci('min|mins|minute|minutes')}) ?)?"
-    rf"(?:{_N} ?(?:{_ci('s|sec|secs|second|seconds')}))?"
-)
-_CLOCK = r"\d+:\d\d(?::\d\d)?"
-_PACE_ONE = r"\d+:\d\d(?:\.\d+)?"
-_DIST = rf"{_N} ?(?:{_ci('m|km|k|mi|yd|yds|metre|metres|meter|meters|mile|miles')})"
-_DUR_ONE = rf"(?:{_CLOCK}|{_TIME}|{_DIST})"
-_DURATION_RE = (
-    rf"(?:{_ci('lap|open|lap button')}|{_ci('hr')} ?[<>] ?{_N} ?(?:{_ci('bpm')}|% ?{_ci('max')})"
-    rf"|{_N} ?(?:{_ci('kcal|cal|calories')})|{_DUR_ONE}|(?:{_N}|{_DUR_ONE}) ?- ?{_DUR_ONE})"
-)
-
-Duration = Annotated[
-    units.DurationSpec,
-    *_unit_field(
-        units.parse_duration,
-        _DURATION_RE,
-        "How long the step lasts: a time (90s, 10min, 1:30), a distance (400m, 1.5km, 1mi), "
-        "'lap' (until the lap button), a heart-rate condition (hr < 130bpm), calories "
-        "(300kcal), or a range (60-90s) resolved by --pick.",
-        ["10min", "400m", "1:30", "lap", "60-90s", "hr < 130bpm"],
-    ),
-]
-Pace = Annotated[
-    units.PaceSpec,
-    *_unit_field(
-        units.parse_pace,
-        rf"{_PACE_ONE}(?: ?- ?{_PACE_ONE})? ?(?:{_ci('min')})? ?/ ?(?:{_ci('km|mi|mile')})"
-        rf"|(?:{_N}(?: ?- ?{_N})? ?% ?)?[A-Za-z0-9_][A-Za-z0-9_.+-]*",
-        "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
-        "(threshold), or a percentage of a named pace's speed (110% mile).",
-        ["4:00/km", "6:30-6:40/mi", "threshold", "95-100% mile"],
-    ),
-]
-Speed = Annotated[
-    units.Window,
-    *_unit_field(
-        units.parse_speed,
-        rf"{_N}(?: ?- ?{_N})? ?(?:{_ci('km/h|kph|mph|m/s')})",
-        "Speed target: 15km/h, 14-15km/h, 9mph, 4.2m/s.",
-        ["15km/h", "14-15km/h", "9mph"],
-    ),
-]
-HeartRate = Annotated[
-    units.Window | units.Zone,
-    *_unit_field(
-        units.parse_hr,
-        rf"(?:[zZ][1-5]|{_N}(?: ?- ?{_N})? ?(?:{_ci('bpm')}|% ?{_ci('max')}|% ?{_ci('lthr')}))",
-        "Heart-rate target: a zone (z1-z5), bpm (150bpm, 140-150bpm), percent of maximum "
-        "(70-80%max) or of lactate-threshold heart rate (95-100%lthr).",
-        ["z2", "140-150bpm", "70-80%max", "95-100%lthr"],
-    ),
-]
-Cadence = Annotated[
-    units.Window,
-    *_unit_field(
-        units.parse_cadence,
-        rf"{_N}(?: ?- ?{_N})? ?(?:{_ci('spm|rpm')})",
-        "Cadence target: running steps per minute (180spm, 175-185spm) or cycling rpm (90rpm).",
-        ["180spm", "175-185spm", "90rpm"],
-    ),
-]
-Power = Annotated[
-    units.Window | units.Zone,
-    *_unit_field(
-        units.parse_power,
-        rf"(?:[zZ][1-7]|{_N}(?: ?- ?{_N})? ?(?:{_ci('w|watts')}|% ?{_ci('ftp')}))",
-        "Power target: watts (250W, 240-260W), percent of FTP (90-95%ftp) or a zone (z3).",
-        ["250W", "240-260W", "90-95%ftp", "z3"],
-    ),
-]
+# Each written form is defined once, parser and schema pattern together, in units.py.
+Duration = Annotated[units.DurationSpec, *_unit_field(units.DURATION)]
+Pace = Annotated[units.PaceSpec, *_unit_field(units.PACE)]
+Speed = Annotated[units.Window, *_unit_field(units.SPEED)]
+HeartRate = Annotated[units.Window | units.Zone, *_unit_field(units.HEART_RATE)]
+Cadence = Annotated[units.Window, *_unit_field(units.CADENCE)]
+Power = Annotated[units.Window | units.Zone, *_unit_field(units.POWER)]
 RepeatCount = Annotated[
     units.Count,
     PlainValidator(
@@ -138,23 +56,18 @@ RepeatCount = Annotated[
         {
             "anyOf": [
                 {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": rf"^(?:\d+ ?(?:- ?\d+)?|.*{VAR_REF}.*)$"},
+                {
+                    key: value
+                    for key, value in units.COUNT.schema(VAR_REF).items()
+                    if key in ("type", "pattern")
+                },
             ],
-            "description": "How many times: a count (8), a range (6-8) picked by --pick, "
-            "or a ${variable}.",
-            "examples": [8, "6-8", "${reps}"],
+            "description": units.COUNT.description,
+            "examples": list(units.COUNT.examples),
         }
     ),
 ]
-Weight = Annotated[
-    units.Weight,
-    *_unit_field(
-        units.parse_weight,
-        rf"{_N} ?(?:{_ci('kg|lb|lbs')})",
-        "Weight to lift, in kg or lb.",
-        ["10kg", "20lb"],
-    ),
-]
+Weight = Annotated[units.Weight, *_unit_field(units.WEIGHT)]
 
 
 def _wrap(parser: Callable[[object], Any], value: object) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -538,3 +539,149 @@ def format_distance(metres: float) -> str:
     if metres >= 1000:
         return f"{metres / 1000:.2f}km"
     return f"{metres:.0f}m" if abs(metres - round(metres)) < 0.05 else f"{metres:.1f}m"
+
+
+# --- the written forms: each parser with the JSON-Schema pattern of what it reads ------------
+#
+# Editors check workouts against the JSON Schema while the tool checks them with the parsers
+# above; a form holds both, so that the two are one definition and a table test
+# (tests/test_grammar.py) holds them to the same spellings. The patterns are ECMA-262 regexes
+# (JSON Schema has no inline flags, hence `_ci`). Whitespace is `\s*` because every parser
+# reads text with its whitespace collapsed. A pattern may be looser than its parser only where
+# a regex cannot say the rule; `looser` lists those rules.
+
+
+def _ci(words: str) -> str:
+    """'min|s' -> '[mM][iI][nN]|[sS]'."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in words)
+
+
+def _units(names: Iterable[str]) -> str:
+    """Alternatives longest first, so that a full match never settles for a prefix."""
+    return _ci("|".join(sorted(names, key=len, reverse=True)))
+
+
+_S = r"\s*"
+_H_PART = rf"{_NUM}{_S}(?:{_ci('hours|hour|hrs|hr|h')})"
+_MIN_PART = rf"{_NUM}{_S}(?:{_ci('minutes|minute|mins|min')})"
+_SEC_PART = rf"{_NUM}{_S}(?:{_ci('seconds|second|secs|sec|s')})"
+_COMPOUND = (
+    rf"(?:{_H_PART}(?:{_S}{_MIN_PART})?(?:{_S}{_SEC_PART})?"
+    rf"|{_MIN_PART}(?:{_S}{_SEC_PART})?|{_SEC_PART})"
+)
+_CLOCK = r"\d+:[0-5]\d(?::[0-5]\d)?"
+_TIME_ONE = rf"(?:{_CLOCK}|{_COMPOUND})"
+_DIST_ONE = rf"{_NUM}{_S}(?:{_units(_DIST_UNITS)})"
+_RANGE = rf"{_S}-{_S}"
+_DURATION_PATTERN = "|".join(
+    [
+        rf"{_ci('lap')}(?:\s+{_ci('button')})?|{_ci('open')}",
+        rf"(?:{_ci('hr')}|{_ci('heart')}{_S}{_ci('rate')}){_S}[<>]{_S}{_NUM}{_S}"
+        rf"(?:{_ci('bpm')}|%{_S}{_ci('max')})",
+        rf"{_NUM}{_S}(?:{_ci('kcal|calories|cal')})",
+        _TIME_ONE,
+        _DIST_ONE,
+        # In a range a bare first number takes the second's unit: '10-15min', '1-2km'.
+        rf"(?:{_TIME_ONE}|{_NUM}){_RANGE}{_COMPOUND}",
+        rf"(?:{_TIME_ONE}|\d+){_RANGE}{_CLOCK}",
+        rf"(?:{_DIST_ONE}|{_NUM}){_RANGE}{_DIST_ONE}",
+    ]
+)
+_PACE_ONE = r"\d+:[0-5]\d(?:\.\d+)?"
+_NUM_WINDOW = rf"{_NUM}(?:{_RANGE}{_NUM})?{_S}"
+
+
+@dataclass(frozen=True)
+class Form:
+    """A written form: the parser that reads it and the schema pattern that describes it."""
+
+    name: str
+    parse: Callable[[object], object]
+    pattern: str
+    description: str
+    examples: tuple[object, ...]
+    looser: tuple[str, ...] = ()
+
+    def schema(self, var_ref: str) -> dict[str, object]:
+        """The JSON Schema of a string in this form, or holding a `${variable}` (`var_ref`)."""
+        return {
+            "type": "string",
+            "pattern": rf"^(?:{_S}(?:{self.pattern}){_S}|.*{var_ref}.*)$",
+            "description": self.description,
+            "examples": list(self.examples),
+        }
+
+
+_ZERO = "the value is greater than zero"
+DURATION = Form(
+    "duration",
+    parse_duration,
+    _DURATION_PATTERN,
+    "How long the step lasts: a time (90s, 10min, 1:30), a distance (400m, 1.5km, 1mi), "
+    "'lap' (until the lap button), a heart-rate condition (hr < 130bpm), calories "
+    "(300kcal), or a range (60-90s) resolved by --pick.",
+    ("10min", "400m", "1:30", "lap", "60-90s", "hr < 130bpm"),
+    (_ZERO, "a heart rate is 25-250 bpm or 1-100 %max"),
+)
+PACE = Form(
+    "pace",
+    parse_pace,
+    rf"{_PACE_ONE}(?:{_RANGE}{_PACE_ONE})?{_S}(?:{_ci('min')})?{_S}/{_S}(?:{_ci('km|mile|mi')})"
+    rf"|(?:{_NUM_WINDOW}%{_S}(?:of\s+)?)?(?!{_NUM}{_S}$){PACE_NAME}",
+    "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
+    "(threshold), or a percentage of a named pace's speed (110% mile).",
+    ("4:00/km", "6:30-6:40/mi", "threshold", "95-100% mile"),
+    (_ZERO, "a percentage of a pace is 10-300%"),
+)
+SPEED = Form(
+    "speed",
+    parse_speed,
+    rf"{_NUM_WINDOW}(?:{_ci('km/h|kph|mph|m/s')})",
+    "Speed target: 15km/h, 14-15km/h, 9mph, 4.2m/s.",
+    ("15km/h", "14-15km/h", "9mph"),
+    (_ZERO, "a speed is at most 100 m/s"),
+)
+HEART_RATE = Form(
+    "heart rate",
+    parse_hr,
+    rf"[zZ](?:{_ci('one')})?{_S}0*[1-5]"
+    rf"|{_NUM_WINDOW}(?:{_ci('bpm')}|%{_S}{_ci('max')}|%{_S}{_ci('lthr')})",
+    "Heart-rate target: a zone (z1-z5), bpm (150bpm, 140-150bpm), percent of maximum "
+    "(70-80%max) or of lactate-threshold heart rate (95-100%lthr).",
+    ("z2", "140-150bpm", "70-80%max", "95-100%lthr"),
+    (_ZERO, "a heart rate is 25-250 bpm, 1-100 %max or at most 150 %lthr"),
+)
+CADENCE = Form(
+    "cadence",
+    parse_cadence,
+    rf"{_NUM_WINDOW}(?:{_ci('spm|rpm')})",
+    "Cadence target: running steps per minute (180spm, 175-185spm) or cycling rpm (90rpm).",
+    ("180spm", "175-185spm", "90rpm"),
+    (_ZERO, "a cadence is at most 300 spm or 250 rpm"),
+)
+POWER = Form(
+    "power",
+    parse_power,
+    rf"[zZ](?:{_ci('one')})?{_S}0*[1-7]|{_NUM_WINDOW}(?:{_ci('watts|w')}|%{_S}{_ci('ftp')})",
+    "Power target: watts (250W, 240-260W), percent of FTP (90-95%ftp) or a zone (z3).",
+    ("250W", "240-260W", "90-95%ftp", "z3"),
+    (_ZERO, "a power is at most 3000 W or 1000 %ftp"),
+)
+COUNT = Form(
+    "repeat count",
+    parse_count,
+    rf"\d+(?:{_RANGE}\d+)?{_S}(?:x|times)?",
+    "How many times: a count (8, '8x', '8 times'), a range (6-8) picked by --pick, "
+    "or a ${variable}.",
+    (8, "6-8", "8x", "${reps}"),
+    ("a count is at least 1",),
+)
+WEIGHT = Form(
+    "weight",
+    parse_weight,
+    rf"{_NUM}{_S}(?:{_ci('kg|lbs|lb')})",
+    "Weight to lift, in kg or lb.",
+    ("10kg", "20lb"),
+    ("a weight is at most 600 kg",),
+)
+FORMS = (DURATION, PACE, SPEED, HEART_RATE, CADENCE, POWER, COUNT, WEIGHT)
