@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import workoutexport
+from workoutexport import steps as s
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,16 +18,38 @@ def test_exported_members() -> None:
             "__version__",
             "Diagnostic",
             "Position",
+            "Profile",
+            "Workout",
             "WorkoutError",
             "load_workout",
             "compile_document",
             "emit_workout",
+            "import_file",
             "verify_output",
             "load_profile",
         ]
     )
     for name in workoutexport.__all__:
         assert getattr(workoutexport, name) is not None
+
+
+def test_profile_can_be_given_loaded_or_as_a_path(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 1km\n    pace: easy\n")
+    (tmp_path / "elsewhere").mkdir()
+    profile_path = tmp_path / "elsewhere" / "athlete.yaml"
+    profile_path.write_text("paces:\n  easy: 5:00/km\n")
+    workout_path = str(tmp_path / "w.yaml")
+    loaded = workoutexport.load_workout(
+        workout_path, profile=workoutexport.load_profile(profile_path)
+    )
+    by_path = workoutexport.load_workout(workout_path, profile=profile_path)
+    assert loaded == by_path
+    # 5:00/km with the default 5 s tolerance: 1000/305 .. 1000/295 m/s.
+    step = loaded.steps[0]
+    assert isinstance(step, s.Step) and isinstance(step.target, s.SpeedTarget)
+    assert (round(step.target.low_mps, 4), round(step.target.high_mps, 4)) == (3.2787, 3.3898)
+    with pytest.raises(workoutexport.WorkoutError):
+        workoutexport.load_workout(workout_path)  # no profile.yaml beside it: 'easy' unknown
 
 
 def test_library_use() -> None:
@@ -43,3 +66,33 @@ def test_unknown_format_is_a_value_error_naming_the_known_ones() -> None:
     # Before the format table, verify_output took any name but "fit" for TCX.
     with pytest.raises(ValueError, match=r"the known formats are: fit, tcx"):
         workoutexport.verify_output(b"<x/>", "FIT")
+
+
+def _readme_example() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## From Python", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def _mypy(source: str, tmp_path: Path) -> tuple[str, int]:
+    from mypy import api
+
+    path = tmp_path / "example.py"
+    path.write_text(source, encoding="utf-8")
+    out, err, status = api.run(
+        ["--strict", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"), str(path)]
+    )
+    return out + err, status
+
+
+def test_readme_example_type_checks_and_the_api_is_typed(tmp_path: Path) -> None:
+    # One mypy run for both: the README's example must be clean, and a wrong call must be
+    # caught, which it was not while the names came from a module __getattr__ typed Any.
+    example = _readme_example()
+    assert "load_workout(" in example
+    wrong = "\n\ndef _wrong() -> None:\n    load_workout(42)\n"
+    out, status = _mypy(example + wrong, tmp_path)
+    lines = [line for line in out.splitlines() if ": error:" in line]
+    assert status == 1 and len(lines) == 1, out
+    assert 'Argument 1 to "load_workout" has incompatible type "int"' in lines[0]
+    assert lines[0].startswith(f"{tmp_path / 'example.py'}:{example.count(chr(10)) + 4}:")

@@ -3,18 +3,31 @@
 The library API, for scripts::
 
     from workoutexport import emit_workout, load_workout
-    workout = load_workout(Path("hills.yaml"))          # raises WorkoutError on bad input
+    workout = load_workout("hills.yaml")                # raises WorkoutError on bad input
     fit_bytes = emit_workout(workout, "fit").data
 
-Names are imported on first use, so that `workoutexport --help` stays light.
+Names are imported on first use, so that `workoutexport --help` stays light; type checkers
+see them through the static imports below.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic, Position, WorkoutError
+    from .pipeline import compile_document, import_file, load_profile, load_workout
+    from .pipeline import emit as emit_workout
+    from .pipeline import verify as verify_output
+    from .profile import Profile
+    from .steps import Workout
+
+try:
+    __version__ = version("workoutexport")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree not installed
+    __version__ = "0.0.0"
 
 # public name -> (module, name there); emit and verify are also subpackage/module names,
 # so the functions are exported under longer names.
@@ -22,14 +35,30 @@ _EXPORTS = {
     "Diagnostic": ("workoutexport.diagnostics", "Diagnostic"),
     "Position": ("workoutexport.diagnostics", "Position"),
     "WorkoutError": ("workoutexport.diagnostics", "WorkoutError"),
+    "Profile": ("workoutexport.profile", "Profile"),
+    "Workout": ("workoutexport.steps", "Workout"),
     "load_workout": ("workoutexport.pipeline", "load_workout"),
     "load_profile": ("workoutexport.pipeline", "load_profile"),
     "compile_document": ("workoutexport.pipeline", "compile_document"),
+    "import_file": ("workoutexport.pipeline", "import_file"),
     "emit_workout": ("workoutexport.pipeline", "emit"),
     "verify_output": ("workoutexport.pipeline", "verify"),
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "Diagnostic",
+    "Position",
+    "Profile",
+    "Workout",
+    "WorkoutError",
+    "__version__",
+    "compile_document",
+    "emit_workout",
+    "import_file",
+    "load_profile",
+    "load_workout",
+    "verify_output",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +28,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_profile(path: Path) -> Profile:
+def load_profile(path: str | PathLike[str]) -> Profile:
+    """Read and check an athlete profile (profile.yaml); raises WorkoutError on bad input."""
+    path = Path(path)
     return build_profile(read_file(path, display_path(path)))
 
 
@@ -39,6 +42,7 @@ class ProfileCache:
     found: dict[Path, Profile | WorkoutError] = field(default_factory=dict)
 
     def for_workout(self, path: Path) -> Profile:
+        """The profile for the workout at `path`; raises WorkoutError if that profile is bad."""
         if self.explicit is not None:
             return self.explicit
         where = find_profile(path)
@@ -57,6 +61,7 @@ class ProfileCache:
 
 
 def parse_workout(doc: Document, overrides: Mapping[str, str]) -> object:
+    """Substitute variables and validate a document against the model (a model.Workout)."""
     from .model import Workout
     from .validate import validate_model
     from .variables import substitute
@@ -72,6 +77,7 @@ def compile_document(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
 ) -> steps.Workout:
+    """Validate and compile a parsed YAML document against `profile`; raises WorkoutError."""
     from .model import Workout
 
     model = parse_workout(doc, overrides or {})
@@ -80,16 +86,29 @@ def compile_document(
 
 
 def load_workout(
-    path: Path,
+    path: str | PathLike[str],
     *,
+    profile: Profile | str | PathLike[str] | None = None,
     profiles: ProfileCache | None = None,
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
 ) -> steps.Workout:
-    """Read, validate and compile one workout file (raises WorkoutError)."""
+    """Read, validate and compile one workout file; raises WorkoutError on bad input.
+
+    The profile is `profile` (a loaded Profile, or the path of a profile file) when given;
+    otherwise the nearest profile.yaml in the workout's folder or a parent folder, read
+    through `profiles` so that a library's profile is read once. `overrides` replace
+    variables (`--set`), and `pick` resolves ranges such as `repeat: 6-8`.
+    """
+    path = Path(path)
     doc = read_file(path, display_path(path))
-    profile = (profiles or ProfileCache()).for_workout(path)
-    return compile_document(doc, profile, overrides=overrides, pick=pick)
+    if profile is None:
+        resolved = (profiles or ProfileCache()).for_workout(path)
+    elif isinstance(profile, Profile):
+        resolved = profile
+    else:
+        resolved = load_profile(profile)
+    return compile_document(doc, resolved, overrides=overrides, pick=pick)
 
 
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
