@@ -33,6 +33,7 @@ class Options:
 
 
 def pick_value(low: float, high: float, pick: Pick) -> float:
+    """A range's value under --pick: its low end, midpoint or high end."""
     if pick == "low":
         return low
     if pick == "high":
@@ -41,6 +42,7 @@ def pick_value(low: float, high: float, pick: Pick) -> float:
 
 
 def pick_count(count: u.Count, pick: Pick) -> int:
+    """A repeat count under --pick (the midpoint rounds half up)."""
     if pick == "low":
         return count.low
     if pick == "high":
@@ -294,6 +296,7 @@ class _Compiler:
 def compile_workout(
     workout: m.Workout, doc: Document, profile: Profile, options: Options
 ) -> s.Workout:
+    """The step tree of a validated workout: every target resolved against `profile`."""
     c = _Compiler(doc, profile, options)
     tree = c.nodes(workout.steps, ("steps",))
     written = s.count_nodes(tree)

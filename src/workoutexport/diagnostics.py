@@ -42,13 +42,16 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
+        """`path:line:col: severity: message`, as printed."""
         return f"{self.position}: {self.severity}: {self.message}"
 
     def sort_key(self) -> tuple[str, int, int, int]:
+        """File, then position, errors before warnings."""
         p = self.position
         return (p.path, p.line, p.col, 0 if self.severity == "error" else 1)
 
     def as_dict(self) -> dict[str, object]:
+        """The diagnostic as JSON output prints it."""
         p = self.position
         return {
             "file": p.path,
@@ -60,10 +63,12 @@ class Diagnostic:
 
 
 def error(position: Position, message: str) -> Diagnostic:
+    """An error: nothing is written for the input it belongs to."""
     return Diagnostic(position, "error", message)
 
 
 def warning(position: Position, message: str) -> Diagnostic:
+    """A warning: the output is written (unless --strict)."""
     return Diagnostic(position, "warning", message)
 
 
@@ -87,6 +92,7 @@ class Report:
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Collect diagnostics, each once."""
         for d in diagnostics:
             if d in self._seen:
                 continue  # e.g. a broken profile shared by many workouts: say it once
@@ -95,19 +101,23 @@ class Report:
 
     @property
     def errors(self) -> int:
+        """How many errors were collected."""
         return sum(1 for d in self.diagnostics if d.severity == "error")
 
     @property
     def warnings(self) -> int:
+        """How many warnings were collected."""
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
     @property
     def exit_code(self) -> int:
+        """1 when anything failed (warnings too under --strict), else 0."""
         if self.errors or (self.strict and self.warnings):
             return 1
         return 0
 
     def ordered(self) -> list[Diagnostic]:
+        """The diagnostics in file and position order."""
         return sorted(self.diagnostics, key=Diagnostic.sort_key)
 
     def render(self, fmt: str) -> str:
@@ -120,6 +130,8 @@ class Report:
         return "\n".join(d.format() for d in items)
 
     def summary(self, verb: str = "checked") -> str:
+        """One line: how many inputs were `verb`, with errors and warnings counted."""
+
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 

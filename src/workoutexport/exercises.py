@@ -47,6 +47,7 @@ def catalogue() -> dict[str, tuple[int, dict[str, int]]]:
 
 
 def lookup(text: str) -> ExerciseRef:
+    """`category` or `category/name` in the FIT exercise profile; raises with a suggestion."""
     import difflib
 
     cat = catalogue()

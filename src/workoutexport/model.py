@@ -125,6 +125,7 @@ class Targets(_Model):
     power: Power | None = Field(default=None, description="Power target.")
 
     def targets(self) -> list[tuple[str, object]]:
+        """(key, value) of each target given, in TARGET_KEYS order."""
         return [(k, getattr(self, k)) for k in TARGET_KEYS if getattr(self, k) is not None]
 
 

@@ -9,6 +9,7 @@ SCHEMA_ID = "https://workoutexport.invalid/schema/workout.schema.json"
 
 
 def workout_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a workout file."""
     from .model import Workout
 
     schema = Workout.model_json_schema(mode="validation")
@@ -19,4 +20,5 @@ def workout_schema() -> dict[str, Any]:
 
 
 def workout_schema_text() -> str:
+    """The JSON Schema as the text `workoutexport schema` prints."""
     return json.dumps(workout_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -25,6 +25,7 @@ _KIND = {
 
 
 def duration_text(d: s.Duration) -> str:
+    """A duration as `show` prints it."""
     match d:
         case s.Time(seconds=sec):
             return format_seconds(sec) if sec >= 60 else f"{sec:g}s"
@@ -42,6 +43,7 @@ def duration_text(d: s.Duration) -> str:
 
 
 def target_text(t: s.Target) -> str:
+    """A target as `show` prints it."""
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
             m = METRES_PER_PACE_UNIT[unit]
@@ -73,6 +75,7 @@ class Totals:
     unknown_distance: int = 0
 
     def add(self, other: Totals, times: int = 1) -> None:
+        """Add `other`, `times` over (a repeat's body)."""
         self.seconds += other.seconds * times
         self.metres += other.metres * times
         self.unknown_time += other.unknown_time * times
@@ -103,6 +106,7 @@ def _step_totals(step: s.Step) -> Totals:
 
 
 def totals(nodes: tuple[s.Node, ...]) -> Totals:
+    """Known time and distance of `nodes`, repeats multiplied out."""
     out = Totals()
     for node in nodes:
         if isinstance(node, s.Step):
@@ -113,6 +117,7 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
 
 
 def render(workout: s.Workout) -> str:
+    """The text `workoutexport show` prints for a workout."""
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     lines.append(f"  sport: {kind}")

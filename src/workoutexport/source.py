@@ -79,6 +79,7 @@ def read_file(path: Path, display: str | None = None) -> Document:
 
 
 def parse_bytes(raw: bytes, path: str) -> Document:
+    """A YAML document from file bytes (UTF-8); raises WorkoutError with positions."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -139,6 +140,7 @@ def _mark(path: str, mark: Any) -> Position:
 
 
 def parse_text(text: str, path: str) -> Document:
+    """A YAML 1.2 document with positions kept; raises WorkoutError with positions."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if "\x00" in text:

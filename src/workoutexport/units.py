@@ -270,6 +270,7 @@ DURATION_EXAMPLES = "'90s', '10min', '1:30', '400m', '1.5km', 'lap', 'hr < 130bp
 
 
 def parse_duration(value: object) -> DurationSpec:
+    """A step duration: time, distance, lap, heart-rate condition, calories or a range."""
     text = _text(value, "a duration", "10min")
     low = text.lower()
     if low in ("lap", "lap button", "open"):
@@ -377,6 +378,7 @@ def _window(
 
 
 def parse_absolute_pace(value: object) -> AbsolutePace:
+    """A pace per km or mile, one or a range: '4:00/km', '6:30-6:40/mi'."""
     text = _text(value, "a pace", "4:00/km")
     m = re.fullmatch(r"(.+?)\s*(?:min)?\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
     if m is None:
@@ -395,6 +397,7 @@ PACE_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.+-]*"
 
 
 def parse_pace(value: object) -> PaceSpec:
+    """A pace target: absolute, a named pace, or a percentage of a named pace."""
     text = _text(value, "a pace", "4:00/km or threshold")
     if "/" in text:
         return parse_absolute_pace(text)
@@ -420,6 +423,7 @@ _SPEED_UNITS = {"km/h": 1000 / 3600, "kph": 1000 / 3600, "mph": METRES_PER_MILE 
 
 
 def parse_speed(value: object) -> Window:
+    """A speed target in m/s: '15km/h', '9mph', '4.2m/s'."""
     text = _text(value, "a speed", "15km/h")
     w = _window(text, r"km/h|kph|mph|m/s", "a speed", "15km/h")
     if w is None:
@@ -432,6 +436,7 @@ def parse_speed(value: object) -> Window:
 
 
 def parse_hr(value: object) -> Window | Zone:
+    """A heart-rate target: a zone, bpm, %max or %lthr."""
     text = _text(value, "a heart-rate target", "z2 or 140-150bpm")
     m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
     if m is not None:
@@ -458,6 +463,7 @@ def parse_hr(value: object) -> Window | Zone:
 
 
 def parse_cadence(value: object) -> Window:
+    """A cadence target: steps (spm) or revolutions (rpm) per minute."""
     text = _text(value, "a cadence", "180spm")
     w = _window(text, r"spm|rpm", "cadence", "180spm")
     if w is None:
@@ -473,6 +479,7 @@ def parse_cadence(value: object) -> Window:
 
 
 def parse_power(value: object) -> Window | Zone:
+    """A power target: watts, %ftp or a zone."""
     text = _text(value, "a power target", "250W")
     m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
     if m is not None:
@@ -495,6 +502,7 @@ def parse_power(value: object) -> Window | Zone:
 
 
 def parse_weight(value: object) -> Weight:
+    """An exercise weight, kept in kg with the unit it was written in."""
     text = _text(value, "a weight", "10kg")
     m = re.fullmatch(rf"({_NUM})\s*(kg|lb|lbs)", text, flags=re.IGNORECASE)
     if m is None:
@@ -510,6 +518,7 @@ def parse_weight(value: object) -> Weight:
 
 
 def parse_tolerance_seconds(value: object) -> float:
+    """The profile's pace tolerance, in seconds (at most 120)."""
     text = _text(value, "a tolerance", "5s")
     seconds = _time_seconds(text)
     if seconds is None or seconds > 120:
@@ -521,6 +530,7 @@ def parse_tolerance_seconds(value: object) -> float:
 
 
 def format_seconds(seconds: float) -> str:
+    """Seconds as m:ss, or h:mm:ss from an hour."""
     s = round(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
@@ -530,10 +540,12 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_pace(seconds_per_unit: float) -> str:
+    """Seconds per km or mile as m:ss."""
     return format_seconds(seconds_per_unit)
 
 
 def format_distance(metres: float) -> str:
+    """Metres as '400m' or '1.5km'."""
     if metres >= 1000 and metres % 100 == 0:
         return f"{metres / 1000:g}km"
     if metres >= 1000:

@@ -27,6 +27,7 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
 
 
 def validate_model(cls: type[M], doc: Document, what: str) -> M:
+    """Validate `doc` against `cls`; pydantic errors become positioned diagnostics."""
     if not isinstance(doc.data, dict):
         got = "a list" if isinstance(doc.data, list) else f"'{doc.data}'"
         raise WorkoutError(

@@ -29,7 +29,8 @@ class Emitted:
 
 
 class Emitter(Protocol):
-    def __call__(self, workout: Workout, *, lossy: bool = False) -> Emitted: ...
+    def __call__(self, workout: Workout, *, lossy: bool = False) -> Emitted:
+        """The file for `workout`; raises WorkoutError when the format cannot carry it."""
 
 
 @dataclass(frozen=True)

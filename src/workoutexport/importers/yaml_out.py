@@ -38,6 +38,7 @@ def _g(value: float) -> str:
 
 
 def duration_text(d: s.Duration) -> str:
+    """A duration in the workout format, exact to what FIT stores; NotExpressible for reps."""
     match d:
         case s.Time(seconds=sec):
             # Exact to what FIT stores (ms), the finer of the two formats.
@@ -111,6 +112,7 @@ def _speed_same(
 
 
 def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
+    """(key, value) of a target in the workout format, exact to what `exact` stores."""
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
             fast = _pace_end(hi, unit, _speed_same(hi, False, lo, hi, exact))
@@ -193,6 +195,7 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
 
 
 def to_data(workout: s.Workout, exact: Exact = "fit") -> dict[str, Any]:
+    """The workout as the plain data of a YAML workout file."""
     out: dict[str, Any] = {"name": _literal(workout.name), "sport": workout.sport.value}
     if workout.sub_sport:
         out["sub_sport"] = workout.sub_sport

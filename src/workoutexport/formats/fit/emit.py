@@ -302,6 +302,7 @@ def time_created() -> int | None:
 
 
 def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+    """The FIT workout file for `workout`; raises WorkoutError when FIT cannot hold it."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage

@@ -209,6 +209,7 @@ class _Writer(Encoder):
 
 
 def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+    """The TCX workout for `workout`; raises WorkoutError when TCX cannot carry it."""
     from lxml import etree
 
     w = _Writer(workout, lossy)
