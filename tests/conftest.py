@@ -19,7 +19,6 @@ settings.register_profile("long", max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_XSD = ROOT / "src" / "workoutexport" / "data" / "TrainingCenterDatabasev2.xsd"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

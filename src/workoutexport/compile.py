@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, assert_never
 
 from . import model as m
 from . import steps as s
@@ -24,7 +24,7 @@ _INTENSITY = {
     "cooldown": s.Intensity.COOLDOWN,
 }
 #: Steps a workout may hold, repeats counted once each (watches take a few hundred at most).
-MAX_STEPS = 5_000
+MAX_WRITTEN_STEPS = 5_000
 
 
 @dataclass
@@ -97,8 +97,6 @@ class _Compiler:
         duration = self.duration(getattr(item, kind), (*loc, kind))
         target = self.target(item, loc)
         secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
-        if duration is None:
-            return None
         target_keys = [k for k, _ in item.targets()]
         secondary_keys = [k for k, _ in item.secondary.targets()] if item.secondary else []
         at = self.doc.at
@@ -130,8 +128,6 @@ class _Compiler:
             duration = s.Reps(count=item.reps)
         elif item.time is not None:
             d = self.duration(item.time, (*loc, "time"))
-            if d is None:
-                return None
             if not isinstance(d, s.Time):
                 self.fail((*loc, "time"), "an exercise's 'time' must be a time, such as '45s'")
                 return None
@@ -160,7 +156,7 @@ class _Compiler:
 
     # --- durations ----------------------------------------------------------------------
 
-    def duration(self, spec: u.DurationSpec, loc: Loc) -> s.Duration | None:
+    def duration(self, spec: u.DurationSpec, loc: Loc) -> s.Duration:
         pick = self.options.pick
         match spec:
             case u.TimeSpan(low=lo, high=hi):
@@ -177,7 +173,8 @@ class _Compiler:
                 if above:
                     return s.HeartRateAbove(bpm=bpm, percent_max=pct)
                 return s.HeartRateBelow(bpm=bpm, percent_max=pct)
-        raise AssertionError(spec)  # pragma: no cover
+            case _:
+                assert_never(spec)
 
     # --- targets ------------------------------------------------------------------------
 
@@ -300,11 +297,11 @@ def compile_workout(
     c = _Compiler(doc, profile, options)
     tree = c.nodes(workout.steps, ("steps",))
     written = s.count_nodes(tree)
-    if written > MAX_STEPS:
+    if written > MAX_WRITTEN_STEPS:
         c.errors = [
             error(
                 doc.key_at(("steps",)),
-                f"a workout holds at most {MAX_STEPS:,} steps (repeats count once); this "
+                f"a workout holds at most {MAX_WRITTEN_STEPS:,} steps (repeats count once); this "
                 f"one has {written:,}",
             )
         ]

@@ -154,3 +154,15 @@ def _github(d: Diagnostic) -> str:
         f"::{d.severity} file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"
         f"::{_github_escape(d.message, prop=False)}"
     )
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, n: int = 3) -> str:
+    """ "; did you mean 'x'?" (or 'x', 'y' or 'z') for the choices close to `word`; else ""."""
+    import difflib
+
+    matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    if not matches:
+        return ""
+    if len(matches) == 1:
+        return f"; did you mean '{matches[0]}'?"
+    return "; did you mean " + ", ".join(f"'{m}'" for m in matches[:-1]) + f" or '{matches[-1]}'?"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
+from .diagnostics import did_you_mean
 from .units import UnitError
 
 
@@ -48,7 +49,6 @@ def catalogue() -> dict[str, tuple[int, dict[str, int]]]:
 
 def lookup(text: str) -> ExerciseRef:
     """`category` or `category/name` in the FIT exercise profile; raises with a suggestion."""
-    import difflib
 
     cat = catalogue()
     key = _norm(text)
@@ -56,13 +56,12 @@ def lookup(text: str) -> ExerciseRef:
         cat_name, _, ex_name = key.partition("/")
         cat_name, ex_name = cat_name.strip("_"), ex_name.strip("_")
         if cat_name not in cat:
-            close = difflib.get_close_matches(cat_name, list(cat), n=3)
-            raise UnitError(f"unknown exercise category '{cat_name}'" + _did_you_mean(close))
+            raise UnitError(f"unknown exercise category '{cat_name}'" + did_you_mean(cat_name, cat))
         number, names = cat[cat_name]
         if ex_name not in names:
-            close = difflib.get_close_matches(ex_name, list(names), n=3)
             raise UnitError(
-                f"unknown exercise '{ex_name}' in category '{cat_name}'" + _did_you_mean(close)
+                f"unknown exercise '{ex_name}' in category '{cat_name}'"
+                + did_you_mean(ex_name, names)
             )
         return ExerciseRef(number, cat_name, names[ex_name], ex_name)
     if key in cat:
@@ -77,16 +76,9 @@ def lookup(text: str) -> ExerciseRef:
             + ", ".join(f"'{c}/{key}'" for c, _ in owners)
         )
     every = list(cat) + [n for _, names in cat.values() for n in names]
-    close = difflib.get_close_matches(key, every, n=3)
     raise UnitError(
         f"unknown exercise '{text}'"
-        + _did_you_mean(close)
+        + did_you_mean(key, every)
         + "; use a FIT exercise category (squat, lunge, deadlift, hip_raise, plank, ...) "
         "or category/name"
     )
-
-
-def _did_you_mean(close: list[str]) -> str:
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"

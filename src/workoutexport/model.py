@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import units
+from .diagnostics import did_you_mean
 
 VAR_REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
 
@@ -259,16 +260,14 @@ def _check_step_kind(value: Any) -> Any:
         )
     kinds = [k for k in value if k in STEP_KINDS]
     if not kinds:
-        import difflib
-
         known = {k for cls in STEP_KINDS.values() for k in cls.model_fields}
         for key in value:
-            close = difflib.get_close_matches(str(key), list(STEP_KINDS), n=1, cutoff=0.6)
-            if key not in known and close:
+            hint = did_you_mean(str(key), STEP_KINDS, n=1)
+            if key not in known and hint:
                 raise PydanticCustomError(
                     "step_kind_unknown",
-                    "unknown step kind '{key}'; did you mean '{close}'?",
-                    {"key": str(key), "close": close[0]},
+                    "unknown step kind '{key}'{hint}",
+                    {"key": str(key), "hint": hint},
                 )
         raise PydanticCustomError(
             "step_kind",

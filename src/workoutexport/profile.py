@@ -45,9 +45,6 @@ class HeartRate(_Model):
     lthr: Annotated[float, _amount(r"(?:bpm)?", "threshold heart rate", "172", 80, 240)] | None = (
         None
     )
-    resting: Annotated[float, _amount(r"(?:bpm)?", "resting heart rate", "50", 25, 120)] | None = (
-        None
-    )
 
 
 class Tolerance(_Model):

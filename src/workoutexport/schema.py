@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-SCHEMA_ID = "https://workoutexport.invalid/schema/workout.schema.json"
-
 
 def workout_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a workout file."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
@@ -39,7 +40,8 @@ def duration_text(d: s.Duration) -> str:
             return text if isinstance(d, s.Calories) else f"until {text}"
         case s.Reps(count=count):
             return f"{count} reps"
-    raise AssertionError(d)  # pragma: no cover
+        case _:
+            assert_never(d)
 
 
 def target_text(t: s.Target) -> str:
@@ -64,7 +66,8 @@ def target_text(t: s.Target) -> str:
             return f"power {lo:.0f}-{hi:.0f}%ftp"
         case s.PowerRange(low=lo, high=hi):
             return f"power {lo:.0f}-{hi:.0f}W"
-    raise AssertionError(t)  # pragma: no cover
+        case _:
+            assert_never(t)
 
 
 @dataclass

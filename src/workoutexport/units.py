@@ -362,9 +362,7 @@ def _pace_seconds(text: str, whole: str) -> float:
     return total
 
 
-def _window(
-    text: str, unit_re: str, what: str, example: str
-) -> tuple[float, float, str, bool] | None:
+def _window(text: str, unit_re: str, what: str) -> tuple[float, float, str, bool] | None:
     m = re.fullmatch(rf"({_NUM})\s*(?:-\s*({_NUM}))?\s*({unit_re})", text, flags=re.IGNORECASE)
     if m is None:
         return None
@@ -425,7 +423,7 @@ _SPEED_UNITS = {"km/h": 1000 / 3600, "kph": 1000 / 3600, "mph": METRES_PER_MILE 
 def parse_speed(value: object) -> Window:
     """A speed target in m/s: '15km/h', '9mph', '4.2m/s'."""
     text = _text(value, "a speed", "15km/h")
-    w = _window(text, r"km/h|kph|mph|m/s", "a speed", "15km/h")
+    w = _window(text, r"km/h|kph|mph|m/s", "a speed")
     if w is None:
         raise UnitError(f"cannot read speed '{text}'; write '15km/h', '9mph' or '4.2m/s'")
     lo, hi, unit, single = w
@@ -444,7 +442,7 @@ def parse_hr(value: object) -> Window | Zone:
         if not 1 <= zone <= 5:
             raise UnitError(f"'{text}': heart-rate zones are z1 to z5")
         return Zone(zone)
-    w = _window(text, r"bpm|%\s*max|%\s*lthr", "heart rate", "150bpm")
+    w = _window(text, r"bpm|%\s*max|%\s*lthr", "heart rate")
     if w is None:
         if re.fullmatch(rf"{_NUM}(\s*-\s*{_NUM})?", text):
             raise UnitError(f"'{text}' has no unit: write '{text}bpm', '{text}%max' or a zone")
@@ -465,7 +463,7 @@ def parse_hr(value: object) -> Window | Zone:
 def parse_cadence(value: object) -> Window:
     """A cadence target: steps (spm) or revolutions (rpm) per minute."""
     text = _text(value, "a cadence", "180spm")
-    w = _window(text, r"spm|rpm", "cadence", "180spm")
+    w = _window(text, r"spm|rpm", "cadence")
     if w is None:
         raise UnitError(
             f"cannot read cadence '{text}'; write steps per minute ('180spm', '175-185spm') "
@@ -487,7 +485,7 @@ def parse_power(value: object) -> Window | Zone:
         if not 1 <= zone <= 7:
             raise UnitError(f"'{text}': power zones are z1 to z7")
         return Zone(zone)
-    w = _window(text, r"w|watts|%\s*ftp", "power", "250W")
+    w = _window(text, r"w|watts|%\s*ftp", "power")
     if w is None:
         raise UnitError(
             f"cannot read power '{text}'; write '250W', '240-260W', '90-95%ftp' or 'z3'"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, WorkoutError, error
+from .diagnostics import Diagnostic, WorkoutError, did_you_mean, error
 from .model import STEP_KINDS, TAG_PREFIX
 from .source import Document, Loc
 
@@ -18,12 +17,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
     """'; did you mean 'x'?' or '' — for unknown keys, kinds, names."""
-    matches = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
-    if not matches:
-        return ""
-    if len(matches) == 1:
-        return f"; did you mean '{matches[0]}'?"
-    return "; did you mean " + ", ".join(f"'{m}'" for m in matches[:-1]) + f" or '{matches[-1]}'?"
+    return did_you_mean(word, choices)
 
 
 def validate_model(cls: type[M], doc: Document, what: str) -> M:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from .. import steps as s
 from ..formats.fit.units import CM_PER_M as CM
@@ -66,7 +66,8 @@ def duration_text(d: s.Duration) -> str:
             return f"{_g(kcal)}kcal"
         case s.Reps():
             raise NotExpressible("a repetition count belongs to an exercise step")
-    raise AssertionError(d)  # pragma: no cover
+        case _:
+            assert_never(d)
 
 
 def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
@@ -132,7 +133,8 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
             return "power", f"z{zone}"
         case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
             return "power", f"{_g(lo)}-{_g(hi)}{'%ftp' if pct else 'W'}"
-    raise AssertionError(t)  # pragma: no cover
+        case _:
+            assert_never(t)
 
 
 def _decimal(same: Callable[[float], bool], value: float) -> str:

@@ -76,7 +76,7 @@ WEIGHT_UNIT = {"kg": 1, "lb": 2}
 UINT32_MAX = 0xFFFFFFFE  # 0xFFFFFFFF is FIT's "invalid"
 UINT16_MAX = 0xFFFE
 MAX_STRING_BYTES = 254  # a FIT string field holds at most 255 bytes, NUL included
-MAX_STEPS = UINT16_MAX + 1  # message_index 0..65534
+MAX_STEP_MESSAGES = UINT16_MAX + 1  # message_index 0..65534
 
 
 def _put(msg: Any, field_id: int, raw: int | str) -> None:
@@ -139,19 +139,19 @@ class _Encoder(Encoder):
             else:
                 first = len(self.messages)
                 self.nodes(node.steps)
-                msg = self.new_message(node.source)
+                msg = self.new_message()
                 _put(msg, S_DUR_TYPE, DUR_REPEAT_STEPS)
                 _put(msg, S_DUR_VALUE, first)
                 _put(msg, S_TGT_VALUE, self.whole(node.count, node.source, "this repeat count"))
                 self.messages.append(msg)
 
-    def new_message(self, where: Position) -> Any:
+    def new_message(self) -> Any:
         msg = self._new_step()
         _put(msg, S_INDEX, len(self.messages))
         return msg
 
     def step(self, step: s.Step) -> None:
-        msg = self.new_message(step.source)
+        msg = self.new_message()
         where = step.source
         if step.name is not None:
             _put(msg, S_NAME, self.text(step.name, step.name_source, "step name"))
@@ -308,13 +308,13 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
     total = s.count_nodes(workout.steps)
-    if total > MAX_STEPS:
+    if total > MAX_STEP_MESSAGES:
         # Checked before any message is made: fit-tool messages are heavy.
         raise WorkoutError(
             [
                 error(
                     workout.steps_source,
-                    f"a FIT workout holds at most {MAX_STEPS:,} steps "
+                    f"a FIT workout holds at most {MAX_STEP_MESSAGES:,} steps "
                     f"(repeats count as steps); this one has {total:,}",
                 )
             ]
