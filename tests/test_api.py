@@ -80,7 +80,7 @@ def _mypy(source: str, tmp_path: Path) -> tuple[str, int]:
     path = tmp_path / "example.py"
     path.write_text(source, encoding="utf-8")
     out, err, status = api.run(
-        ["--strict", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"), str(path)]
+        ["--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "cache"), str(path)]
     )
     return out + err, status
 

@@ -5,7 +5,6 @@ Expected numbers are worked out by hand here (not taken from the code under test
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,6 @@ def test_pace_window_is_speed_with_low_slower() -> None:
     # 4:00/km +- 5 s: 4:05/km is the slow end (low), 3:55/km the fast end (high).
     assert step["custom_target_value_low"] == int(1000 / 245 * 1000)  # 4081.6 -> floor 4081
     assert step["custom_target_value_high"] == 4256  # 1000/235 = 4.2553 m/s -> ceil in mm/s
-    assert step["custom_target_value_low"] < step["custom_target_value_high"]
     assert step["target_type"] == "speed"
 
 
@@ -207,4 +205,3 @@ def test_every_shipped_workout_decodes() -> None:
         msgs = decoded(emit(workout, "fit").data)
         assert msgs["workout_mesgs"][0]["wkt_name"] == workout.name
         assert msgs["workout_mesgs"][0]["num_valid_steps"] == len(msgs["workout_step_mesgs"])
-    assert os.environ.get("SOURCE_DATE_EPOCH") is None

@@ -6,7 +6,6 @@ conventions (post-order numbering, repeat step after its block with the total co
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -48,13 +47,17 @@ def windows(draw: st.DrawFn, lo: float, hi: float) -> tuple[float, float]:
     return (a, b) if a <= b else (b, a)
 
 
-targets = st.one_of(
+# Power apart, because TCX has no power targets.
+_targets_but_power: list[st.SearchStrategy[s.Target | None]] = [
     st.none(),
     windows(0.5, 12.0).map(lambda w: s.SpeedTarget(low_mps=w[0], high_mps=w[1], view="pace")),
     st.integers(1, 5).map(lambda z: s.HeartRateZone(zone=z)),
     windows(40, 220).map(lambda w: s.HeartRateRange(low=w[0], high=w[1])),
     windows(30, 100).map(lambda w: s.HeartRateRange(low=w[0], high=w[1], percent_max=True)),
     windows(120, 220).map(lambda w: s.CadenceRange(low=w[0], high=w[1], unit="spm")),
+]
+targets = st.one_of(
+    *_targets_but_power,
     st.integers(1, 7).map(lambda z: s.PowerZone(zone=z)),
     windows(50, 1500).map(lambda w: s.PowerRange(low=w[0], high=w[1])),
 )
@@ -84,6 +87,41 @@ workouts = st.builds(
     steps=st.lists(nodes, min_size=1, max_size=6).map(tuple),
 )
 
+# Trees inside TCX's limits (whole seconds, metres and calories up to 65,535, repeats of
+# 2..99, no power, at most 20 step ids), so that TCX tests spend their examples on TCX
+# rather than on trees it must refuse.
+_tcx_leaf = st.builds(
+    s.Step,
+    intensity=st.sampled_from(list(s.Intensity)),
+    duration=st.one_of(
+        st.builds(s.Time, seconds=st.integers(1, 65_535).map(float)),
+        st.builds(s.Distance, metres=st.integers(1, 65_535).map(float)),
+        st.builds(s.LapButton),
+        st.builds(s.HeartRateAbove, bpm=st.integers(30, 220).map(float)),
+        st.builds(s.HeartRateBelow, percent_max=st.integers(1, 100).map(float)),
+        st.builds(s.Calories, kcal=st.integers(1, 65_535).map(float)),
+    ),
+    target=st.one_of(*_targets_but_power),
+    name=st.none() | names,
+)
+_tcx_nodes = st.recursive(
+    _tcx_leaf,
+    lambda children: st.builds(
+        s.Repeat,
+        count=st.integers(2, 99),
+        steps=st.lists(children, min_size=1, max_size=3).map(tuple),
+    ),
+    max_leaves=6,
+)
+tcx_workouts = st.builds(
+    s.Workout,
+    name=names,
+    sport=st.sampled_from([s.Sport.RUNNING, s.Sport.CYCLING, s.Sport.OTHER]),
+    steps=st.lists(_tcx_nodes, min_size=1, max_size=3)
+    .map(tuple)
+    .filter(lambda nodes: s.count_nodes(nodes) <= 20),
+)
+
 
 def expected_messages(nodes: tuple[s.Node, ...], out: list[s.Node]) -> None:
     for node in nodes:
@@ -107,6 +145,7 @@ def check_duration(msg: dict[str, Any], d: s.Duration) -> None:
             assert msg["duration_type"] == "open"
         case s.HeartRateAbove(bpm=bpm):
             assert msg["duration_type"] == "hr_greater_than"
+            assert bpm is not None
             assert msg["duration_value"] == bpm + 100
         case s.HeartRateBelow(percent_max=pct):
             assert msg["duration_type"] == "hr_less_than"
@@ -121,6 +160,7 @@ def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
 
     def covers(lo: float, hi: float, scale: float = 1.0, offset: float = 0.0) -> None:
         # stored windows are rounded outwards: never narrower than asked, at most 1 unit wider
+        assert low is not None and high is not None
         assert low <= lo * scale + offset + 1e-6 and low > lo * scale + offset - 1
         assert high >= hi * scale + offset - 1e-6 and high < hi * scale + offset + 1
 
@@ -129,7 +169,7 @@ def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
             assert msg["target_type"] == "open"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             assert msg["target_type"] == "speed"
-            assert low <= high
+            assert low is not None and high is not None and low <= high
             if lo * 1000 >= 1:
                 covers(lo, hi, 1000)
         case s.HeartRateZone(zone=z):
@@ -201,7 +241,7 @@ def test_random_trees_give_schema_valid_tcx(workout: s.Workout) -> None:
         try:
             emit(workout, "tcx")
         except WorkoutError as exc:
-            assert all(d.severity in ("error", "warning") for d in exc.diagnostics)
+            assert any(d.severity == "error" for d in exc.diagnostics)
             return
         raise AssertionError("TCX accepted a workout beyond its limits")
     data = emit(workout, "tcx").data
@@ -209,4 +249,3 @@ def test_random_trees_give_schema_valid_tcx(workout: s.Workout) -> None:
     root = etree.fromstring(data)
     ids = [int(e.text or "0") for e in root.iter(f"{{{NS}}}StepId")]
     assert sorted(ids) == list(range(1, s.count_nodes(workout.steps) + 1))
-    assert not math.isnan(sum(ids))
