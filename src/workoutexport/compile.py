@@ -182,27 +182,25 @@ class _Compiler:
         found = holder.targets()
         if not found:
             return None
-        key, value = found[0]
-        here = (*loc, key)
-        if key == "pace":
-            assert isinstance(value, u.AbsolutePace | u.NamedPace)
-            return self.pace(value, here)
-        if key == "speed":
-            assert isinstance(value, u.Window)
-            return self.speed(value)
-        if key == "hr":
-            assert isinstance(value, u.Window | u.Zone)
-            return self.heart_rate(value, here)
-        if key == "cadence":
-            assert isinstance(value, u.Window)
-            lo, hi = self.widen(value, self.profile.tolerance.cadence, relative=False)
-            unit: Literal["spm", "rpm"] = "spm" if value.unit == "spm" else "rpm"
-            return s.CadenceRange(low=max(lo, 1.0), high=hi, unit=unit)
-        assert key == "power" and isinstance(value, u.Window | u.Zone)
-        if isinstance(value, u.Zone):
-            return s.PowerZone(zone=value.number)
-        lo, hi = self.widen(value, self.profile.tolerance.power, relative=True)
-        return s.PowerRange(low=max(lo, 1.0), high=hi, percent_ftp=value.unit == "%ftp")
+        here = (*loc, found[0][0])
+        match found[0]:
+            case ("pace", pace):
+                return self.pace(pace, here)
+            case ("speed", speed):
+                return self.speed(speed)
+            case ("hr", hr):
+                return self.heart_rate(hr, here)
+            case ("cadence", cadence):
+                lo, hi = self.widen(cadence, self.profile.tolerance.cadence, relative=False)
+                unit: Literal["spm", "rpm"] = "spm" if cadence.unit == "spm" else "rpm"
+                return s.CadenceRange(low=max(lo, 1.0), high=hi, unit=unit)
+            case ("power", u.Zone() as zone):
+                return s.PowerZone(zone=zone.number)
+            case ("power", u.Window() as power):
+                lo, hi = self.widen(power, self.profile.tolerance.power, relative=True)
+                return s.PowerRange(low=max(lo, 1.0), high=hi, percent_ftp=power.unit == "%ftp")
+            case _:
+                assert_never(found[0])
 
     @staticmethod
     def widen(w: u.Window, tol: float, *, relative: bool) -> tuple[float, float]:

@@ -116,6 +116,14 @@ class _Model(BaseModel):
 
 
 TARGET_KEYS = ("pace", "speed", "hr", "cadence", "power")
+#: A target as written: its key with the value parsed for that key.
+WrittenTarget = (
+    tuple[Literal["pace"], units.PaceSpec]
+    | tuple[Literal["speed"], units.Window]
+    | tuple[Literal["hr"], units.Window | units.Zone]
+    | tuple[Literal["cadence"], units.Window]
+    | tuple[Literal["power"], units.Window | units.Zone]
+)
 
 
 class Targets(_Model):
@@ -125,9 +133,20 @@ class Targets(_Model):
     cadence: Cadence | None = Field(default=None, description="Cadence target.")
     power: Power | None = Field(default=None, description="Power target.")
 
-    def targets(self) -> list[tuple[str, object]]:
+    def targets(self) -> list[WrittenTarget]:
         """(key, value) of each target given, in TARGET_KEYS order."""
-        return [(k, getattr(self, k)) for k in TARGET_KEYS if getattr(self, k) is not None]
+        out: list[WrittenTarget] = []
+        if self.pace is not None:
+            out.append(("pace", self.pace))
+        if self.speed is not None:
+            out.append(("speed", self.speed))
+        if self.hr is not None:
+            out.append(("hr", self.hr))
+        if self.cadence is not None:
+            out.append(("cadence", self.cadence))
+        if self.power is not None:
+            out.append(("power", self.power))
+        return out
 
 
 class Secondary(Targets):
