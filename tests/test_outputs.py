@@ -33,3 +33,23 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     write_atomic(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["x.fit"]
+
+
+def test_compile_inputs_builds_every_good_file_and_reports_the_rest(tmp_path: Path) -> None:
+    from workoutexport.diagnostics import Report
+    from workoutexport.pipeline import compile_inputs
+
+    (tmp_path / "good.yaml").write_text("name: Good\nsteps:\n  - run: 10min\n")
+    (tmp_path / "bad.yaml").write_text("name: Bad\nsteps:\n  - run: 400\n")
+    (tmp_path / "profile.yaml").write_text("paces:\n  easy: 5:00/km\n")
+    report = Report()
+    # A folder's profile.yaml is not an input; named directly, it is checked, not compiled.
+    paths = [tmp_path, tmp_path / "profile.yaml"]
+    done = list(compile_inputs(paths, ["fit", "tcx"], report))
+    assert [c.input.relative for c in done] == [Path("good.yaml")]
+    assert [fmt for fmt, _ in done[0].outputs] == ["fit", "tcx"]
+    assert report.checked == 3
+    assert [d.format() for d in report.ordered()] == [
+        f"{tmp_path / 'bad.yaml'}:3:10: error: '400' has no unit: write a duration with its "
+        "unit, such as '400m' (metres), '400s' or '400min'"
+    ]

@@ -34,15 +34,9 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _profiles(profile: Path | None, report: Report) -> ProfileCache:
-    from .pipeline import ProfileCache, load_profile
+    from .pipeline import profile_cache
 
-    cache = ProfileCache()
-    if profile is not None:
-        try:
-            cache.explicit = load_profile(profile)
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-    return cache
+    return profile_cache(profile, report)
 
 
 def _emit_error(report: Report, fmt: str) -> None:
@@ -109,31 +103,19 @@ def _compile_all(
     lossy: bool,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
     """Each valid workout with its emitted files; every problem goes to `report`."""
-    from .pipeline import emit, load_workout
+    from .pipeline import compile_inputs
 
     overrides = _parse_sets(sets)
-    profiles = _profiles(profile, report)
-    for item in discover(paths):
-        report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            _check_profile(item.path, report)
-            continue
-        try:
-            workout = load_workout(
-                item.path,
-                profiles=profiles,
-                overrides=overrides,
-                pick=pick,  # type: ignore[arg-type]
-            )
-            outputs = []
-            for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
-                report.add(result.diagnostics)
-                outputs.append((fmt, result.data))
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            continue
-        yield item, workout, outputs
+    for done in compile_inputs(
+        paths,
+        fmts,
+        report,
+        profile=profile,
+        overrides=overrides,
+        pick=pick,  # type: ignore[arg-type]
+        lossy=lossy,
+    ):
+        yield done.input, done.workout, done.outputs
 
 
 @main.command()
@@ -204,12 +186,9 @@ def build(
 
 
 def _check_profile(path: Path, report: Report) -> None:
-    from .pipeline import load_profile
+    from .pipeline import check_profile
 
-    try:
-        load_profile(path)
-    except WorkoutError as exc:
-        report.add(exc.diagnostics)
+    report.add(check_profile(path))
 
 
 @main.command()

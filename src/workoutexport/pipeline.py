@@ -6,7 +6,7 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -14,8 +14,9 @@ from typing import Literal
 
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, WorkoutError
+from .diagnostics import Diagnostic, Report, WorkoutError
 from .formats import Emitted
+from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
 
@@ -158,3 +159,67 @@ def import_file(path: Path) -> list[Imported]:
         stem = path.stem if len(workouts) == 1 else f"{path.stem}-{i}"
         out.append(Imported(stem, text, notes if i == 1 else []))
     return out
+
+
+def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
+    """The profiles of one run: `explicit` (--profile) for every workout when given, else
+    each workout's nearest profile.yaml; a bad explicit profile goes to `report`."""
+    cache = ProfileCache()
+    if explicit is not None:
+        try:
+            cache.explicit = load_profile(explicit)
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+    return cache
+
+
+def check_profile(path: Path) -> list[Diagnostic]:
+    """What is wrong with the profile file at `path` (empty when it is valid)."""
+    try:
+        load_profile(path)
+    except WorkoutError as exc:
+        return list(exc.diagnostics)
+    return []
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A workout file that compiled, with its emitted files as (format, bytes)."""
+
+    input: Input
+    workout: steps.Workout
+    outputs: list[tuple[str, bytes]]
+
+
+def compile_inputs(
+    paths: Iterable[Path],
+    fmts: Iterable[str],
+    report: Report,
+    *,
+    profile: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
+    pick: Pick = "low",
+    lossy: bool = False,
+) -> Iterator[Compiled]:
+    """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
+
+    Problems go to `report` and the input is skipped; every other input still builds.
+    A profile.yaml among the inputs is checked rather than compiled.
+    """
+    profiles = profile_cache(profile, report)
+    for item in discover(paths):
+        report.checked += 1
+        if item.path.name == PROFILE_NAME:
+            report.add(check_profile(item.path))
+            continue
+        try:
+            workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
+            outputs = []
+            for fmt in fmts:
+                result = emit(workout, fmt, lossy=lossy)
+                report.add(result.diagnostics)
+                outputs.append((fmt, result.data))
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            continue
+        yield Compiled(item, workout, outputs)
