@@ -49,6 +49,23 @@ def test_compile_inputs_builds_every_good_file_and_reports_the_rest(tmp_path: Pa
     assert [c.input.relative for c in done] == [Path("good.yaml")]
     assert [fmt for fmt, _ in done[0].outputs] == ["fit", "tcx"]
     assert report.checked == 3
+    # An input the caller sets aside is counted, and neither compiled nor reported.
+    kept: list[Path] = []
+
+    def keep(item: Input) -> bool:
+        kept.append(item.path)
+        return True
+
+    report = Report()
+    done = list(compile_inputs([tmp_path], ["fit"], report, aside=keep))
+    assert (done, kept, report.checked, report.diagnostics) == (
+        [],
+        [tmp_path / "bad.yaml", tmp_path / "good.yaml"],
+        2,
+        [],
+    )
+    report = Report()
+    done = list(compile_inputs(paths, ["fit", "tcx"], report))
     assert [d.format() for d in report.ordered()] == [
         f"{tmp_path / 'bad.yaml'}:3:10: error: '400' has no unit: write a duration with its "
         "unit, such as '400m' (metres), '400s' or '400min'"

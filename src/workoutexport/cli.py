@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from .steps import Workout
 
 
+# The earlier private names, for commands written against them (send, site).
+_inputs = discover
+_write_atomic = write_atomic
+
+
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:

@@ -6,7 +6,7 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -200,17 +200,21 @@ def compile_inputs(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
     lossy: bool = False,
+    aside: Callable[[Input], bool] | None = None,
 ) -> Iterator[Compiled]:
     """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
 
     Problems go to `report` and the input is skipped; every other input still builds.
-    A profile.yaml among the inputs is checked rather than compiled.
+    A profile.yaml among the inputs is checked rather than compiled, and an input for which
+    `aside` returns True is counted but left to the caller (other kinds of YAML file).
     """
     profiles = profile_cache(profile, report)
     for item in discover(paths):
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             report.add(check_profile(item.path))
+            continue
+        if aside is not None and aside(item):
             continue
         try:
             workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
