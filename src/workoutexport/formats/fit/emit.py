@@ -1,6 +1,6 @@
 """Step tree -> FIT workout file (spec 4.1), written with fit-tool.
 
-All FIT arithmetic lives here: ms, cm, mm/s, bpm + 100, W + 1000, strides per minute.
+FIT's arithmetic lives in this package (ms, cm, mm/s, bpm + 100, W + 1000 in units.py).
 Raw values are written with `set_encoded_value` through one helper, because fit-tool's value
 setters scale by whichever sub-field matches at the moment of setting. Message objects are
 made anew for every file and never changed after they are added to the builder.
