@@ -352,3 +352,22 @@ def test_import_reports_warnings(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "warning: FIT sport 5 has no form here; imported as 'other'" in result.stderr
     assert "sport: other" in out.read_text()
+
+
+def test_tcx_errors_name_the_line(tmp_path: Path) -> None:
+    # Whole-file problems of a TCX point at the element that shows them, not at '0:0'.
+    empty = (
+        b'<?xml version="1.0"?>\n<TrainingCenterDatabase xmlns="'
+        + NS.encode()
+        + b'">\n\n  <Workouts/>\n</TrainingCenterDatabase>\n'
+    )
+    with pytest.raises(WorkoutError) as info:
+        read_tcx(empty, "w.tcx")
+    assert [d.format() for d in info.value.diagnostics] == [
+        "w.tcx:4:1: error: this TCX file holds no workouts"
+    ]
+    with pytest.raises(WorkoutError) as info:
+        read_tcx(b"<?xml version='1.0'?>\n\n<gpx/>\n", "w.tcx")
+    assert [d.format() for d in info.value.diagnostics] == [
+        "w.tcx:3:1: error: not a Training Center Database (TCX v2) file"
+    ]

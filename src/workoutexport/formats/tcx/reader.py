@@ -16,6 +16,12 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
+def _at(path: str, el: Any) -> Position:
+    """The element's line in the file (lxml keeps no column), or the whole file."""
+    line = getattr(el, "sourceline", None) or 0
+    return Position(path, line, 1 if line else 0)
+
+
 def _type(el: Any) -> str:
     value = el.get(f"{{{XSI}}}type") or ""
     return str(value).rpartition(":")[2]
@@ -28,8 +34,7 @@ class _Reader:
         self.problems: list[Diagnostic] = []
 
     def fail(self, el: Any, message: str) -> None:
-        line = getattr(el, "sourceline", None) or 0
-        self.problems.append(error(Position(self.path, line, 1 if line else 0), message))
+        self.problems.append(error(_at(self.path, el), message))
 
     def text(self, el: Any, tag: str) -> str | None:
         child = el.find(_q(tag))
@@ -185,12 +190,12 @@ def read_tcx(data: bytes, path: str) -> list[s.Workout]:
             [error(Position(path, line, col), f"not valid XML: {exc.msg}")]
         ) from None
     if root.tag != _q("TrainingCenterDatabase"):
-        raise WorkoutError(
-            [error(Position(path, 0, 0), "not a Training Center Database (TCX v2) file")]
-        )
+        raise WorkoutError([error(_at(path, root), "not a Training Center Database (TCX v2) file")])
     elements = root.findall(f"{_q('Workouts')}/{_q('Workout')}")
     if not elements:
-        raise WorkoutError([error(Position(path, 0, 0), "this TCX file holds no workouts")])
+        holder = root.find(_q("Workouts"))
+        where = _at(path, root if holder is None else holder)
+        raise WorkoutError([error(where, "this TCX file holds no workouts")])
     workouts: list[s.Workout] = []
     problems: list[Diagnostic] = []
     for el in elements:
