@@ -316,6 +316,7 @@ def compile_workout(
         description=workout.description,
         steps=tree,
         running_cadence_unit=profile.running_cadence_unit,
+        fit_identity=profile.fit_identity,
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),

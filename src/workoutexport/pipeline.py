@@ -7,7 +7,7 @@ nothing else.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import steps
@@ -85,10 +85,15 @@ def load_workout(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
 ) -> steps.Workout:
-    """Read, validate and compile one workout file (raises WorkoutError)."""
+    """Read, validate and compile one workout file (raises WorkoutError).
+
+    The tree's `created` is the file's modification time, which FIT writes as time_created
+    unless SOURCE_DATE_EPOCH is set: an unchanged file rebuilds to the same bytes.
+    """
     doc = read_file(path, display_path(path))
     profile = (profiles or ProfileCache()).for_workout(path)
-    return compile_document(doc, profile, overrides=overrides, pick=pick)
+    tree = compile_document(doc, profile, overrides=overrides, pick=pick)
+    return replace(tree, created=int(path.stat().st_mtime))
 
 
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:

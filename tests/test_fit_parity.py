@@ -1,0 +1,102 @@
+"""Our FIT files against Garmin Connect's own (shared/fit-samples): header, identity, shape.
+
+The expected bytes and values come from Garmin's files, never from the code under test.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from workoutexport.emit.fit import finish_fit_bytes
+from workoutexport.pipeline import compile_document, emit, load_workout
+from workoutexport.profile import EMPTY, build_profile
+from workoutexport.source import parse_text
+from workoutexport.verify import decode_fit
+
+SAMPLES = Path(__file__).parent / "files" / "fit"  # copies of shared/fit-samples
+CONNECT = sorted(SAMPLES.glob("connect-*.fit"))
+
+
+def _build(yaml: str, profile: str | None = None) -> bytes:
+    prof = build_profile(parse_text(profile, "profile.yaml")) if profile else EMPTY
+    return emit(compile_document(parse_text(yaml, "w.yaml"), prof), "fit").data
+
+
+@pytest.mark.parametrize("path", CONNECT, ids=[p.name for p in CONNECT])
+def test_finish_gives_back_connects_own_header_and_crcs(path: Path) -> None:
+    original = path.read_bytes()
+    assert original[0] == 14 and original[1] == 0x10  # what Connect writes
+    assert finish_fit_bytes(original) == original
+    # The same records behind a fit-tool style header: 12 bytes, "protocol 2.3", no CRC,
+    # and a wrong file CRC. Both CRCs must come back as Garmin computed them.
+    records = original[14:-2]
+    twelve = bytes([12, 0x23]) + original[2:12] + records + b"\x00\x00"
+    assert finish_fit_bytes(twelve) == original
+
+
+def test_our_header_is_fourteen_bytes_protocol_one(tmp_path: Path) -> None:
+    data = _build("name: x\nsteps:\n  - run: 10min\n")
+    assert data[0] == 14
+    assert data[1] == 0x10
+    assert data[8:12] == b".FIT"
+    (records_size,) = struct.unpack_from("<I", data, 4)
+    assert len(data) == 14 + records_size + 2
+    assert data[12:14] != b"\x00\x00"  # a header CRC, not "none"
+    decode_fit(data)  # Garmin's integrity check and both CRCs
+
+
+def test_finish_refuses_what_is_not_fit() -> None:
+    with pytest.raises(ValueError):
+        finish_fit_bytes(b"\x0c\x10" + b"\x00" * 20)
+    good = _build("name: x\nsteps:\n  - run: 10min\n")
+    with pytest.raises(ValueError):
+        finish_fit_bytes(good[:30])
+
+
+def test_file_id_creator_and_capabilities_as_connect_writes_them() -> None:
+    ours = decode_fit(_build("name: x\nsteps:\n  - run: 10min\n"), raw=True)
+    connect = decode_fit((SAMPLES / "connect-6x800m.fit").read_bytes(), raw=True)
+    for key in ("type", "manufacturer", "product"):
+        assert ours["file_id_mesgs"][0][key] == connect["file_id_mesgs"][0][key]
+    assert ours["file_creator_mesgs"] == connect["file_creator_mesgs"]
+    assert ours["workout_mesgs"][0]["capabilities"] == 32
+    assert list(ours) == list(connect)[: len(ours)]  # messages in Connect's order
+
+
+def test_development_identity_from_the_profile() -> None:
+    data = _build("name: x\nsteps:\n  - run: 10min\n", "fit:\n  identity: development\n")
+    file_id = decode_fit(data, raw=True)["file_id_mesgs"][0]
+    assert (file_id["manufacturer"], file_id["product"]) == (255, 0)
+
+
+def _write(tmp_path: Path, mtime: int) -> Path:
+    path = tmp_path / "w.yaml"
+    path.write_text("name: x\nsteps:\n  - run: 10min\n", encoding="utf-8")
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_time_created_is_the_files_mtime_and_rebuilds_identically(tmp_path: Path) -> None:
+    path = _write(tmp_path, 1_600_000_000)
+    first = emit(load_workout(path), "fit").data
+    second = emit(load_workout(path), "fit").data
+    assert first == second
+    # FIT time counts seconds from 1989-12-31T00:00:00Z (Unix 631065600).
+    created = decode_fit(first, raw=True)["file_id_mesgs"][0]["time_created"]
+    assert created == 1_600_000_000 - 631_065_600
+
+
+def test_source_date_epoch_wins_and_rebuilds_identically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = emit(load_workout(_write(tmp_path, 1_600_000_000)), "fit").data
+    # Touching the file changes nothing while SOURCE_DATE_EPOCH is set.
+    second = emit(load_workout(_write(tmp_path, 1_650_000_000)), "fit").data
+    assert first == second
+    created = decode_fit(first, raw=True)["file_id_mesgs"][0]["time_created"]
+    assert created == 1_700_000_000 - 631_065_600
