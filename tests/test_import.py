@@ -241,22 +241,21 @@ def test_unrepresentable_step_is_named(tmp_path: Path) -> None:
     file_id, wkt = FileIdMessage(), WorkoutMessage()
     put(file_id, 0, 5)
     put(file_id, 3, 9)
-    put(wkt, 8, "Repeat until time")
+    put(wkt, 8, "Until power below")
     put(wkt, 6, 2)
     run, rep = WorkoutStepMessage(), WorkoutStepMessage()
     put(run, 254, 0)
     put(run, 1, 0)
     put(run, 2, 60000)
     put(rep, 254, 1)
-    put(rep, 1, 7)  # repeat until time
-    put(rep, 2, 0)
-    put(rep, 4, 600000)
+    put(rep, 1, 14)  # until power below: a step's condition the format has no words for
+    put(rep, 2, 1200)
     builder = FitFileBuilder(auto_define=True)
     for m in (file_id, wkt, run, rep):
         builder.add(m)
     with pytest.raises(WorkoutError) as info:
         read_fit(bytes(builder.build().to_bytes()), "x.fit")
-    assert "step 2 (message_index 1): duration 'repeat until time'" in str(info.value)
+    assert "step 2 (message_index 1): duration 'until power below'" in str(info.value)
 
 
 def test_import_cli_folder_and_stdout(tmp_path: Path) -> None:

@@ -69,6 +69,12 @@ _DURATION_RE = (
     rf"|{_N} ?(?:{_ci('kcal|cal|calories')})|{_DUR_ONE}|(?:{_N}|{_DUR_ONE}) ?- ?{_DUR_ONE})"
 )
 
+_UNTIL_RE = (
+    rf"{_ci('hr')} ?[<>] ?{_N} ?(?:{_ci('bpm')}|% ?{_ci('max')})"
+    rf"|{_ci('power')} ?[<>] ?{_N} ?(?:{_ci('w|watts')})"
+    rf"|{_N} ?(?:{_ci('kcal|cal|calories')})|{_DUR_ONE}|(?:{_N}|{_DUR_ONE}) ?- ?{_DUR_ONE}"
+)
+
 Duration = Annotated[
     units.DurationSpec,
     *_unit_field(
@@ -129,20 +135,25 @@ Power = Annotated[
     ),
 ]
 RepeatCount = Annotated[
-    units.Count,
+    units.Count | units.Until,
     PlainValidator(
-        lambda v: _wrap(units.parse_count, v),
+        lambda v: _wrap(units.parse_repeat, v),
         json_schema_input_type=int | str,
     ),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": rf"^(?:\d+ ?(?:- ?\d+)?|.*{VAR_REF}.*)$"},
+                {
+                    "type": "string",
+                    "pattern": rf"^(?:\d+ ?(?:- ?\d+)?|{_ci('until')} ?(?:{_UNTIL_RE})"
+                    rf"|.*{VAR_REF}.*)$",
+                },
             ],
             "description": "How many times: a count (8), a range (6-8) picked by --pick, "
-            "or a ${variable}.",
-            "examples": [8, "6-8", "${reps}"],
+            "a ${variable}, or until a condition (FIT only): 'until 20min', 'until 5km', "
+            "'until 300kcal', 'until hr > 170bpm', 'until power < 150W'.",
+            "examples": [8, "6-8", "${reps}", "until 20min", "until hr > 170bpm"],
         }
     ),
 ]
@@ -290,7 +301,16 @@ class ExerciseStep(_Model):
     )
     time: Duration | None = Field(default=None, description="Time instead of repetitions.")
     weight: Weight | None = None
-    name: Label | None = None
+    intensity: Literal["warmup", "cooldown"] | None = Field(
+        default=None,
+        description="A warm-up or cool-down set, as Garmin Connect marks them.",
+        examples=["warmup"],
+    )
+    name: Label | None = Field(
+        default=None,
+        description="The exercise's display name (FIT exercise_title); default: its name in words.",
+        examples=["Glute bridge"],
+    )
     note: Note | None = None
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
+from .importers.yaml_out import until_text
 from .units import METRES_PER_MILE, format_distance, format_pace, format_seconds
 
 _UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
@@ -102,6 +103,11 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
     for node in nodes:
         if isinstance(node, s.Step):
             out.add(_step_totals(node))
+        elif node.until is not None:
+            # How many rounds a condition takes is not known: count it as unknown time.
+            inner = totals(node.steps)
+            inner.unknown_time += 1
+            out.add(inner)
         else:
             out.add(totals(node.steps), node.count)
     return out
@@ -136,7 +142,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
     for node in nodes:
         if isinstance(node, s.Repeat):
             label = f" ({node.name})" if node.name else ""
-            lines.append(f"{pad}repeat {node.count} times{label}:")
+            times = f"{node.count} times" if node.until is None else until_text(node.until)
+            lines.append(f"{pad}repeat {times}{label}:")
             _render_nodes(node.steps, depth + 1, lines)
             continue
         if node.exercise is not None:

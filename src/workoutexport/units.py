@@ -106,6 +106,21 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class PowerCondition:
+    """Until power is above / below `watts` (a repeat's condition)."""
+
+    above: bool
+    watts: float
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    """`repeat: until ...`: repeat the block until the condition holds (FIT only)."""
+
+    condition: TimeSpan | DistanceSpan | Calories | HrCondition | PowerCondition
+
+
+@dataclass(frozen=True, slots=True)
 class Weight:
     kg: float
     unit: Literal["kg", "lb"]
@@ -328,6 +343,37 @@ def parse_count(value: object) -> Count:
                 raise UnitError(f"a repeat count must be at least 1, got '{text}'")
             return Count(lo, hi)
     raise UnitError(f"expected a repeat count such as 8 or '6-8', got {_show(value)!r}")
+
+
+UNTIL_EXAMPLES = (
+    "'until 20min', 'until 5km', 'until 300kcal', 'until hr > 170bpm', 'until power > 250W'"
+)
+
+
+def parse_repeat(value: object) -> Count | Until:
+    """A repeat count (8, '6-8'), or 'until' a time, distance, calories, heart rate or power."""
+    if not isinstance(value, str) or not value.strip().lower().startswith("until"):
+        return parse_count(value)
+    text = value.strip()
+    rest = text[len("until") :].strip()
+    if not rest:
+        raise UnitError(f"'{text}': repeat until what? write one such as {UNTIL_EXAMPLES}")
+    m = re.fullmatch(rf"(?:power)\s*([<>])\s*({_NUM})\s*(?:w|watts)", rest.lower())
+    if m is not None:
+        return Until(
+            PowerCondition(above=m.group(1) == ">", watts=_positive(_num(m.group(2)), text))
+        )
+    if rest.lower().startswith("power"):
+        raise UnitError(f"'{text}': write a power condition as 'until power > 250W'")
+    try:
+        condition = parse_duration(rest)
+    except UnitError as exc:
+        raise UnitError(f"{exc} (after 'until')") from None
+    if isinstance(condition, LapButton):
+        raise UnitError(
+            f"'{text}': a repeat cannot run until lap; write one such as {UNTIL_EXAMPLES}"
+        )
+    return Until(condition)
 
 
 # --- targets --------------------------------------------------------------------------------

@@ -65,6 +65,17 @@ def duration_text(d: s.Duration) -> str:
     raise AssertionError(d)  # pragma: no cover
 
 
+def until_text(cond: s.RepeatUntil) -> str:
+    """A conditional repeat as the format writes it: 'until 20min', 'until power > 250W'."""
+    match cond:
+        case s.PowerAbove(watts=watts):
+            return f"until power > {_g(watts)}W"
+        case s.PowerBelow(watts=watts):
+            return f"until power < {_g(watts)}W"
+        case _:
+            return f"until {duration_text(cond)}"
+
+
 def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
     """Seconds per unit as m:ss[.fff], with the fewest decimals for which `same` holds."""
     metres = _UNIT_METRES[unit]
@@ -152,7 +163,9 @@ def _literal(text: str) -> str:
 
 def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
     if isinstance(node, s.Repeat):
-        out: dict[str, Any] = {"repeat": node.count}
+        out: dict[str, Any] = {
+            "repeat": node.count if node.until is None else until_text(node.until)
+        }
         if node.name:
             out["name"] = _literal(node.name)
         out["steps"] = [_node(child, exact) for child in node.steps]
@@ -172,8 +185,10 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
                 raise NotExpressible("an exercise lasts a number of reps, a time, or until lap")
         if ex.weight_kg is not None:
             out["weight"] = _weight_text(ex.weight_kg, ex.weight_unit)
-        if node.intensity is not s.Intensity.ACTIVE:
-            raise NotExpressible("an exercise step is always active")
+        if node.intensity in (s.Intensity.WARMUP, s.Intensity.COOLDOWN):
+            out["intensity"] = node.intensity.value
+        elif node.intensity is not s.Intensity.ACTIVE:
+            raise NotExpressible("an exercise step is active, a warm-up set or a cool-down set")
     else:
         out[_KIND[node.intensity]] = duration_text(node.duration)
         if node.target is not None:
