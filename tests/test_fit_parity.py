@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from workoutexport.emit.fit import finish_fit_bytes
+from workoutexport.importers.fit import read_fit
+from workoutexport.importers.yaml_out import to_yaml
 from workoutexport.pipeline import compile_document, emit, load_workout
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
@@ -100,3 +103,86 @@ def test_source_date_epoch_wins_and_rebuilds_identically(
     assert first == second
     created = decode_fit(first, raw=True)["file_id_mesgs"][0]["time_created"]
     assert created == 1_700_000_000 - 631_065_600
+
+
+# --- import without loss: Connect's files rebuild to the same messages, field by field ------
+
+UNDOCUMENTED = int  # a field number Garmin's profile does not name comes back as an int key
+
+
+def _rebuild(data: bytes, name: str) -> tuple[str, bytes]:
+    workout, _ = read_fit(data, name)
+    text = to_yaml(workout)
+    rebuilt = compile_document(parse_text(text, f"{name}.yaml"), EMPTY)
+    return text, emit(rebuilt, "fit").data
+
+
+def _workout_fields(msgs: dict[str, list[dict[str, Any]]]) -> dict[Any, Any]:
+    (wkt,) = msgs["workout_mesgs"]
+    out = {k: v for k, v in wkt.items() if not isinstance(k, UNDOCUMENTED)}
+    name = out.get("wkt_name")
+    # Connect writes wkt_name into a fixed-size buffer: the name, NUL, then leftover bytes.
+    if isinstance(name, list):
+        out["wkt_name"] = name[0]
+    return out
+
+
+def _step_fields(msgs: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    out = []
+    for msg in sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"]):
+        step = dict(msg)
+        # Connect writes weight_display_unit on running steps, where it means nothing.
+        if "exercise_category" not in step:
+            step.pop("weight_display_unit", None)
+        out.append(step)
+    return out
+
+
+def _title_fields(msgs: dict[str, list[dict[str, Any]]]) -> dict[tuple[Any, Any], Any]:
+    # Keyed by exercise, not message_index: Connect's title order follows none of the steps.
+    return {
+        (t["exercise_category"], t.get("exercise_name")): t["wkt_step_name"]
+        for t in msgs.get("exercise_title_mesgs", [])
+    }
+
+
+@pytest.mark.parametrize("path", CONNECT, ids=[p.name for p in CONNECT])
+def test_connect_files_rebuild_message_by_message(path: Path) -> None:
+    original = decode_fit(path.read_bytes(), raw=True)
+    text, data = _rebuild(path.read_bytes(), path.name)
+    rebuilt = decode_fit(data, raw=True)
+    assert _workout_fields(rebuilt) == _workout_fields(original), text
+    assert _step_fields(rebuilt) == _step_fields(original), text
+    assert _title_fields(rebuilt) == _title_fields(original), text
+    assert len(rebuilt.get("exercise_title_mesgs", [])) == len(
+        original.get("exercise_title_mesgs", [])
+    )
+    assert list(rebuilt) == list(original)  # the same kinds of message, in the same order
+
+
+def test_watch_file_rebuilds_to_its_meaning() -> None:
+    """The watch's quirks (intensity on the repeat, no target_value on open steps) go."""
+    path = SAMPLES / "watch-interval-run.fit"
+    _, data = _rebuild(path.read_bytes(), path.name)
+    steps = _step_fields(decode_fit(data, raw=True))
+    # Worked out from the file: open warm-up; 5 x (1 km active, 600 m rest); open cool-down.
+    assert [(s["duration_type"], s.get("duration_value"), s.get("intensity")) for s in steps] == [
+        (5, None, 2),
+        (1, 100000, 0),
+        (1, 60000, 1),
+        (6, 1, None),
+        (5, None, 3),
+    ]
+    assert steps[3]["target_value"] == 5
+    assert all(s["target_type"] == 2 and s["target_value"] == 0 for s in steps if s is not steps[3])
+
+
+def test_strength_import_reads_as_connect_shows_it() -> None:
+    text, _ = _rebuild((SAMPLES / "connect-strength-fullbody.fit").read_bytes(), "s.fit")
+    # The first step: Connect's warm-up exercise, titled 'Warm-up', ended with the lap key.
+    assert text.split("steps:\n", 1)[1].startswith(
+        "  - exercise: warm_up\n    intensity: warmup\n    name: Warm-up\n"
+    )
+    assert "      - rest: lap\n" in text
+    assert "name: Wide-hands Push-up" in text  # Connect's title, not ours ("Wide Hands ...")
+    assert "\\nInspirer en descendant\\n" in text  # line breaks in notes survive

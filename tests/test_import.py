@@ -74,6 +74,9 @@ def meaning(data: bytes) -> tuple[Any, list[dict[str, Any]]]:
             if step["target_type"] in (None, OPEN_TARGET):
                 step["target_type"], step["target_value"] = OPEN_TARGET, 0
                 step["custom_target_value_low"] = step["custom_target_value_high"] = None
+            elif step["target_value"]:
+                # A zone: custom ends mean nothing (the SDK's examples write them as 0).
+                step["custom_target_value_low"] = step["custom_target_value_high"] = None
             if step["duration_type"] in (None, OPEN_DURATION):
                 step["duration_type"], step["duration_value"] = OPEN_DURATION, None
             if step["intensity"] is None:
@@ -320,3 +323,29 @@ def test_names_that_look_like_variables_round_trip() -> None:
     text, rebuilt = rebuild_fit(original)
     assert "name: $${}" in text
     assert meaning(rebuilt) == meaning(original)
+
+
+SDK_EXAMPLES = sorted((FILES / "fit-sdk").glob("*.fit"))
+SWIM = FILES / "fit-sdk" / "pool-swim.fit"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in SDK_EXAMPLES if p != SWIM], ids=[p.stem for p in SDK_EXAMPLES if p != SWIM]
+)
+def test_fit_sdk_examples_round_trip(path: Path) -> None:
+    """The FIT SDK cookbook's workouts, written with garmin-fit-sdk's Encoder (sdk/encode.py)."""
+    original = path.read_bytes()
+    text, rebuilt = rebuild_fit(original, path.name)
+    assert meaning(rebuilt) == meaning(original), text
+
+
+def test_fit_sdk_repeat_until_heart_rate_reads_as_written() -> None:
+    text, _ = rebuild_fit((FILES / "fit-sdk" / "repeat-until-hr.fit").read_bytes())
+    # target_value 275 on a repeat_until_hr_greater_than step: 175 bpm + FIT's offset of 100.
+    assert "  - repeat: until hr > 175bpm\n    name: Until 175 bpm\n" in text
+
+
+def test_fit_sdk_pool_swim_is_refused_by_name() -> None:
+    with pytest.raises(WorkoutError) as info:
+        read_fit(SWIM.read_bytes(), "pool-swim.fit")
+    assert "a swim stroke target cannot be expressed" in str(info.value)
