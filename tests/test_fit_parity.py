@@ -12,12 +12,15 @@ from typing import Any
 
 import pytest
 
+from workoutexport.diagnostics import WorkoutError
 from workoutexport.emit.fit import finish_fit_bytes
+from workoutexport.exercises import EVERYDAY, lookup
 from workoutexport.importers.fit import read_fit
 from workoutexport.importers.yaml_out import to_yaml
 from workoutexport.pipeline import compile_document, emit, load_workout
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
+from workoutexport.units import UnitError, parse_repeat
 from workoutexport.verify import decode_fit
 
 SAMPLES = Path(__file__).parent / "files" / "fit"  # copies of shared/fit-samples
@@ -186,3 +189,155 @@ def test_strength_import_reads_as_connect_shows_it() -> None:
     assert "      - rest: lap\n" in text
     assert "name: Wide-hands Push-up" in text  # Connect's title, not ours ("Wide Hands ...")
     assert "\\nInspirer en descendant\\n" in text  # line breaks in notes survive
+
+
+# --- what the workout format gained for parity --------------------------------------------
+
+
+def _steps(yaml: str, profile: str | None = None) -> list[dict[str, Any]]:
+    msgs = decode_fit(_build(yaml, profile), raw=True)
+    return sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"])
+
+
+@pytest.mark.parametrize(
+    ("until", "kind", "value"),
+    [
+        ("until 20min", 7, 1_200_000),  # repeat_until_time, ms
+        ("until 5km", 8, 500_000),  # repeat_until_distance, cm
+        ("until 300kcal", 9, 300),  # repeat_until_calories
+        ("until hr < 130bpm", 10, 230),  # repeat_until_hr_less_than, bpm + 100
+        ("until hr > 170bpm", 11, 270),  # repeat_until_hr_greater_than
+        ("until hr > 90%max", 11, 90),  # 0..100 is percent of maximum
+        ("until power < 150W", 12, 1150),  # repeat_until_power_less_than, W + 1000
+        ("until power > 250W", 13, 1250),  # repeat_until_power_greater_than
+    ],
+)
+def test_conditional_repeats(until: str, kind: int, value: int) -> None:
+    yaml = (
+        f"name: x\nsteps:\n  - warmup: 5min\n  - repeat: {until}\n    name: Fartlek\n"
+        "    steps:\n      - run: 1min\n      - recover: 1min\n"
+    )
+    rep = _steps(yaml)[3]
+    assert rep["duration_type"] == kind
+    assert rep["duration_value"] == 1  # the block starts at message_index 1
+    assert rep["target_value"] == value
+    assert rep["wkt_step_name"] == "Fartlek"
+    assert "intensity" not in rep and "target_type" not in rep  # as Connect writes repeats
+
+
+def test_conditional_repeat_is_an_error_in_tcx() -> None:
+    yaml = "name: x\nsteps:\n  - repeat: until 20min\n    steps:\n      - run: 1min\n"
+    workout = compile_document(parse_text(yaml, "w.yaml"), EMPTY)
+    with pytest.raises(WorkoutError) as info:
+        emit(workout, "tcx")
+    (diag,) = info.value.diagnostics
+    assert diag.position.line == 3 and "TCX cannot repeat until a condition" in diag.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("until lap", "cannot run until lap"),
+        ("until", "repeat until what?"),
+        ("until power 250W", "until power > 250W"),
+        ("until 20", "has no unit"),
+    ],
+)
+def test_bad_conditions_are_named(text: str, message: str) -> None:
+    with pytest.raises(UnitError, match=message):
+        parse_repeat(text)
+
+
+def test_repeat_name_is_its_step_name() -> None:
+    yaml = "name: x\nsteps:\n  - repeat: 3\n    name: Hills\n    steps:\n      - run: 30s\n"
+    assert _steps(yaml)[1]["wkt_step_name"] == "Hills"
+
+
+def test_percent_ftp_above_1000_is_an_error() -> None:
+    ok = _steps("name: x\nsteps:\n  - run: 1min\n    power: 900-1000%ftp\n")[0]
+    assert (ok["custom_target_value_low"], ok["custom_target_value_high"]) == (900, 1000)
+    # 1000%ftp is allowed as written, but the default 5 % window reaches 950-1050.
+    with pytest.raises(WorkoutError, match="FIT holds %FTP up to 1000%; this is 1050%"):
+        _build("name: x\nsteps:\n  - run: 1min\n    power: 1000%ftp\n")
+
+
+STRENGTH = """name: x
+sport: strength
+steps:
+  - exercise: warm_up
+    intensity: warmup
+    name: Warm-up
+    note: "Mobility\\nShoulders"
+  - repeat: 2
+    steps:
+      - exercise: glute bridge
+        reps: 10
+        intensity: warmup
+      - rest: lap
+      - exercise: hip_raise
+        reps: 12
+      - exercise: lunge/walking_lunge
+        time: 45s
+      - rest: 60s
+"""
+
+
+def test_strength_as_connect_writes_it() -> None:
+    msgs = decode_fit(_build(STRENGTH), raw=True)
+    steps = sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"])
+    # Profile numbers: warm_up 31, hip_raise 10, lunge 17 / walking_lunge 78; intensity
+    # warmup 2, active 0, rest 1; duration open 5, reps 29, time 0.
+    assert steps[0]["exercise_category"] == 31 and steps[0]["intensity"] == 2
+    assert steps[0]["duration_type"] == 5 and steps[0]["notes"] == "Mobility\nShoulders"
+    assert "wkt_step_name" not in steps[0]  # an exercise's name is its title
+    assert (steps[1]["exercise_category"], steps[1]["intensity"]) == (10, 2)
+    assert (steps[2]["duration_type"], steps[2]["intensity"]) == (5, 1)  # rest: lap
+    assert (steps[3]["exercise_category"], steps[3]["intensity"]) == (10, 0)
+    titles = {
+        (t["exercise_category"], t.get("exercise_name")): t["wkt_step_name"]
+        for t in msgs["exercise_title_mesgs"]
+    }
+    assert titles == {(31, None): "Warm-up", (10, None): "Hip Raise", (17, 78): "Walking Lunge"}
+
+
+def test_one_exercise_with_two_titles_is_an_error() -> None:
+    yaml = (
+        "name: x\nsport: strength\nsteps:\n  - exercise: squat\n    reps: 5\n    name: Back\n"
+        "  - exercise: squat\n    reps: 5\n    name: Front\n"
+    )
+    with pytest.raises(WorkoutError, match="this one is already 'Back'"):
+        _build(yaml)
+
+
+def test_an_exercise_cannot_be_a_rest() -> None:
+    yaml = "name: x\nsport: strength\nsteps:\n  - exercise: squat\n    intensity: rest\n"
+    with pytest.raises(WorkoutError):
+        _build(yaml)
+
+
+@pytest.mark.parametrize(
+    ("everyday", "category", "name"),
+    [
+        ("glute bridge", "hip_raise", None),
+        ("Glute Bridges", "hip_raise", None),
+        ("deadlift", "deadlift", None),
+        ("lunges", "lunge", None),
+        ("calf raises", "calf_raise", None),
+        ("push-ups", "push_up", None),
+        ("RDL", "deadlift", "romanian_deadlift"),
+        ("side plank", "plank", "side_plank"),
+    ],
+)
+def test_everyday_exercise_names(everyday: str, category: str, name: str | None) -> None:
+    ref = lookup(everyday)
+    assert (ref.category_name, ref.name_name) == (category, name)
+
+
+def test_everyday_names_all_lead_somewhere() -> None:
+    for target in EVERYDAY.values():
+        lookup(target)  # raises if an entry names nothing in Garmin's profile
+
+
+def test_did_you_mean_offers_everyday_names() -> None:
+    with pytest.raises(UnitError, match=r"did you mean 'glute bridge' \(hip_raise\)"):
+        lookup("glute brige")
