@@ -69,7 +69,8 @@ def meaning(data: bytes) -> tuple[Any, list[dict[str, Any]]]:
     for msg in sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"]):
         step = {k: _norm_text(msg.get(k)) for k in COMPARED}
         if step["duration_type"] == REPEAT:
-            step = {k: step[k] for k in ("duration_type", "duration_value", "target_value")}
+            keep = ("duration_type", "duration_value", "target_value", "wkt_step_name")
+            step = {k: step[k] for k in keep}
         else:
             if step["target_type"] in (None, OPEN_TARGET):
                 step["target_type"], step["target_value"] = OPEN_TARGET, 0
