@@ -341,3 +341,14 @@ def test_everyday_names_all_lead_somewhere() -> None:
 def test_did_you_mean_offers_everyday_names() -> None:
     with pytest.raises(UnitError, match=r"did you mean 'glute bridge' \(hip_raise\)"):
         lookup("glute brige")
+
+
+def test_a_long_repeat_name_draws_the_step_name_warning() -> None:
+    yaml = (
+        "name: x\nsteps:\n  - repeat: 3\n    name: Sixteen chars abc\n    steps:\n"
+        "      - run: 30s\n"
+    )
+    result = emit(compile_document(parse_text(yaml, "w.yaml"), EMPTY), "fit")
+    (diag,) = result.diagnostics
+    assert diag.severity == "warning" and diag.position.line == 3
+    assert "longer than the 15 characters watches show" in diag.message

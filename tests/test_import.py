@@ -350,3 +350,20 @@ def test_fit_sdk_pool_swim_is_refused_by_name() -> None:
     with pytest.raises(WorkoutError) as info:
         read_fit(SWIM.read_bytes(), "pool-swim.fit")
     assert "a swim stroke target cannot be expressed" in str(info.value)
+
+
+def test_a_window_narrower_than_rounding_reads_back_the_same() -> None:
+    """Found by the random round trip: 1.5 m/s at both ends, 1500-1500 mm/s stored.
+
+    The shortest texts for the two ends (11:07 and 11:06.6) cross, and would read back as
+    1499-1501 mm/s; both ends must be written as one text that stores 1500 for each.
+    """
+    step = s.Step(
+        intensity=s.Intensity.ACTIVE,
+        duration=s.LapButton(),
+        target=s.SpeedTarget(low_mps=1.5, high_mps=1.5, view="pace"),
+    )
+    original = emit(s.Workout(name="x", sport=s.Sport.RUNNING, steps=(step,)), "fit").data
+    text, rebuilt = rebuild_fit(original)
+    assert meaning(rebuilt) == meaning(original), text
+    assert decode_fit(rebuilt, raw=True)["workout_step_mesgs"][0]["custom_target_value_low"] == 1500

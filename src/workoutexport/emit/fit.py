@@ -200,6 +200,7 @@ class _Encoder:
                 msg = self.new_message(node.source)
                 if node.name is not None:
                     _put(msg, S_NAME, self.text(node.name, node.source, "repeat name"))
+                    self.warn_long(node.name, node.source)
                 kind, value = self.repeat_until(node)
                 _put(msg, S_DUR_TYPE, kind)
                 _put(msg, S_DUR_VALUE, first)
@@ -232,6 +233,12 @@ class _Encoder:
             case _:
                 assert_never(node.until)
 
+    def warn_long(self, name: str, where: Position) -> None:
+        if len(name) > 15:
+            self.diagnostics.append(
+                warning(where, f"step name '{name}' is longer than the 15 characters watches show")
+            )
+
     def new_message(self, where: Position) -> Any:
         msg = self._new_step()
         _put(msg, S_INDEX, len(self.messages))
@@ -243,13 +250,7 @@ class _Encoder:
         # An exercise's name is its exercise_title, as Connect writes it, not a step name.
         if step.name is not None and step.exercise is None:
             _put(msg, S_NAME, self.text(step.name, step.name_source, "step name"))
-            if len(step.name) > 15:
-                self.diagnostics.append(
-                    warning(
-                        step.name_source,
-                        f"step name '{step.name}' is longer than the 15 characters watches show",
-                    )
-                )
+            self.warn_long(step.name, step.name_source)
         self.duration(msg, step.duration, step.duration_source)
         if step.target is None:
             _put(msg, S_TGT_TYPE, TGT_OPEN)

@@ -76,10 +76,26 @@ def until_text(cond: s.RepeatUntil) -> str:
             return f"until {duration_text(cond)}"
 
 
-def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
-    """Seconds per unit as m:ss[.fff], with the fewest decimals for which `same` holds."""
+def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> tuple[float, int]:
+    """Seconds per unit with the fewest decimals for which `same` holds, and the decimals."""
     metres = _UNIT_METRES[unit]
-    seconds, decimals = _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
+    return _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
+
+
+def _pace_window(lo: float, hi: float, unit: str, exact: Exact) -> tuple[str, str]:
+    """(fast, slow) texts that read back as the same stored window."""
+    same_hi = _speed_same(hi, False, lo, hi, exact)
+    same_lo = _speed_same(lo, True, lo, hi, exact)
+    fast, slow = _pace_end(hi, unit, same_hi), _pace_end(lo, unit, same_lo)
+    if fast[0] > slow[0]:
+        # Ends closer than the rounding: short texts would cross and read back swapped, so
+        # both ends get the one text that gives both stored values.
+        fast = slow = _pace_end(hi, unit, lambda mps: same_hi(mps) and same_lo(mps))
+    return _clock(*fast), _clock(*slow)
+
+
+def _clock(seconds: float, decimals: int) -> str:
+    """Seconds as m:ss[.fff]."""
     minutes, rest = divmod(seconds, 60)
     whole = int(minutes)
     frac = f"{rest:0{3 + decimals if decimals else 2}.{decimals}f}"
@@ -121,8 +137,7 @@ def _speed_same(
 def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
-            fast = _pace_end(hi, unit, _speed_same(hi, False, lo, hi, exact))
-            slow = _pace_end(lo, unit, _speed_same(lo, True, lo, hi, exact))
+            fast, slow = _pace_window(lo, hi, unit, exact)
             return "pace", f"{fast}-{slow}/{unit}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             low_text = _decimal(_speed_same(lo, True, lo, hi, exact), lo)
