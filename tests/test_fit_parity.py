@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.emit.fit import finish_fit_bytes
+from workoutexport.emit.fit import file_identity, finish_fit_bytes
 from workoutexport.exercises import EVERYDAY, lookup
 from workoutexport.importers.fit import read_fit
 from workoutexport.importers.yaml_out import to_yaml
@@ -352,3 +352,26 @@ def test_a_long_repeat_name_draws_the_step_name_warning() -> None:
     (diag,) = result.diagnostics
     assert diag.severity == "warning" and diag.position.line == 3
     assert "longer than the 15 characters watches show" in diag.message
+
+
+def test_file_identity_is_what_the_file_says(tmp_path: Path) -> None:
+    """Schedules refer to a workout by these four values; they must be the file's own."""
+    workout = load_workout(_write(tmp_path, 1_600_000_000))
+    file_id = decode_fit(emit(workout, "fit").data, raw=True)["file_id_mesgs"][0]
+    identity = file_identity(workout)
+    assert identity == (1, 65534, file_id["serial_number"], 1_600_000_000 - 631_065_600)
+    assert identity.serial_number == file_id["serial_number"] != 0
+
+
+def test_show_keeps_a_step_on_one_line_and_marks_warm_up_sets() -> None:
+    from click.testing import CliRunner
+
+    from workoutexport.cli import main
+
+    result = CliRunner().invoke(main, ["show", str(SAMPLES / "connect-strength-fullbody.fit")])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3] == (
+        "  warm_up (warmup set) until lap button  'Warm-up'  (Mobilisations articulaires)"
+    )
+    assert "(Rétraction scapulaire | Inspirer en descendant | Expirer en montant)" in lines[5]

@@ -152,6 +152,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
             if ex.weight_kg is not None:
                 shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / 0.45359237
                 kind += f" @ {shown:g}{ex.weight_unit}"
+            if node.intensity is not s.Intensity.ACTIVE:
+                kind += f" ({_KIND[node.intensity]} set)"
         else:
             kind = _KIND[node.intensity]
         parts = [f"{pad}{kind:<9} {duration_text(node.duration)}"]
@@ -162,5 +164,7 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:
-            parts.append(f"({node.note})")
+            # One line a step: a note's line breaks (Connect writes them) become ' | '.
+            lines_of_note = [line.strip() for line in node.note.splitlines() if line.strip()]
+            parts.append(f"({' | '.join(lines_of_note)})")
         lines.append("  ".join(parts))

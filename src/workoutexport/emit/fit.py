@@ -12,7 +12,7 @@ import hashlib
 import math
 import os
 import struct
-from typing import Any, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
@@ -383,6 +383,28 @@ def serial_number(workout: s.Workout) -> int:
     return serial or 1
 
 
+class FileIdentity(NamedTuple):
+    """What names a workout file on a watch: its file_id. Schedules refer to workouts by it."""
+
+    manufacturer: int
+    product: int
+    serial_number: int
+    time_created: int  # FIT seconds (since 1989-12-31T00:00:00Z)
+
+
+def file_identity(workout: s.Workout) -> FileIdentity:
+    """The file_id that `emit` writes for `workout`: the one place that decides it.
+
+    Manufacturer and product: Garmin Connect's (1 / 65534), or development (255 / 0) under
+    `fit: {identity: development}`. Serial: from the compiled content, never 0. time_created:
+    SOURCE_DATE_EPOCH, else the workout file's mtime (see `time_created`).
+    """
+    manufacturer, product = IDENTITY[workout.fit_identity]
+    return FileIdentity(
+        manufacturer, product, serial_number(workout), time_created(workout.created)
+    )
+
+
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH (Unix seconds) when it is set to a whole number, else None."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -472,13 +494,13 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     titles = _titles(enc, workout.steps)
     diagnostics = enc.diagnostics
 
-    manufacturer, product = IDENTITY[workout.fit_identity]
+    identity = file_identity(workout)
     file_id = FileIdMessage()
     _put(file_id, F_TYPE, FILE_WORKOUT)
-    _put(file_id, F_MANUFACTURER, manufacturer)
-    _put(file_id, F_PRODUCT, product)
-    _put(file_id, F_SERIAL, serial_number(workout))
-    _put(file_id, F_TIME_CREATED, time_created(workout.created))
+    _put(file_id, F_MANUFACTURER, identity.manufacturer)
+    _put(file_id, F_PRODUCT, identity.product)
+    _put(file_id, F_SERIAL, identity.serial_number)
+    _put(file_id, F_TIME_CREATED, identity.time_created)
 
     # Connect writes versions 0: no version of ours would mean anything to a watch.
     creator = FileCreatorMessage()
