@@ -375,3 +375,10 @@ def test_show_keeps_a_step_on_one_line_and_marks_warm_up_sets() -> None:
         "  warm_up (warmup set) until lap button  'Warm-up'  (Mobilisations articulaires)"
     )
     assert "(Rétraction scapulaire | Inspirer en descendant | Expirer en montant)" in lines[5]
+
+
+def test_a_misspelt_until_is_not_read_as_a_condition() -> None:
+    with pytest.raises(UnitError, match="or a condition such as 'until 20min', got 'untill 5'"):
+        parse_repeat("untill 5")
+    with pytest.raises(UnitError, match="must be at least 1"):
+        parse_repeat(0)

@@ -352,17 +352,26 @@ UNTIL_EXAMPLES = (
 
 def parse_repeat(value: object) -> Count | Until:
     """A repeat count (8, '6-8'), or 'until' a time, distance, calories, heart rate or power."""
-    if not isinstance(value, str) or not value.strip().lower().startswith("until"):
-        return parse_count(value)
+    if not isinstance(value, str) or not re.match(r"until\b", value.strip().lower()):
+        try:
+            return parse_count(value)
+        except UnitError as exc:
+            if isinstance(value, str) and str(exc).startswith("expected a repeat count"):
+                raise UnitError(
+                    f"expected a repeat count such as 8 or '6-8', or a condition such as "
+                    f"'until 20min', got {value!r}"
+                ) from None
+            raise
     text = value.strip()
     rest = text[len("until") :].strip()
     if not rest:
         raise UnitError(f"'{text}': repeat until what? write one such as {UNTIL_EXAMPLES}")
     m = re.fullmatch(rf"(?:power)\s*([<>])\s*({_NUM})\s*(?:w|watts)", rest.lower())
     if m is not None:
-        return Until(
-            PowerCondition(above=m.group(1) == ">", watts=_positive(_num(m.group(2)), text))
-        )
+        watts = _num(m.group(2))
+        if watts <= 0:
+            raise UnitError(f"'{text}': power must be greater than zero")
+        return Until(PowerCondition(above=m.group(1) == ">", watts=watts))
     if rest.lower().startswith("power"):
         raise UnitError(f"'{text}': write a power condition as 'until power > 250W'")
     try:
