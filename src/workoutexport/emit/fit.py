@@ -4,6 +4,9 @@ All FIT arithmetic lives here: ms, cm, mm/s, bpm + 100, W + 1000, strides per mi
 Raw values are written with `set_encoded_value` through one helper, because fit-tool's value
 setters scale by whichever sub-field matches at the moment of setting. Message objects are
 made anew for every file and never changed after they are added to the builder.
+
+Files are shaped like Garmin Connect's own (spec 4.1): `finish_fit_bytes` gives them the
+14-byte, protocol 1.0 header, and `file_identity` decides the file_id that schedules refer to.
 """
 
 from __future__ import annotations
