@@ -382,3 +382,19 @@ def test_a_misspelt_until_is_not_read_as_a_condition() -> None:
         parse_repeat("untill 5")
     with pytest.raises(UnitError, match="must be at least 1"):
         parse_repeat(0)
+
+
+def test_cli_rebuilds_an_unchanged_file_to_the_same_bytes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from workoutexport.cli import main
+
+    source = _write(tmp_path, 1_650_000_000)
+    runs = []
+    for out in ("a", "b"):
+        result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / out)])
+        assert result.exit_code == 0, result.stderr
+        runs.append((tmp_path / out / "w.fit").read_bytes())
+    assert runs[0] == runs[1]
+    created = decode_fit(runs[0], raw=True)["file_id_mesgs"][0]["time_created"]
+    assert created == 1_650_000_000 - 631_065_600
