@@ -293,8 +293,9 @@ class CooldownStep(_Leaf):
 
 class ExerciseStep(_Model):
     exercise: str = Field(
-        description="A FIT exercise category (squat) or category/name (lunge/walking_lunge).",
-        examples=["squat", "lunge/walking_lunge", "hip_raise"],
+        description="A FIT exercise category (squat), category/name (lunge/walking_lunge), "
+        "or an everyday name that leads to one (glute bridge).",
+        examples=["squat", "lunge/walking_lunge", "hip_raise", "glute bridge"],
     )
     reps: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         default=None, description="Repetitions.", examples=[12]
