@@ -1,7 +1,7 @@
 """FIT workout file -> step tree, read with Garmin's own decoder (raw stored values).
 
 Only what the format expresses exactly is imported; a step that uses something we cannot
-express (repeat until time, lap-average power, swim strokes, predefined speed zones, ...) is
+express (lap-average power, swim strokes, predefined speed zones, repeat until %FTP, ...) is
 named in an error, and nothing is written, rather than imported as something else.
 """
 
