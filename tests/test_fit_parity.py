@@ -398,3 +398,42 @@ def test_cli_rebuilds_an_unchanged_file_to_the_same_bytes(tmp_path: Path) -> Non
     assert runs[0] == runs[1]
     created = decode_fit(runs[0], raw=True)["file_id_mesgs"][0]["time_created"]
     assert created == 1_650_000_000 - 631_065_600
+
+
+# Written by hand as a coach would, from what tests/files/fit/README.md says the files hold.
+BY_HAND = {
+    "connect-8x3min-hr-zones.fit": """name: 8x3 2 recover
+steps:
+  - warmup: 10min
+    hr: z2
+  - repeat: 8
+    steps:
+      - run: 3min
+        hr: z4
+      - recover: 2min
+        hr: z3
+  - cooldown: 10min
+    hr: z2
+""",
+    "connect-6x800m.fit": """name: 6x800
+steps:
+  - warmup: 12min
+  - repeat: 6
+    steps:
+      - run: 800m
+      - recover: 400m
+  - cooldown: 10min
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BY_HAND))
+def test_a_workout_written_by_hand_builds_to_connects_messages(name: str) -> None:
+    """Not through the importer: our YAML for the same session gives Connect's messages."""
+    connect = decode_fit((SAMPLES / name).read_bytes(), raw=True)
+    ours = decode_fit(_build(BY_HAND[name]), raw=True)
+    assert _workout_fields(ours) == _workout_fields(connect)
+    assert _step_fields(ours) == _step_fields(connect)
+    assert list(ours) == list(connect)
+    for key in ("type", "manufacturer", "product"):
+        assert ours["file_id_mesgs"][0][key] == connect["file_id_mesgs"][0][key]
