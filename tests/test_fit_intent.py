@@ -142,9 +142,11 @@ def test_file_id_and_determinism(monkeypatch: pytest.MonkeyPatch) -> None:
     assert first == second
     file_id = decoded(first)["file_id_mesgs"][0]
     assert file_id["type"] == "workout"
-    assert file_id["manufacturer"] == "development"
+    assert file_id["manufacturer"] == "garmin"
+    assert file_id["product"] == 65534  # Garmin Connect
     assert file_id["serial_number"] != 0
-    assert "time_created" not in file_id
+    # A tree made without a file, and no SOURCE_DATE_EPOCH: FIT's own epoch, never "now".
+    assert file_id["time_created"] == 0
     other = build("name: y\nsteps:\n  - run: 10min\n")
     assert decoded(other)["file_id_mesgs"][0]["serial_number"] != file_id["serial_number"]
 

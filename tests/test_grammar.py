@@ -171,6 +171,22 @@ CASES: list[tuple[u.Form, object, bool | str]] = [
     *[(u.COUNT, v, ACCEPT) for v in [8, "8", "6-8", "6 - 8", "8x", "8 x", "8 times", "6-8x"]],
     *[(u.COUNT, v, REJECT) for v in [0, -1, "eight", "8X", "8 TIMES", "x8", "1.5", ""]],
     (u.COUNT, "0", "a count is at least 1"),
+    # conditional repeats (FIT only)
+    *[
+        (u.COUNT, v, ACCEPT)
+        for v in [
+            "until 20min",
+            "until 5km",
+            "until 300kcal",
+            "until hr > 170bpm",
+            "until hr < 130bpm",
+            "until power > 250W",
+            "until power < 150 watts",
+            "until 1:30",
+        ]
+    ],
+    *[(u.COUNT, v, REJECT) for v in ["until", "until lap", "untill 20min", "until power > 9"]],
+    (u.COUNT, "until hr > 300bpm", "a heart rate is 25-250 bpm or 1-100 %max"),
     # weights
     *[(u.WEIGHT, v, ACCEPT) for v in ["12kg", "12.5 kg", "20lb", "20 LBS"]],
     *[(u.WEIGHT, v, REJECT) for v in ["12", "12 stone", "heavy"]],

@@ -69,10 +69,14 @@ def meaning(data: bytes) -> tuple[Any, list[dict[str, Any]]]:
     for msg in sorted(msgs["workout_step_mesgs"], key=lambda m: m["message_index"]):
         step = {k: _norm_text(msg.get(k)) for k in COMPARED}
         if step["duration_type"] == REPEAT:
-            step = {k: step[k] for k in ("duration_type", "duration_value", "target_value")}
+            keep = ("duration_type", "duration_value", "target_value", "wkt_step_name")
+            step = {k: step[k] for k in keep}
         else:
             if step["target_type"] in (None, OPEN_TARGET):
                 step["target_type"], step["target_value"] = OPEN_TARGET, 0
+                step["custom_target_value_low"] = step["custom_target_value_high"] = None
+            elif step["target_value"]:
+                # A zone: custom ends mean nothing (the SDK's examples write them as 0).
                 step["custom_target_value_low"] = step["custom_target_value_high"] = None
             if step["duration_type"] in (None, OPEN_DURATION):
                 step["duration_type"], step["duration_value"] = OPEN_DURATION, None
@@ -240,22 +244,21 @@ def test_unrepresentable_step_is_named(tmp_path: Path) -> None:
     file_id, wkt = FileIdMessage(), WorkoutMessage()
     put(file_id, 0, 5)
     put(file_id, 3, 9)
-    put(wkt, 8, "Repeat until time")
+    put(wkt, 8, "Until power below")
     put(wkt, 6, 2)
     run, rep = WorkoutStepMessage(), WorkoutStepMessage()
     put(run, 254, 0)
     put(run, 1, 0)
     put(run, 2, 60000)
     put(rep, 254, 1)
-    put(rep, 1, 7)  # repeat until time
-    put(rep, 2, 0)
-    put(rep, 4, 600000)
+    put(rep, 1, 14)  # until power below: a step's condition the format has no words for
+    put(rep, 2, 1200)
     builder = FitFileBuilder(auto_define=True)
     for m in (file_id, wkt, run, rep):
         builder.add(m)
     with pytest.raises(WorkoutError) as info:
         read_fit(bytes(builder.build().to_bytes()), "x.fit")
-    assert "step 2 (message_index 1): duration 'repeat until time'" in str(info.value)
+    assert "step 2 (message_index 1): duration 'until power below'" in str(info.value)
 
 
 def test_import_cli_folder_and_stdout(tmp_path: Path) -> None:
@@ -371,3 +374,46 @@ def test_tcx_errors_name_the_line(tmp_path: Path) -> None:
     assert [d.format() for d in info.value.diagnostics] == [
         "w.tcx:3:1: error: not a Training Center Database (TCX v2) file"
     ]
+
+
+SDK_EXAMPLES = sorted((FILES / "fit-sdk").glob("*.fit"))
+SWIM = FILES / "fit-sdk" / "pool-swim.fit"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in SDK_EXAMPLES if p != SWIM], ids=[p.stem for p in SDK_EXAMPLES if p != SWIM]
+)
+def test_fit_sdk_examples_round_trip(path: Path) -> None:
+    """The FIT SDK cookbook's workouts, written with garmin-fit-sdk's Encoder (sdk/encode.py)."""
+    original = path.read_bytes()
+    text, rebuilt = rebuild_fit(original, path.name)
+    assert meaning(rebuilt) == meaning(original), text
+
+
+def test_fit_sdk_repeat_until_heart_rate_reads_as_written() -> None:
+    text, _ = rebuild_fit((FILES / "fit-sdk" / "repeat-until-hr.fit").read_bytes())
+    # target_value 275 on a repeat_until_hr_greater_than step: 175 bpm + FIT's offset of 100.
+    assert "  - repeat: until hr > 175bpm\n    name: Until 175 bpm\n" in text
+
+
+def test_fit_sdk_pool_swim_is_refused_by_name() -> None:
+    with pytest.raises(WorkoutError) as info:
+        read_fit(SWIM.read_bytes(), "pool-swim.fit")
+    assert "a swim stroke target cannot be expressed" in str(info.value)
+
+
+def test_a_window_narrower_than_rounding_reads_back_the_same() -> None:
+    """Found by the random round trip: 1.5 m/s at both ends, 1500-1500 mm/s stored.
+
+    The shortest texts for the two ends (11:07 and 11:06.6) cross, and would read back as
+    1499-1501 mm/s; both ends must be written as one text that stores 1500 for each.
+    """
+    step = s.Step(
+        intensity=s.Intensity.ACTIVE,
+        duration=s.LapButton(),
+        target=s.SpeedTarget(low_mps=1.5, high_mps=1.5, view="pace"),
+    )
+    original = emit(s.Workout(name="x", sport=s.Sport.RUNNING, steps=(step,)), "fit").data
+    text, rebuilt = rebuild_fit(original)
+    assert meaning(rebuilt) == meaning(original), text
+    assert decode_fit(rebuilt, raw=True)["workout_step_mesgs"][0]["custom_target_value_low"] == 1500

@@ -6,6 +6,7 @@ conventions (post-order numbering, repeat step after its block with the total co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -71,11 +72,38 @@ leaf = st.builds(
 )
 
 
+untils = st.one_of(
+    st.builds(s.Time, seconds=st.integers(1, 86_400_000).map(lambda ms: ms / 1000)),
+    st.builds(s.Distance, metres=st.integers(1, 10_000_000).map(lambda cm: cm / 100)),
+    st.builds(s.Calories, kcal=st.integers(1, 5000).map(float)),
+    st.builds(s.HeartRateAbove, bpm=st.integers(30, 220).map(float)),
+    st.builds(s.HeartRateBelow, percent_max=st.integers(1, 100).map(float)),
+    st.builds(s.PowerAbove, watts=st.integers(1, 2000).map(float)),
+    st.builds(s.PowerBelow, watts=st.integers(1, 2000).map(float)),
+)
+# The FIT repeat step for each condition, and its target_value as Garmin's profile stores it.
+UNTIL_FIT: dict[type, tuple[str, Callable[[Any], Any]]] = {
+    s.Time: ("repeat_until_time", lambda u: round(u.seconds * 1000)),
+    s.Distance: ("repeat_until_distance", lambda u: round(u.metres * 100)),
+    s.Calories: ("repeat_until_calories", lambda u: u.kcal),
+    s.HeartRateAbove: ("repeat_until_hr_greater_than", lambda u: u.bpm + 100),
+    s.HeartRateBelow: ("repeat_until_hr_less_than", lambda u: u.percent_max),
+    s.PowerAbove: ("repeat_until_power_greater_than", lambda u: u.watts + 1000),
+    s.PowerBelow: ("repeat_until_power_less_than", lambda u: u.watts + 1000),
+}
+
+
 def _repeat(children: st.SearchStrategy[Any]) -> st.SearchStrategy[s.Repeat]:
     return st.builds(
         s.Repeat,
         count=st.integers(2, 120),
         steps=st.lists(children, min_size=1, max_size=4).map(tuple),
+        name=st.none() | names,
+        until=st.none() | untils,
+    ).map(
+        lambda r: (
+            r if r.until is None else s.Repeat(count=1, steps=r.steps, name=r.name, until=r.until)
+        )
     )
 
 
@@ -123,14 +151,15 @@ tcx_workouts = st.builds(
 )
 
 
-def expected_messages(nodes: tuple[s.Node, ...], out: list[s.Node]) -> None:
+def expected_messages(nodes: tuple[s.Node, ...], out: list[tuple[int, s.Node]]) -> None:
+    """(first step of the block for a repeat, else -1; node) for each workout_step."""
     for node in nodes:
         if isinstance(node, s.Repeat):
             first = len(out)
             expected_messages(node.steps, out)
-            out.append(s.Repeat(count=node.count, steps=(), name=str(first)))
+            out.append((first, node))
         else:
-            out.append(node)
+            out.append((-1, node))
 
 
 def check_duration(msg: dict[str, Any], d: s.Duration) -> None:
@@ -191,17 +220,24 @@ def check_target(msg: dict[str, Any], t: s.Target | None) -> None:
 @given(workouts)
 def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> None:
     msgs = decoded(emit(workout, "fit").data)
-    want: list[s.Node] = []
+    want: list[tuple[int, s.Node]] = []
     expected_messages(workout.steps, want)
     got = msgs["workout_step_mesgs"]
     assert len(got) == len(want) == msgs["workout_mesgs"][0]["num_valid_steps"]
     assert msgs["workout_mesgs"][0]["wkt_name"] == workout.name
-    for index, (msg, node) in enumerate(zip(got, want, strict=True)):
+    for index, (msg, (first, node)) in enumerate(zip(got, want, strict=True)):
         assert msg["message_index"] == index
         if isinstance(node, s.Repeat):
-            assert msg["duration_type"] == "repeat_until_steps_cmplt"
-            assert msg["duration_value"] == int(node.name or "")
-            assert msg["target_value"] == node.count
+            assert msg["duration_value"] == first
+            assert msg.get("wkt_step_name") == node.name
+            assert "intensity" not in msg
+            if node.until is None:
+                assert msg["duration_type"] == "repeat_until_steps_cmplt"
+                assert msg["target_value"] == node.count
+            else:
+                kind, value = UNTIL_FIT[type(node.until)]
+                assert msg["duration_type"] == kind
+                assert msg["target_value"] == value(node.until)
             continue
         assert msg["intensity"] == INTENSITIES[node.intensity]
         assert msg.get("wkt_step_name") == node.name
@@ -213,7 +249,7 @@ def _tcx_ok(workout: s.Workout) -> bool:
     def fits(nodes: tuple[s.Node, ...]) -> bool:
         for n in nodes:
             if isinstance(n, s.Repeat):
-                if n.count > 99 or not fits(n.steps):
+                if n.until is not None or n.count > 99 or not fits(n.steps):
                     return False
             else:
                 if isinstance(n.target, s.PowerZone | s.PowerRange):

@@ -68,8 +68,21 @@ class _Compiler:
         for i, item in enumerate(items):
             here = (*loc, i)
             if isinstance(item, m.RepeatStep):
-                count = pick_count(item.repeat, self.options.pick)
                 children = self.nodes(item.steps, (*here, "steps"))
+                if isinstance(item.repeat, u.Until):
+                    until = self.until(item.repeat, (*here, "repeat"))
+                    if until is not None:
+                        out.append(
+                            s.Repeat(
+                                count=1,
+                                steps=children,
+                                name=item.name,
+                                until=until,
+                                source=self.doc.at(here),
+                            )
+                        )
+                    continue
+                count = pick_count(item.repeat, self.options.pick)
                 if count == 1:
                     out.extend(children)
                 else:
@@ -136,7 +149,7 @@ class _Compiler:
             duration = s.LapButton()
         weight = item.weight
         return s.Step(
-            intensity=s.Intensity.ACTIVE,
+            intensity=_INTENSITY[item.intensity] if item.intensity else s.Intensity.ACTIVE,
             duration=duration,
             name=item.name,
             note=item.note,
@@ -153,6 +166,18 @@ class _Compiler:
             name_source=self.doc.at((*loc, "name")),
             note_source=self.doc.at((*loc, "note")),
         )
+
+    def until(self, spec: u.Until, loc: Loc) -> s.RepeatUntil | None:
+        """A conditional repeat's condition; ranges are picked like durations."""
+        cond = spec.condition
+        if isinstance(cond, u.PowerCondition):
+            if cond.above:
+                return s.PowerAbove(watts=cond.watts)
+            return s.PowerBelow(watts=cond.watts)
+        d = self.duration(cond, loc)
+        if isinstance(d, s.LapButton | s.Reps):  # pragma: no cover - the parser refuses lap
+            raise AssertionError(d)
+        return d
 
     # --- durations ----------------------------------------------------------------------
 
@@ -313,6 +338,7 @@ def compile_workout(
         description=workout.description,
         steps=tree,
         running_cadence_unit=profile.running_cadence_unit,
+        fit_identity=profile.fit_identity,
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),

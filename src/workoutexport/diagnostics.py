@@ -12,7 +12,7 @@ when printing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -156,13 +156,23 @@ def _github(d: Diagnostic) -> str:
     )
 
 
-def did_you_mean(word: str, choices: Iterable[str], *, n: int = 3) -> str:
-    """ "; did you mean 'x'?" (or 'x', 'y' or 'z') for the choices close to `word`; else ""."""
+def did_you_mean(
+    word: str,
+    choices: Iterable[str],
+    *,
+    n: int = 3,
+    show: Callable[[str], str] | None = None,
+) -> str:
+    """ "; did you mean 'x'?" (or 'x', 'y' or 'z') for the choices close to `word`; else "".
+
+    `show` spells a match (quotes included) where a bare quoted name would not say enough.
+    """
     import difflib
 
-    matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=n, cutoff=0.6)
     if not matches:
         return ""
-    if len(matches) == 1:
-        return f"; did you mean '{matches[0]}'?"
-    return "; did you mean " + ", ".join(f"'{m}'" for m in matches[:-1]) + f" or '{matches[-1]}'?"
+    spelt = [show(m) if show else f"'{m}'" for m in matches]
+    if len(spelt) == 1:
+        return f"; did you mean {spelt[0]}?"
+    return "; did you mean " + ", ".join(spelt[:-1]) + f" or {spelt[-1]}?"

@@ -1,4 +1,8 @@
-"""FIT exercise categories and names, read from fit-tool's copy of Garmin's profile."""
+"""FIT exercise categories and names, read from fit-tool's copy of Garmin's profile.
+
+Runners write "glute bridge" or "calf raises", not FIT's `hip_raise` or `calf_raise`:
+`EVERYDAY` leads those names to the FIT ones, and the did-you-mean offers them too.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,51 @@ class ExerciseRef:
     category_name: str
     name: int | None
     name_name: str | None
+
+
+#: Everyday names -> a FIT category, or category/name. Plurals ('lunges') find the singular.
+EVERYDAY: dict[str, str] = {
+    "glute_bridge": "hip_raise",
+    "bridge": "hip_raise",
+    "hip_thrust": "hip_raise/barbell_hip_thrust_on_floor",
+    "clamshell": "hip_raise/clams",
+    "clam": "hip_raise/clams",
+    "kettlebell_swing": "hip_raise/kettlebell_swing",
+    "rdl": "deadlift/romanian_deadlift",
+    "pushup": "push_up",
+    "press_up": "push_up",
+    "pullup": "pull_up",
+    "chin_up": "pull_up/chin_up",
+    "situp": "sit_up",
+    "crunches": "crunch",
+    "calf_raises": "calf_raise",
+    "side_plank": "plank/side_plank",
+    "mountain_climber": "plank/mountain_climber",
+    "dead_bug": "hip_stability/dead_bug",
+    "fire_hydrant": "hip_stability/fire_hydrant_kicks",
+    "monster_walk": "banded_exercises/lateral_band_walks",
+    "band_walk": "banded_exercises/lateral_band_walks",
+    "burpee": "total_body/burpee",
+    "box_jump": "plyo/box_jump",
+    "jump_squat": "plyo/jump_squat",
+    "step_up": "squat/step_up",
+    "goblet_squat": "squat/goblet_squat",
+    "good_morning": "leg_curl/good_morning",
+    "superman": "hyperextension/superman_from_floor",
+    "russian_twist": "core/russian_twist",
+    "jump_rope": "cardio/jump_rope",
+    "skipping": "cardio/jump_rope",
+}
+
+
+def _everyday(key: str) -> str | None:
+    """The FIT name an everyday name leads to ('lunges' -> 'lunge', 'glute_bridge' -> ...)."""
+    for candidate in (key, key.removesuffix("s"), key.removesuffix("es")):
+        if candidate in EVERYDAY:
+            return EVERYDAY[candidate]
+    if key.endswith("s") and key[:-1] in catalogue():
+        return key[:-1]
+    return None
 
 
 def _norm(text: str) -> str:
@@ -66,6 +115,9 @@ def lookup(text: str) -> ExerciseRef:
         return ExerciseRef(number, cat_name, names[ex_name], ex_name)
     if key in cat:
         return ExerciseRef(cat[key][0], key, None, None)
+    fit_name = _everyday(key)
+    if fit_name is not None:
+        return lookup(fit_name)
     owners = [(c, n) for c, (n, names) in cat.items() if key in names]
     if len(owners) == 1:
         c, n = owners[0]
@@ -75,10 +127,15 @@ def lookup(text: str) -> ExerciseRef:
             f"exercise '{key}' is in several categories; write one of "
             + ", ".join(f"'{c}/{key}'" for c, _ in owners)
         )
-    every = list(cat) + [n for _, names in cat.values() for n in names]
+    every = [*cat, *EVERYDAY, *(n for _, names in cat.values() for n in names)]
+
+    def spell(name: str) -> str:
+        everyday = EVERYDAY.get(name)
+        return f"'{name.replace('_', ' ')}' ({everyday})" if everyday else f"'{name}'"
+
     raise UnitError(
         f"unknown exercise '{text}'"
-        + did_you_mean(key, every)
+        + did_you_mean(key, every, show=spell)
         + "; use a FIT exercise category (squat, lunge, deadlift, hip_raise, plank, ...) "
         "or category/name"
     )

@@ -48,9 +48,9 @@ HeartRate = Annotated[units.Window | units.Zone, *_unit_field(units.HEART_RATE)]
 Cadence = Annotated[units.Window, *_unit_field(units.CADENCE)]
 Power = Annotated[units.Window | units.Zone, *_unit_field(units.POWER)]
 RepeatCount = Annotated[
-    units.Count,
+    units.Count | units.Until,
     PlainValidator(
-        lambda v: _wrap(units.parse_count, v),
+        lambda v: _wrap(units.parse_repeat, v),
         json_schema_input_type=int | str,
     ),
     WithJsonSchema(
@@ -216,15 +216,25 @@ class CooldownStep(_Leaf):
 
 class ExerciseStep(_Model):
     exercise: str = Field(
-        description="A FIT exercise category (squat) or category/name (lunge/walking_lunge).",
-        examples=["squat", "lunge/walking_lunge", "hip_raise"],
+        description="A FIT exercise category (squat), category/name (lunge/walking_lunge), "
+        "or an everyday name that leads to one (glute bridge).",
+        examples=["squat", "lunge/walking_lunge", "hip_raise", "glute bridge"],
     )
     reps: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         default=None, description="Repetitions.", examples=[12]
     )
     time: Duration | None = Field(default=None, description="Time instead of repetitions.")
     weight: Weight | None = None
-    name: Label | None = None
+    intensity: Literal["warmup", "cooldown"] | None = Field(
+        default=None,
+        description="A warm-up or cool-down set, as Garmin Connect marks them.",
+        examples=["warmup"],
+    )
+    name: Label | None = Field(
+        default=None,
+        description="The exercise's display name (FIT exercise_title); default: its name in words.",
+        examples=["Glute bridge"],
+    )
     note: Note | None = None
 
     @model_validator(mode="after")

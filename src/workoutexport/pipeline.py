@@ -7,7 +7,7 @@ nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Literal
@@ -100,6 +100,9 @@ def load_workout(
     otherwise the nearest profile.yaml in the workout's folder or a parent folder, read
     through `profiles` so that a library's profile is read once. `overrides` replace
     variables (`--set`), and `pick` resolves ranges such as `repeat: 6-8`.
+
+    The tree's `created` is the file's modification time, which FIT writes as time_created
+    unless SOURCE_DATE_EPOCH is set: an unchanged file rebuilds to the same bytes.
     """
     path = Path(path)
     doc = read_file(path, display_path(path))
@@ -109,7 +112,8 @@ def load_workout(
         resolved = profile
     else:
         resolved = load_profile(profile)
-    return compile_document(doc, resolved, overrides=overrides, pick=pick)
+    tree = compile_document(doc, resolved, overrides=overrides, pick=pick)
+    return replace(tree, created=int(path.stat().st_mtime))
 
 
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:

@@ -58,6 +58,7 @@ class Tolerance(_Model):
 
 class FitOptions(_Model):
     running_cadence: Literal["strides", "steps"] = "strides"
+    identity: Literal["connect", "development"] = "connect"
 
 
 class ProfileModel(_Model):
@@ -78,6 +79,7 @@ class Profile:
     ftp: float | None = None
     tolerance: Tolerance = field(default_factory=Tolerance)
     running_cadence_unit: Literal["strides", "steps"] = "strides"
+    fit_identity: Literal["connect", "development"] = "connect"
     source: str | None = None
 
 
@@ -112,6 +114,7 @@ def build_profile(doc: Document) -> Profile:
         ftp=model.ftp,
         tolerance=model.tolerance,
         running_cadence_unit=model.fit.running_cadence,
+        fit_identity=model.fit.identity,
         source=doc.path,
     )
 

@@ -7,6 +7,7 @@ from typing import assert_never
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
+from .importers.yaml_out import until_text
 from .units import (
     KG_PER_LB,
     METRES_PER_PACE_UNIT,
@@ -114,6 +115,11 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
     for node in nodes:
         if isinstance(node, s.Step):
             out.add(_step_totals(node))
+        elif node.until is not None:
+            # How many rounds a condition takes is not known: count it as unknown time.
+            inner = totals(node.steps)
+            inner.unknown_time += 1
+            out.add(inner)
         else:
             out.add(totals(node.steps), node.count)
     return out
@@ -149,7 +155,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
     for node in nodes:
         if isinstance(node, s.Repeat):
             label = f" ({node.name})" if node.name else ""
-            lines.append(f"{pad}repeat {node.count} times{label}:")
+            times = f"{node.count} times" if node.until is None else until_text(node.until)
+            lines.append(f"{pad}repeat {times}{label}:")
             _render_nodes(node.steps, depth + 1, lines)
             continue
         if node.exercise is not None:
@@ -158,6 +165,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
             if ex.weight_kg is not None:
                 shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / KG_PER_LB
                 kind += f" @ {shown:g}{ex.weight_unit}"
+            if node.intensity is not s.Intensity.ACTIVE:
+                kind += f" ({_KIND[node.intensity]} set)"
         else:
             kind = _KIND[node.intensity]
         parts = [f"{pad}{kind:<9} {duration_text(node.duration)}"]
@@ -168,5 +177,7 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:
-            parts.append(f"({node.note})")
+            # One line a step: a note's line breaks (Connect writes them) become ' | '.
+            lines_of_note = [line.strip() for line in node.note.splitlines() if line.strip()]
+            parts.append(f"({' | '.join(lines_of_note)})")
         lines.append("  ".join(parts))

@@ -77,6 +77,22 @@ class Reps:
 Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories | Reps
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PowerAbove:
+    """Until power rises above `watts` (a repeat's condition only)."""
+
+    watts: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PowerBelow:
+    watts: float
+
+
+#: What a conditional repeat runs until (FIT only).
+RepeatUntil = Time | Distance | Calories | HeartRateAbove | HeartRateBelow | PowerAbove | PowerBelow
+
+
 # --- targets --------------------------------------------------------------------------------
 
 
@@ -168,6 +184,8 @@ class Repeat:
     count: int
     steps: tuple[Node, ...]
     name: str | None = None
+    #: Set for `repeat: until ...`: the block repeats until this holds, and `count` is unused.
+    until: RepeatUntil | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
@@ -183,6 +201,11 @@ class Workout:
     description: str | None = None
     steps: tuple[Node, ...] = ()
     running_cadence_unit: Literal["strides", "steps"] = "strides"
+    #: Whose identity a FIT file_id carries: Garmin Connect's (1/65534) or development (255/0).
+    fit_identity: Literal["connect", "development"] = "connect"
+    #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
+    #: Not part of the workout's meaning, so equality and the content-derived serial ignore it.
+    created: int | None = field(default=None, compare=False, repr=False)
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     description_source: Position = field(default=_NOWHERE, compare=False, repr=False)

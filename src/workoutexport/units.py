@@ -109,6 +109,21 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class PowerCondition:
+    """Until power is above / below `watts` (a repeat's condition)."""
+
+    above: bool
+    watts: float
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    """`repeat: until ...`: repeat the block until the condition holds (FIT only)."""
+
+    condition: TimeSpan | DistanceSpan | Calories | HrCondition | PowerCondition
+
+
+@dataclass(frozen=True, slots=True)
 class Weight:
     kg: float
     unit: Literal["kg", "lb"]
@@ -332,6 +347,46 @@ def parse_count(value: object) -> Count:
                 raise UnitError(f"a repeat count must be at least 1, got '{text}'")
             return Count(lo, hi)
     raise UnitError(f"expected a repeat count such as 8 or '6-8', got {_show(value)!r}")
+
+
+UNTIL_EXAMPLES = (
+    "'until 20min', 'until 5km', 'until 300kcal', 'until hr > 170bpm', 'until power > 250W'"
+)
+
+
+def parse_repeat(value: object) -> Count | Until:
+    """A repeat count (8, '6-8'), or 'until' a time, distance, calories, heart rate or power."""
+    if not isinstance(value, str) or not re.match(r"until\b", value.strip().lower()):
+        try:
+            return parse_count(value)
+        except UnitError as exc:
+            if isinstance(value, str) and str(exc).startswith("expected a repeat count"):
+                raise UnitError(
+                    f"expected a repeat count such as 8 or '6-8', or a condition such as "
+                    f"'until 20min', got {value!r}"
+                ) from None
+            raise
+    text = value.strip()
+    rest = text[len("until") :].strip()
+    if not rest:
+        raise UnitError(f"'{text}': repeat until what? write one such as {UNTIL_EXAMPLES}")
+    m = re.fullmatch(rf"(?:power)\s*([<>])\s*({_NUM})\s*(?:w|watts)", rest.lower())
+    if m is not None:
+        watts = _num(m.group(2))
+        if watts <= 0:
+            raise UnitError(f"'{text}': power must be greater than zero")
+        return Until(PowerCondition(above=m.group(1) == ">", watts=watts))
+    if rest.lower().startswith("power"):
+        raise UnitError(f"'{text}': write a power condition as 'until power > 250W'")
+    try:
+        condition = parse_duration(rest)
+    except UnitError as exc:
+        raise UnitError(f"{exc} (after 'until')") from None
+    if isinstance(condition, LapButton):
+        raise UnitError(
+            f"'{text}': a repeat cannot run until lap; write one such as {UNTIL_EXAMPLES}"
+        )
+    return Until(condition)
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -677,14 +732,19 @@ POWER = Form(
     ("250W", "240-260W", "90-95%ftp", "z3"),
     (_ZERO, "a power is at most 3000 W or 1000 %ftp"),
 )
+_UNTIL_PATTERN = (
+    rf"{_ci('until')}\s+(?:{_ci('power')}{_S}[<>]{_S}{_NUM}{_S}(?:{_ci('watts|w')})"
+    rf"|(?!{_ci('lap')}|{_ci('open')})(?:{_DURATION_PATTERN}))"
+)
 COUNT = Form(
     "repeat count",
-    parse_count,
-    rf"\d+(?:{_RANGE}\d+)?{_S}(?:x|times)?",
+    parse_repeat,
+    rf"\d+(?:{_RANGE}\d+)?{_S}(?:x|times)?|{_UNTIL_PATTERN}",
     "How many times: a count (8, '8x', '8 times'), a range (6-8) picked by --pick, "
-    "or a ${variable}.",
-    (8, "6-8", "8x", "${reps}"),
-    ("a count is at least 1",),
+    "a ${variable}, or until a condition (FIT only): 'until 20min', 'until 5km', "
+    "'until 300kcal', 'until hr > 170bpm', 'until power < 150W'.",
+    (8, "6-8", "8x", "${reps}", "until 20min", "until hr > 170bpm"),
+    ("a count is at least 1", "a heart rate is 25-250 bpm or 1-100 %max"),
 )
 WEIGHT = Form(
     "weight",

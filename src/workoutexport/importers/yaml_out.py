@@ -70,10 +70,37 @@ def duration_text(d: s.Duration) -> str:
             assert_never(d)
 
 
-def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> str:
-    """Seconds per unit as m:ss[.fff], with the fewest decimals for which `same` holds."""
+def until_text(cond: s.RepeatUntil) -> str:
+    """A conditional repeat as the format writes it: 'until 20min', 'until power > 250W'."""
+    match cond:
+        case s.PowerAbove(watts=watts):
+            return f"until power > {_g(watts)}W"
+        case s.PowerBelow(watts=watts):
+            return f"until power < {_g(watts)}W"
+        case _:
+            return f"until {duration_text(cond)}"
+
+
+def _pace_end(mps: float, unit: str, same: Callable[[float], bool]) -> tuple[float, int]:
+    """Seconds per unit with the fewest decimals for which `same` holds, and the decimals."""
     metres = METRES_PER_PACE_UNIT[unit]
-    seconds, decimals = _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
+    return _fewest_decimals(metres / mps, lambda sec: same(metres / sec))
+
+
+def _pace_window(lo: float, hi: float, unit: str, exact: Exact) -> tuple[str, str]:
+    """(fast, slow) texts that read back as the same stored window."""
+    same_hi = _speed_same(hi, False, lo, hi, exact)
+    same_lo = _speed_same(lo, True, lo, hi, exact)
+    fast, slow = _pace_end(hi, unit, same_hi), _pace_end(lo, unit, same_lo)
+    if fast[0] > slow[0]:
+        # Ends closer than the rounding: short texts would cross and read back swapped, so
+        # both ends get the one text that gives both stored values.
+        fast = slow = _pace_end(hi, unit, lambda mps: same_hi(mps) and same_lo(mps))
+    return _clock(*fast), _clock(*slow)
+
+
+def _clock(seconds: float, decimals: int) -> str:
+    """Seconds as m:ss[.fff]."""
     minutes, rest = divmod(seconds, 60)
     whole = int(minutes)
     frac = f"{rest:0{3 + decimals if decimals else 2}.{decimals}f}"
@@ -116,8 +143,7 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
     """(key, value) of a target in the workout format, exact to what `exact` stores."""
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
-            fast = _pace_end(hi, unit, _speed_same(hi, False, lo, hi, exact))
-            slow = _pace_end(lo, unit, _speed_same(lo, True, lo, hi, exact))
+            fast, slow = _pace_window(lo, hi, unit, exact)
             return "pace", f"{fast}-{slow}/{unit}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             low_text = _decimal(_speed_same(lo, True, lo, hi, exact), lo)
@@ -159,7 +185,9 @@ def _literal(text: str) -> str:
 
 def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
     if isinstance(node, s.Repeat):
-        out: dict[str, Any] = {"repeat": node.count}
+        out: dict[str, Any] = {
+            "repeat": node.count if node.until is None else until_text(node.until)
+        }
         if node.name:
             out["name"] = _literal(node.name)
         out["steps"] = [_node(child, exact) for child in node.steps]
@@ -179,8 +207,10 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
                 raise NotExpressible("an exercise lasts a number of reps, a time, or until lap")
         if ex.weight_kg is not None:
             out["weight"] = _weight_text(ex.weight_kg, ex.weight_unit)
-        if node.intensity is not s.Intensity.ACTIVE:
-            raise NotExpressible("an exercise step is always active")
+        if node.intensity in (s.Intensity.WARMUP, s.Intensity.COOLDOWN):
+            out["intensity"] = node.intensity.value
+        elif node.intensity is not s.Intensity.ACTIVE:
+            raise NotExpressible("an exercise step is active, a warm-up set or a cool-down set")
     else:
         out[_KIND[node.intensity]] = duration_text(node.duration)
         if node.target is not None:

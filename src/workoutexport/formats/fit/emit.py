@@ -4,13 +4,17 @@ FIT's arithmetic lives in this package (ms, cm, mm/s, bpm + 100, W + 1000 in uni
 Raw values are written with `set_encoded_value` through one helper, because fit-tool's value
 setters scale by whichever sub-field matches at the moment of setting. Message objects are
 made anew for every file and never changed after they are added to the builder.
+
+Files are shaped like Garmin Connect's own (spec 4.1): `finish_fit_bytes` gives them the
+14-byte, protocol 1.0 header, and `file_identity` decides the file_id that schedules refer to.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any, assert_never
+import struct
+from typing import Any, NamedTuple, assert_never
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
@@ -19,6 +23,7 @@ from ..common import device_cadence, outward
 from .units import (
     CM_PER_M,
     HR_OFFSET,
+    MAX_PERCENT_FTP,
     MS_PER_S,
     POWER_OFFSET,
     WEIGHT_SCALE,
@@ -28,11 +33,25 @@ from .units import (
 # Profile numbers (Garmin FIT profile).
 FILE_WORKOUT = 5
 MANUFACTURER_DEVELOPMENT = 255
+MANUFACTURER_GARMIN = 1
+PRODUCT_CONNECT = 65534
+#: file_id (manufacturer, product) for each `fit: {identity: ...}` of the profile.
+IDENTITY = {
+    "connect": (MANUFACTURER_GARMIN, PRODUCT_CONNECT),
+    "development": (MANUFACTURER_DEVELOPMENT, 0),
+}
+CAPABILITIES_TCX = 32  # workout.capabilities as Garmin Connect writes it
 FIT_EPOCH_UNIX = 631065600  # 1989-12-31T00:00:00Z
+
+# The file header as Garmin Connect and the FIT SDK's examples write it.
+HEADER_SIZE = 14
+PROTOCOL_1_0 = 0x10
 
 # message field numbers
 F_TYPE, F_MANUFACTURER, F_PRODUCT, F_SERIAL, F_TIME_CREATED = 0, 1, 2, 3, 4
-W_SPORT, W_NUM_VALID_STEPS, W_NAME, W_SUB_SPORT, W_DESCRIPTION = 4, 6, 8, 11, 17
+FC_SOFTWARE, FC_HARDWARE = 0, 1
+W_SPORT, W_CAPABILITIES, W_NUM_VALID_STEPS, W_NAME, W_SUB_SPORT, W_DESCRIPTION = 4, 5, 6, 8, 11, 17
+T_INDEX, T_CATEGORY, T_NAME, T_TITLE = 254, 0, 1, 2
 S_INDEX, S_NAME, S_DUR_TYPE, S_DUR_VALUE = 254, 0, 1, 2
 S_TGT_TYPE, S_TGT_VALUE, S_LOW, S_HIGH = 3, 4, 5, 6
 S_INTENSITY, S_NOTES = 7, 8
@@ -41,6 +60,8 @@ S_SEC_TYPE, S_SEC_VALUE, S_SEC_LOW, S_SEC_HIGH = 19, 20, 21, 22
 
 DUR_TIME, DUR_DISTANCE, DUR_HR_LT, DUR_HR_GT, DUR_CALORIES, DUR_OPEN = 0, 1, 2, 3, 4, 5
 DUR_REPEAT_STEPS, DUR_REPS = 6, 29
+DUR_REPEAT_TIME, DUR_REPEAT_DISTANCE, DUR_REPEAT_CALORIES = 7, 8, 9
+DUR_REPEAT_HR_LT, DUR_REPEAT_HR_GT, DUR_REPEAT_POWER_LT, DUR_REPEAT_POWER_GT = 10, 11, 12, 13
 TGT_SPEED, TGT_HR, TGT_OPEN, TGT_CADENCE, TGT_POWER = 0, 1, 2, 3, 4
 
 INTENSITY = {
@@ -85,6 +106,34 @@ def _put(msg: Any, field_id: int, raw: int | str) -> None:
     if field is None:  # pragma: no cover - would be a programming error
         raise AssertionError(f"{msg.name} has no field {field_id}")
     field.set_encoded_value(0, raw)
+
+
+def finish_fit_bytes(data: bytes) -> bytes:
+    """A FIT file with the header Garmin writes: 14 bytes, protocol 1.0, both CRCs recomputed.
+
+    fit-tool 0.9.16 writes a 12-byte header without a CRC claiming protocol 2.3 (its own
+    changelog calls that a bug), and Garmin's C SDK refuses a major version newer than it
+    knows. The records and the profile version are kept as they are. Any FIT writer in this
+    project (workouts, schedules) passes its bytes through here.
+    """
+    from garmin_fit_sdk import CrcCalculator
+
+    size = data[0]
+    if size not in (12, 14) or len(data) < size + 2 or data[8:12] != b".FIT":
+        raise ValueError("not a FIT file")
+    (records_size,) = struct.unpack_from("<I", data, 4)
+    records = data[size : size + records_size]
+    if len(records) != records_size:
+        raise ValueError("FIT file shorter than its header says")
+    header = bytearray(HEADER_SIZE)
+    header[0] = HEADER_SIZE
+    header[1] = PROTOCOL_1_0
+    header[2:4] = data[2:4]  # profile version
+    struct.pack_into("<I", header, 4, records_size)
+    header[8:12] = b".FIT"
+    struct.pack_into("<H", header, 12, CrcCalculator.calculate_crc(header, 0, 12))
+    body = bytes(header) + records
+    return body + struct.pack("<H", CrcCalculator.calculate_crc(body, 0, len(body)))
 
 
 class _Encoder(Encoder):
@@ -140,10 +189,46 @@ class _Encoder(Encoder):
                 first = len(self.messages)
                 self.nodes(node.steps)
                 msg = self.new_message()
-                _put(msg, S_DUR_TYPE, DUR_REPEAT_STEPS)
+                if node.name is not None:
+                    _put(msg, S_NAME, self.text(node.name, node.source, "repeat name"))
+                    self.warn_long(node.name, node.source)
+                kind, value = self.repeat_until(node)
+                _put(msg, S_DUR_TYPE, kind)
                 _put(msg, S_DUR_VALUE, first)
-                _put(msg, S_TGT_VALUE, self.whole(node.count, node.source, "this repeat count"))
+                _put(msg, S_TGT_VALUE, value)
                 self.messages.append(msg)
+
+    def repeat_until(self, node: s.Repeat) -> tuple[int, int]:
+        """A repeat step's duration type and target_value: a count, or the condition's value."""
+        where = node.source
+        match node.until:
+            case None:
+                return DUR_REPEAT_STEPS, self.whole(node.count, where, "this repeat count")
+            case s.Time(seconds=sec):
+                return DUR_REPEAT_TIME, self.whole(sec * MS_PER_S, where, "this time")
+            case s.Distance(metres=metres):
+                return DUR_REPEAT_DISTANCE, self.whole(metres * CM_PER_M, where, "this distance")
+            case s.Calories(kcal=kcal):
+                return DUR_REPEAT_CALORIES, self.whole(kcal, where, "calories")
+            case s.HeartRateAbove() | s.HeartRateBelow():
+                above = isinstance(node.until, s.HeartRateAbove)
+                kind = DUR_REPEAT_HR_GT if above else DUR_REPEAT_HR_LT
+                if node.until.percent_max is not None:
+                    return kind, self.whole(node.until.percent_max, where, "heart rate", HR_OFFSET)
+                assert node.until.bpm is not None
+                return kind, self.whole(node.until.bpm + HR_OFFSET, where, "heart rate")
+            case s.PowerAbove(watts=watts):
+                return DUR_REPEAT_POWER_GT, self.whole(watts + POWER_OFFSET, where, "power")
+            case s.PowerBelow(watts=watts):
+                return DUR_REPEAT_POWER_LT, self.whole(watts + POWER_OFFSET, where, "power")
+            case _:
+                assert_never(node.until)
+
+    def warn_long(self, name: str, where: Position) -> None:
+        if len(name) > 15:
+            self.diagnostics.append(
+                warning(where, f"step name '{name}' is longer than the 15 characters watches show")
+            )
 
     def new_message(self) -> Any:
         msg = self._new_step()
@@ -153,15 +238,10 @@ class _Encoder(Encoder):
     def step(self, step: s.Step) -> None:
         msg = self.new_message()
         where = step.source
-        if step.name is not None:
+        # An exercise's name is its exercise_title, as Connect writes it, not a step name.
+        if step.name is not None and step.exercise is None:
             _put(msg, S_NAME, self.text(step.name, step.name_source, "step name"))
-            if len(step.name) > 15:
-                self.diagnostics.append(
-                    warning(
-                        step.name_source,
-                        f"step name '{step.name}' is longer than the 15 characters watches show",
-                    )
-                )
+            self.warn_long(step.name, step.name_source)
         self.duration(msg, step.duration, step.duration_source)
         if step.target is None:
             _put(msg, S_TGT_TYPE, TGT_OPEN)
@@ -258,6 +338,10 @@ class _Encoder(Encoder):
                 _put(msg, f_type, TGT_POWER)
                 _put(msg, f_value, zone)
             case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
+                if pct and hi > MAX_PERCENT_FTP:
+                    # Above 1000 the stored number would read as watts (W + 1000).
+                    self.fail(where, f"FIT holds %FTP up to {MAX_PERCENT_FTP}%; this is {hi:g}%")
+                    return
                 offset = 0 if pct else POWER_OFFSET
                 window(TGT_POWER, lo + offset, hi + offset)
             case _:
@@ -290,20 +374,98 @@ def serial_number(workout: s.Workout) -> int:
     return serial or 1
 
 
-def time_created() -> int | None:
-    """FIT timestamp from SOURCE_DATE_EPOCH, or None (left out) so output stays reproducible."""
+class FileIdentity(NamedTuple):
+    """What names a workout file on a watch: its file_id. Schedules refer to workouts by it."""
+
+    manufacturer: int
+    product: int
+    serial_number: int
+    time_created: int  # FIT seconds (since 1989-12-31T00:00:00Z)
+
+
+def file_identity(workout: s.Workout) -> FileIdentity:
+    """The file_id that `emit` writes for `workout`: the one place that decides it.
+
+    Manufacturer and product: Garmin Connect's (1 / 65534), or development (255 / 0) under
+    `fit: {identity: development}`. Serial: from the compiled content, never 0. time_created:
+    SOURCE_DATE_EPOCH, else the workout file's mtime (see `time_created`).
+    """
+    manufacturer, product = IDENTITY[workout.fit_identity]
+    return FileIdentity(
+        manufacturer, product, serial_number(workout), time_created(workout.created)
+    )
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (Unix seconds) when it is set to a whole number, else None."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value.isdigit():
-        return None
-    fit_seconds = int(value) - FIT_EPOCH_UNIX
-    if not 0 <= fit_seconds <= UINT32_MAX:
-        return None
-    return fit_seconds
+    return int(value) if value.isdigit() else None
+
+
+def time_created(created: int | None) -> int:
+    """FIT time_created: SOURCE_DATE_EPOCH when set, else `created` (the workout file's mtime).
+
+    A tree made without a file (the library API) and no SOURCE_DATE_EPOCH gets FIT's epoch,
+    0, so its bytes never depend on when it was built. Times outside FIT's range are clamped.
+    """
+    unix = source_date_epoch()
+    if unix is None:
+        unix = created if created is not None else FIT_EPOCH_UNIX
+    return min(max(unix - FIT_EPOCH_UNIX, 0), UINT32_MAX)
+
+
+def display_name(exercise: s.Exercise) -> str:
+    """An exercise's name in words, as Connect titles it: 'walking_lunge' -> 'Walking Lunge'."""
+    words = (exercise.name_name or exercise.category_name).split("_")
+    return " ".join(w.capitalize() for w in words)
+
+
+def _titles(enc: _Encoder, nodes: tuple[s.Node, ...]) -> list[Any]:
+    """One exercise_title per distinct exercise, in order of first use (Connect writes one)."""
+    from fit_tool.profile.messages.exercise_title_message import ExerciseTitleMessage
+
+    seen: dict[tuple[int, int | None], tuple[str, s.Step]] = {}
+    for step in _leaves(nodes):
+        ex = step.exercise
+        if ex is None:
+            continue
+        key = (ex.category, ex.name)
+        title = step.name if step.name is not None else display_name(ex)
+        if key not in seen:
+            seen[key] = (title, step)
+        elif step.name is not None and seen[key][0] != title:
+            first = seen[key][1]
+            enc.fail(
+                step.name_source,
+                f"FIT gives an exercise one title; this one is already "
+                f"'{seen[key][0]}' (line {first.name_source.line})",
+            )
+    out = []
+    for index, ((category, name), (title, step)) in enumerate(seen.items()):
+        msg = ExerciseTitleMessage()
+        _put(msg, T_INDEX, index)
+        _put(msg, T_CATEGORY, category)
+        if name is not None:
+            _put(msg, T_NAME, name)
+        _put(msg, T_TITLE, enc.text(title, step.name_source, "exercise title"))
+        out.append(msg)
+    return out
+
+
+def _leaves(nodes: tuple[s.Node, ...]) -> list[s.Step]:
+    out: list[s.Step] = []
+    for node in nodes:
+        if isinstance(node, s.Step):
+            out.append(node)
+        else:
+            out.extend(_leaves(node.steps))
+    return out
 
 
 def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     """The FIT workout file for `workout`; raises WorkoutError when FIT cannot hold it."""
     from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_creator_message import FileCreatorMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
@@ -321,16 +483,21 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
         )
     enc = _Encoder(workout)
     enc.nodes(workout.steps)
+    titles = _titles(enc, workout.steps)
     diagnostics = enc.diagnostics
 
+    identity = file_identity(workout)
     file_id = FileIdMessage()
     _put(file_id, F_TYPE, FILE_WORKOUT)
-    _put(file_id, F_MANUFACTURER, MANUFACTURER_DEVELOPMENT)
-    _put(file_id, F_PRODUCT, 0)
-    _put(file_id, F_SERIAL, serial_number(workout))
-    created = time_created()
-    if created is not None:
-        _put(file_id, F_TIME_CREATED, created)
+    _put(file_id, F_MANUFACTURER, identity.manufacturer)
+    _put(file_id, F_PRODUCT, identity.product)
+    _put(file_id, F_SERIAL, identity.serial_number)
+    _put(file_id, F_TIME_CREATED, identity.time_created)
+
+    # Connect writes versions 0: no version of ours would mean anything to a watch.
+    creator = FileCreatorMessage()
+    _put(creator, FC_SOFTWARE, 0)
+    _put(creator, FC_HARDWARE, 0)
 
     wkt = WorkoutMessage()
     _put(wkt, W_NAME, enc.text(workout.name, workout.name_source, "workout name"))
@@ -338,6 +505,7 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
     _put(wkt, W_SPORT, sport)
     if sub_sport is not None:
         _put(wkt, W_SUB_SPORT, sub_sport)
+    _put(wkt, W_CAPABILITIES, CAPABILITIES_TCX)
     _put(wkt, W_NUM_VALID_STEPS, min(len(enc.messages), UINT16_MAX))
     if workout.description:
         _put(
@@ -351,6 +519,8 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
 
     builder = FitFileBuilder(auto_define=True, min_string_size=0)
     builder.add(file_id)
+    builder.add(creator)
     builder.add(wkt)
     builder.add_all(enc.messages)
-    return Emitted(builder.build().to_bytes(), diagnostics)
+    builder.add_all(titles)
+    return Emitted(finish_fit_bytes(builder.build().to_bytes()), diagnostics)

@@ -1,7 +1,7 @@
 """FIT workout file -> step tree, read with Garmin's own decoder (raw stored values).
 
 Only what the format expresses exactly is imported; a step that uses something we cannot
-express (repeat until time, lap-average power, swim strokes, predefined speed zones, ...) is
+express (lap-average power, swim strokes, predefined speed zones, repeat until %FTP, ...) is
 named in an error, and nothing is written, rather than imported as something else.
 """
 
@@ -26,14 +26,17 @@ _INTENSITY = {
     6: s.Intensity.ACTIVE,  # other
 }
 _SPORT = {v: k for k, v in F.SPORT.items()}
+_REPEATS = (
+    F.DUR_REPEAT_STEPS,
+    F.DUR_REPEAT_TIME,
+    F.DUR_REPEAT_DISTANCE,
+    F.DUR_REPEAT_CALORIES,
+    F.DUR_REPEAT_HR_LT,
+    F.DUR_REPEAT_HR_GT,
+    F.DUR_REPEAT_POWER_LT,
+    F.DUR_REPEAT_POWER_GT,
+)
 _DURATION_NAMES = {
-    7: "repeat until time",
-    8: "repeat until distance",
-    9: "repeat until calories",
-    10: "repeat until heart rate below",
-    11: "repeat until heart rate above",
-    12: "repeat until power below",
-    13: "repeat until power above",
     14: "until power below",
     15: "until power above",
     16: "until a TSS",
@@ -174,6 +177,35 @@ class _Reader:
         self.refuse(index, f"a {_TARGET_NAMES.get(kind, f'type {kind}')} target")
         return False, None
 
+    def until(self, msg: dict[str, Any], index: int) -> tuple[bool, s.RepeatUntil | None]:
+        """A repeat step's condition: (True, None) for a plain count, (False, _) if refused."""
+        kind = msg.get("duration_type")
+        value = msg.get("target_value")
+        if kind == F.DUR_REPEAT_STEPS:
+            return True, None
+        if value is None or value == INVALID_U32:
+            self.refuse(index, "a conditional repeat without a value")
+            return False, None
+        if kind == F.DUR_REPEAT_TIME:
+            return True, s.Time(seconds=value / U.MS_PER_S)
+        if kind == F.DUR_REPEAT_DISTANCE:
+            return True, s.Distance(metres=value / U.CM_PER_M)
+        if kind == F.DUR_REPEAT_CALORIES:
+            return True, s.Calories(kcal=float(value))
+        if kind in (F.DUR_REPEAT_HR_LT, F.DUR_REPEAT_HR_GT):
+            bpm = float(value - U.HR_OFFSET) if value > U.HR_OFFSET else None
+            pct = float(value) if value <= U.HR_OFFSET else None
+            if kind == F.DUR_REPEAT_HR_GT:
+                return True, s.HeartRateAbove(bpm=bpm, percent_max=pct)
+            return True, s.HeartRateBelow(bpm=bpm, percent_max=pct)
+        if value <= U.POWER_OFFSET:
+            self.refuse(index, "a repeat until a percentage of FTP")
+            return False, None
+        watts = float(value - U.POWER_OFFSET)
+        if kind == F.DUR_REPEAT_POWER_GT:
+            return True, s.PowerAbove(watts=watts)
+        return True, s.PowerBelow(watts=watts)
+
     def exercise(self, msg: dict[str, Any]) -> s.Exercise | None:
         category = msg.get("exercise_category")
         if category is None or category == 0xFFFF:
@@ -243,6 +275,14 @@ def read_fit(
                 warning(where, f"FIT sub-sport {sub_num} has no form here; left out")
             )
 
+    # Connect names each exercise once, in exercise_title; on import the name goes on its steps.
+    titles: dict[tuple[int, int | None], str] = {}
+    for title in messages.get("exercise_title_mesgs") or []:
+        text = _text(title.get("wkt_step_name"))
+        category, number = title.get("exercise_category"), title.get("exercise_name")
+        if text is not None and category is not None:
+            titles[(int(category), None if number in (None, 0xFFFF) else int(number))] = text
+
     # Rebuild the tree: a repeat step closes the block that starts at its duration_value.
     ordered = sorted(step_msgs, key=lambda m: m.get("message_index", 0))
     stack: list[tuple[int, s.Node]] = []  # (first message index, node)
@@ -259,11 +299,14 @@ def read_fit(
                 ]
             )
         kind = msg.get("duration_type")
-        if kind == F.DUR_REPEAT_STEPS:
+        if kind in _REPEATS:
             first = msg.get("duration_value")
             count = msg.get("target_value")
             if first is None or count is None or first >= index:
                 reader.refuse(index, "a repeat that points at no earlier step")
+                continue
+            ok, until = reader.until(msg, index)
+            if not ok:
                 continue
             block: list[s.Node] = []
             start = None
@@ -273,7 +316,14 @@ def read_fit(
             if not block or start != first:
                 reader.refuse(index, "a repeat whose block does not start on a step boundary")
                 continue
-            stack.append((first, s.Repeat(count=int(count), steps=tuple(block))))
+            # An intensity on a repeat step (the watch writes one) means nothing: not kept.
+            repeat = s.Repeat(
+                count=1 if until is not None else int(count),
+                steps=tuple(block),
+                name=_text(msg.get("wkt_step_name")),
+                until=until,
+            )
+            stack.append((first, repeat))
             continue
         ex = reader.exercise(msg)
         duration = reader.duration(msg, index, ex is not None)
@@ -281,6 +331,11 @@ def read_fit(
         ok2, secondary = reader.target(msg, index, "secondary_", sport)
         if duration is None or not ok or not ok2:
             continue
+        name = _text(msg.get("wkt_step_name"))
+        if ex is not None and name is None:
+            name = titles.get((ex.category, ex.name))
+            if name == F.display_name(ex):
+                name = None  # the title a rebuild writes anyway
         stack.append(
             (
                 index,
@@ -289,7 +344,7 @@ def read_fit(
                     duration=duration,
                     target=target,
                     secondary=secondary,
-                    name=_text(msg.get("wkt_step_name")),
+                    name=name,
                     note=_text(msg.get("notes")),
                     exercise=ex,
                 ),

@@ -14,6 +14,7 @@ MMPS_PER_MPS = 1000  # speeds: millimetres per second
 WEIGHT_SCALE = 100  # exercise weight: 1/100 kg
 HR_OFFSET = 100  # heart rate: bpm + 100; 0..100 is percent of maximum
 POWER_OFFSET = 1000  # power: W + 1000; 0..1000 is percent of FTP
+MAX_PERCENT_FTP = POWER_OFFSET  # a larger %FTP would read as watts
 
 
 def milliseconds(seconds: float) -> int:

@@ -75,7 +75,11 @@ class _Writer(Encoder):
             el.set(f"{{{XSI}}}type", "Repeat_t")
             id_el = etree.SubElement(el, f"{{{NS}}}StepId")
             reps = etree.SubElement(el, f"{{{NS}}}Repetitions")
-            if node.count > MAX_REPETITIONS:
+            if node.until is not None:
+                self.unsupported(
+                    node.source, "TCX cannot repeat until a condition", droppable=False
+                )
+            elif node.count > MAX_REPETITIONS:
                 self.fail(
                     node.source,
                     f"TCX repeats at most {MAX_REPETITIONS} times, this one {node.count} times",
