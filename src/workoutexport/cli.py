@@ -466,3 +466,24 @@ def schema() -> None:
     from .schema import workout_schema_text
 
     click.echo(workout_schema_text(), nl=False)
+
+
+@main.command()
+@click.argument("race")
+@click.option(
+    "--model",
+    type=click.Choice(["daniels", "riegel"]),
+    default="daniels",
+    show_default=True,
+    help="How race-equivalent paces are found (training paces always come from VDOT).",
+)
+def paces(race: str, model: str) -> None:
+    """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
+    from .paces import pace_table, parse_race
+    from .units import UnitError
+
+    try:
+        result = parse_race(race)
+    except UnitError as exc:
+        raise click.BadParameter(str(exc), param_hint="RACE") from None
+    click.echo(pace_table(result, model), nl=False)  # type: ignore[arg-type]
