@@ -159,9 +159,14 @@ def _compile_all(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    plans: list[Input] | None = None,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
-    """Each valid workout with its emitted files; every problem goes to `report`."""
+    """Each valid workout with its emitted files; every problem goes to `report`.
+
+    Plans found among the inputs are set aside in `plans` (plan-format.md), not compiled.
+    """
     from .pipeline import emit, load_workout
+    from .plans import is_plan
 
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
@@ -169,6 +174,9 @@ def _compile_all(
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             _check_profile(item.path, report)
+            continue
+        if plans is not None and is_plan(item.path):
+            plans.append(item)
             continue
         try:
             workout = load_workout(
@@ -224,8 +232,14 @@ def build(
     report = Report()
     claimed: dict[Path, str] = {}
     written = 0
-    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, outputs in compiled:
+    plans: list[Input] = []
+    compiled = _compile_all(
+        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+    )
+    from .plan_cli import plan_outputs
+
+    planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    for item, _workout, outputs in (*compiled, *planned):
         shown = str(item.path)
         for fmt, data in outputs:
             target = out_dir / item.relative.with_suffix(f".{fmt}")
@@ -301,7 +315,10 @@ def check(
 
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report(strict=strict)
-    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    plans: list[Input] = []
+    compiled = _compile_all(
+        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+    )
     for _item, workout, outputs in compiled:
         for fmt, data in outputs:
             problems = verify(data, fmt)
@@ -316,6 +333,9 @@ def check(
                         )
                     ]
                 )
+    from .plan_cli import check_plans
+
+    check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
     _emit_error(report, output_format)
     if output_format == "text":
         click.echo(report.summary())
@@ -341,6 +361,12 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
         if report.exit_code == 0:
             click.echo(f"{path} is a valid profile")
         sys.exit(report.exit_code)
+    from .plans import is_plan
+
+    if is_plan(path):
+        from .plan_cli import show_plan
+
+        sys.exit(show_plan(path, profile, sets, pick))
     profiles = _profiles(profile, report)
     try:
         workout = load_workout(
