@@ -350,3 +350,30 @@ def test_a_bad_plan_fails_alone_and_writes_nothing(plan: Path, tmp_path: Path) -
     assert "Traceback" not in stderr
     assert f"{plan}:3:17: error: this session (reps=0) does not build" in stderr
     assert sorted(p.name for p in out.iterdir()) == ["easy.fit"]
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "workouts" / "plans"
+# The guide's levels: runs a week, and miles a week.
+LEVELS = {
+    "faster-mile-beginner": ((3, 4), (10, 15)),
+    "faster-mile": ((4, 5), (20, 30)),
+    "faster-mile-advanced": ((5, 6), (30, 50)),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(LEVELS))
+def test_shipped_plans_follow_the_guide(stem: str) -> None:
+    from workoutexport.plans import build_plan, volume_warnings, week_totals
+
+    build = build_plan(SHIPPED / f"{stem}.yaml")
+    assert volume_warnings(build) == []
+    assert build.plan.weeks == 8
+    (runs_lo, runs_hi), (miles_lo, miles_hi) = LEVELS[stem]
+    for week in week_totals(build)[:4]:  # the base weeks
+        runs = [c for c in week.sessions if c.workout.sport.value == "running"]
+        assert runs_lo <= len(runs) <= runs_hi
+        assert miles_lo <= week.metres / 1609.344 <= miles_hi
+        # a rest day every week
+        assert len({c.session.date for c in week.sessions}) < 7
+    names = {c.session.workout.name for c in build.sessions}
+    assert {"strength.yaml", "long-run.yaml", "tabata.yaml", "fast-straights.yaml"} <= names
