@@ -377,3 +377,28 @@ def test_shipped_plans_follow_the_guide(stem: str) -> None:
         assert len({c.session.date for c in week.sessions}) < 7
     names = {c.session.workout.name for c in build.sessions}
     assert {"strength.yaml", "long-run.yaml", "tabata.yaml", "fast-straights.yaml"} <= names
+
+
+def test_a_broken_workout_is_reported_in_the_workout(plan: Path) -> None:
+    (plan.parent / "broken.yaml").write_text(
+        "name: Broken\nvars: {reps: 3}\nsteps:\n  - run: 400\n"
+    )
+    plan.write_text(
+        "start: 2027-01-04\nweeks:\n  - days: {tue: {workout: broken.yaml, set: {reps: 4}}}\n"
+    )
+    with pytest.raises(WorkoutError) as info:
+        plan_files(plan)
+    text = str(info.value)
+    assert f"{plan.parent / 'broken.yaml'}:4:10: error: '400' has no unit" in text
+    assert "defines no variable" not in text
+
+
+def test_an_alias_cannot_make_a_plan_of_millions(plan: Path) -> None:
+    day = "[" + ", ".join(["easy.yaml"] * 50) + "]"
+    plan.write_text(
+        "start: 2027-01-04\nweeks:\n  - repeat: 500\n"
+        f"    days: {{mon: &d {day}, tue: *d, wed: *d}}\n"
+    )
+    with pytest.raises(WorkoutError) as info:
+        expand_plan(plan)
+    assert "at most 5,000 sessions" in str(info.value)

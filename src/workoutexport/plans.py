@@ -39,6 +39,8 @@ SESSION_KEYS = ("workout", "set")
 RULE_PERCENT = 10.0
 #: Weeks a plan may expand to (ten years): a typo such as `repeat: 5000` is refused.
 MAX_WEEKS = 520
+#: Sessions a plan may expand to: aliases can make a small file name very many.
+MAX_SESSIONS = 5000
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
@@ -287,6 +289,10 @@ class _Expander:
                     continue
                 seen[number] = day
                 block.append((number, self.sessions_of_day(item, (*loc, "days", day))))
+            per_week = sum(len(sessions) for _, sessions in block)
+            if len(entries) + per_week * repeat > MAX_SESSIONS:
+                self.fail(where, f"a plan holds at most {MAX_SESSIONS:,} sessions")
+                return entries, sources
             block_entries = []
             for k in range(repeat):
                 week += 1
@@ -348,9 +354,10 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
     sessions: list[Session] = []
     names: dict[str, int] = {}
     for e in sorted(entries, key=lambda e: e.date):  # stable: a day's sessions keep their order
-        own = ex.vars_of(e.workout)
-        if own is None:
-            own = {}
+        read = ex.vars_of(e.workout)
+        # A workout that cannot be read keeps the day's vars as written: compiling it
+        # reports what is wrong with the workout itself.
+        own = read if read is not None else dict(e.sets)
         from .validate import suggest
 
         for var, where in e.set_sources.items():
