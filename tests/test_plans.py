@@ -402,3 +402,30 @@ def test_an_alias_cannot_make_a_plan_of_millions(plan: Path) -> None:
     with pytest.raises(WorkoutError) as info:
         expand_plan(plan)
     assert "at most 5,000 sessions" in str(info.value)
+
+
+def test_since_builds_only_the_sessions_from_that_day(plan: Path) -> None:
+    from workoutexport.plans import build_plan
+
+    build = build_plan(plan, since=dt.date(2027, 1, 27))
+    names = [n for n, _ in build.files]
+    assert names == [
+        "plan/2027-01-27-easy.fit",
+        "plan/2027-01-27-reps.fit",
+        "plan/2027-01-31-long.fit",
+        "plan/plan-schedule.fit",
+        "plan/plan.ics",
+    ]
+    schedule = decode_fit(dict(build.files)["plan/plan-schedule.fit"], raw=True)
+    assert len(schedule["schedule_mesgs"]) == 3
+    # The weeks keep their numbers: a later start does not renumber the plan.
+    assert [c.session.week for c in build.sessions] == [4, 4, 4]
+
+
+def test_a_workout_that_mentions_no_weeks_is_not_read_as_a_plan(plan: Path) -> None:
+    from workoutexport.plans import is_plan
+
+    assert is_plan(plan)
+    assert not is_plan(plan.parent / "easy.yaml")
+    (plan.parent / "w.yaml").write_text("name: Weeks of work\nsteps:\n  - run: 1min\n")
+    assert not is_plan(plan.parent / "w.yaml")

@@ -14,6 +14,7 @@ The stages, each usable on its own (``send`` and the catalog call them too):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -84,6 +85,13 @@ def _display(path: Path) -> str:
 def is_plan(path: Path) -> bool:
     """Whether `path` is a plan: a YAML mapping with `weeks:` and no `steps:`."""
     if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        # Most inputs are workouts: skip parsing any file that cannot hold a `weeks` key.
+        with path.open("rb") as fh:
+            if b"weeks" not in fh.read():
+                return False
+    except OSError:
         return False
     try:
         doc = read_file(path, str(path))
@@ -497,16 +505,21 @@ def build_plan(
     overrides: Mapping[str, str] | None = None,
     pick: str = "low",
     lossy: bool = False,
+    since: dt.date | None = None,
 ) -> PlanBuild:
     """Expand a plan, compile and emit every session, add the schedule and the calendar.
 
     A session compiles exactly as `build WORKOUT --set NAME=VALUE ...` would. Any error in any
     session fails the whole plan (a schedule must not point at a missing workout): raises
-    WorkoutError with every problem found.
+    WorkoutError with every problem found. With `since`, only the sessions on or after that
+    day are built, and the schedule and calendar hold only those (what `send` puts on a watch).
     """
     from .pipeline import ProfileCache, emit, load_workout
 
     plan = expand_plan(path, overrides=overrides)
+    if since is not None:
+        later = tuple(s for s in plan.sessions if s.date >= since)
+        plan = dataclasses.replace(plan, sessions=later)
     cache = profiles if profiles is not None else ProfileCache()
     diagnostics: list[Diagnostic] = []
     failed: list[Diagnostic] = []
