@@ -429,3 +429,31 @@ def test_a_workout_that_mentions_no_weeks_is_not_read_as_a_plan(plan: Path) -> N
     assert not is_plan(plan.parent / "easy.yaml")
     (plan.parent / "w.yaml").write_text("name: Weeks of work\nsteps:\n  - run: 1min\n")
     assert not is_plan(plan.parent / "w.yaml")
+
+
+@pytest.mark.parametrize("value", ["4mi", 1e300, "1:30", "6-8"])
+def test_progress_cannot_grow_a_value_without_bound(value: object) -> None:
+    with pytest.raises(ValueError, match="progress grows this value past"):
+        scale(value, 2.0**519)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("start: 9999-12-01\nweeks:\n  - days: {mon: easy.yaml}\n", "between 1990 and 2099"),
+        ("start: 1980-01-01\nweeks:\n  - days: {mon: easy.yaml}\n", "between 1990 and 2099"),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 1000%}\n"
+            "    days: {mon: easy.yaml}\n",
+            "at most 100 %",
+        ),
+        ('start: 2027-01-04\nweeks:\n  - days: {mon: "easy\\0.yaml"}\n', "control characters"),
+    ],
+)
+def test_plans_outside_what_a_watch_holds_are_refused(plan: Path, text: str, message: str) -> None:
+    plan.write_text(text)
+    code, _, stderr = run("build", str(plan), "-o", str(plan.parent / "out"))
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert message in stderr
+    assert not (plan.parent / "out").exists()

@@ -40,6 +40,10 @@ SESSION_KEYS = ("workout", "set")
 RULE_PERCENT = 10.0
 #: Weeks a plan may expand to (ten years): a typo such as `repeat: 5000` is refused.
 MAX_WEEKS = 520
+#: Years a plan may start in: a FIT schedule holds dates from 1989-12-31 to 2126.
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+#: Weekly change `progress` may ask for, in percent.
+MAX_PROGRESS = 100.0
 #: Sessions a plan may expand to: aliases can make a small file name very many.
 MAX_SESSIONS = 5000
 
@@ -167,10 +171,18 @@ class _Expander:
             self.fail(where, f"'start' must be a date written YYYY-MM-DD, got '{value}'")
             return None
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError as exc:
             self.fail(where, f"'{text}' is not a date: {exc}")
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # FIT keeps dates as seconds from 1989-12-31 in 32 bits (to 2126), and a plan may
+            # run MAX_WEEKS weeks past its start.
+            self.fail(
+                where, f"a plan starts between {FIRST_YEAR} and {LAST_YEAR}, not in {day.year}"
+            )
+            return None
+        return day
 
     def scalar_vars(self, value: Any, loc: Loc, what: str) -> dict[str, Any]:
         if value is None:
@@ -192,6 +204,9 @@ class _Expander:
         where = self.doc.at(loc)
         if not isinstance(value, str) or not value.strip():
             self.fail(where, "a session names a workout file, such as 'easy-base-run.yaml'")
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            self.fail(where, "a workout path cannot hold control characters")
             return None
         target = self.path.parent / value.strip()
         if not target.is_file():
@@ -247,8 +262,12 @@ class _Expander:
                 )
                 continue
             pct = float(m.group(1))
-            if pct <= -100:
-                self.fail(where, f"'{v}': a week cannot shrink by 100 % or more")
+            if not -MAX_PROGRESS < pct <= MAX_PROGRESS:
+                self.fail(
+                    where,
+                    f"'{v}': progress is a change per week, more than -100 % and at most "
+                    f"{MAX_PROGRESS:.0f} %",
+                )
                 continue
             out[name] = (pct, self.doc.key_at((*loc, name)))
         return out
@@ -422,12 +441,20 @@ def _text(value: Any) -> str:
     return text(value)
 
 
-def _number(x: float, places: int = 2) -> str:
-    """A scaled number as a runner would write it: at most two decimals, no trailing zeros."""
-    return f"{round(x, places):g}" if abs(x) < 1e15 else str(x)
+#: Largest amount `progress` may grow a var to: past it, the plan is surely a typo.
+MAX_AMOUNT = 1e6
+
+
+def _number(x: float) -> str:
+    """A scaled number as a runner would write it: at most two decimals, no exponent."""
+    if not abs(x) < MAX_AMOUNT:
+        raise ValueError(f"progress grows this value past {MAX_AMOUNT:,.0f}")
+    return f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
 
 
 def _round_half_up(x: float) -> int:
+    if not abs(x) < MAX_AMOUNT:
+        raise ValueError(f"progress grows this value past {MAX_AMOUNT:,.0f}")
     return math.floor(x + 0.5)
 
 
@@ -439,13 +466,13 @@ def scale(value: Any, factor: float) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not an amount that can grow")
     if isinstance(value, int | float):
-        return _round_half_up(value * factor)
+        return int(_number(_round_half_up(value * factor)))
     text = str(value).strip()
     clock = _CLOCK.fullmatch(text)
     if clock is not None:
         parts = [int(p) for p in clock.groups() if p is not None]
         seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
-        total = _round_half_up(seconds * factor)
+        total = int(_number(_round_half_up(seconds * factor)))
         hh, rest = divmod(total, 3600)
         mm, ss = divmod(rest, 60)
         return f"{hh}:{mm:02d}:{ss:02d}" if hh or clock.group(3) else f"{mm}:{ss:02d}"
@@ -456,9 +483,9 @@ def scale(value: Any, factor: float) -> Any:
         )
     low, dash, high, unit = amount.groups()
     if unit is None:  # a count, or a range of counts
-        out = str(_round_half_up(float(low) * factor))
+        out = _number(_round_half_up(float(low) * factor))
         if high is not None:
-            out += f"{dash}{_round_half_up(float(high) * factor)}"
+            out += f"{dash}{_number(_round_half_up(float(high) * factor))}"
         return int(out) if high is None else out
     out = _number(float(low) * factor)
     if high is not None:
