@@ -26,7 +26,7 @@ from typing import Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .source import Document, Loc, read_file
+from .source import MAX_BYTES, Document, Loc, read_file
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS: dict[str, int] = {
@@ -93,7 +93,7 @@ def is_plan(path: Path) -> bool:
     try:
         # Most inputs are workouts: skip parsing any file that cannot hold a `weeks` key.
         with path.open("rb") as fh:
-            if b"weeks" not in fh.read():
+            if b"weeks" not in fh.read(MAX_BYTES + 1):
                 return False
     except OSError:
         return False
@@ -129,7 +129,7 @@ class _Expander:
     path: Path
     doc: Document
     errors: list[Diagnostic] = field(default_factory=list)
-    workout_vars: dict[Path, dict[str, Any] | None] = field(default_factory=dict)
+    files: dict[Path, Any] = field(default_factory=dict)
 
     def fail(self, where: Position, message: str) -> None:
         self.errors.append(error(where, message))
@@ -139,26 +139,26 @@ class _Expander:
 
         for key in data:
             if key not in allowed:
-                self.fail(
-                    self.doc.key_at((*loc, key)),
-                    f"unknown key '{key}'" + suggest(key, allowed)
-                    if suggest(key, allowed)
-                    else f"unknown key '{key}' (a plan has {', '.join(allowed)})",
-                )
+                hint = suggest(key, allowed) or f" (expected {', '.join(allowed)})"
+                self.fail(self.doc.key_at((*loc, key)), f"unknown key '{key}'{hint}")
+
+    def data_of(self, workout: Path) -> Any:
+        """A workout file's plain data, read once (None when it cannot be read)."""
+        key = workout.resolve()
+        if key not in self.files:
+            try:
+                self.files[key] = read_file(workout, _display(workout)).data
+            except WorkoutError:
+                self.files[key] = None
+        return self.files[key]
 
     def vars_of(self, workout: Path) -> dict[str, Any] | None:
         """The `vars:` a workout file defines (None when it cannot be read: compile says why)."""
-        key = workout.resolve()
-        if key not in self.workout_vars:
-            try:
-                data = read_file(workout, _display(workout)).data
-            except WorkoutError:
-                data = None
-            raw = data.get("vars") if isinstance(data, dict) else None
-            self.workout_vars[key] = dict(raw) if isinstance(raw, dict) else None
-            if isinstance(data, dict) and "vars" not in data:
-                self.workout_vars[key] = {}
-        return self.workout_vars[key]
+        data = self.data_of(workout)
+        if not isinstance(data, dict):
+            return None
+        raw = data.get("vars", {})
+        return dict(raw) if isinstance(raw, dict) else None
 
     def start(self, data: dict[str, Any]) -> dt.date | None:
         if "start" not in data:
@@ -215,11 +215,8 @@ class _Expander:
         if target.resolve() == self.path.resolve():
             self.fail(where, "a plan cannot name itself as a session's workout")
             return None
-        try:
-            data = read_file(target, _display(target)).data
-        except WorkoutError:
-            return target  # its own errors are reported when it is compiled
-        if _is_plan_data(data):
+        # A workout that cannot be read is still named: compiling it reports its errors.
+        if _is_plan_data(self.data_of(target)):
             self.fail(where, f"'{value}' is a plan, not a workout; a plan's days name workouts")
             return None
         return target
