@@ -457,3 +457,12 @@ def test_plans_outside_what_a_watch_holds_are_refused(plan: Path, text: str, mes
     assert "Traceback" not in stderr
     assert message in stderr
     assert not (plan.parent / "out").exists()
+
+
+def test_session_names_stay_unique(plan: Path) -> None:
+    (plan.parent / "easy-2.yaml").write_text(EASY)
+    plan.write_text(
+        "start: 2027-01-04\nweeks:\n  - days: {mon: [easy.yaml, easy.yaml, easy-2.yaml]}\n"
+    )
+    names = [s.name for s in expand_plan(plan).sessions]
+    assert names == ["2027-01-04-easy", "2027-01-04-easy-2", "2027-01-04-easy-2-2"]

@@ -376,7 +376,7 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
             ex.fail(Position(shown), f"--set {var}=...: no workout of this plan defines '{var}'")
 
     sessions: list[Session] = []
-    names: dict[str, int] = {}
+    used: set[str] = set()
     for e in sorted(entries, key=lambda e: e.date):  # stable: a day's sessions keep their order
         read = ex.vars_of(e.workout)
         # A workout that cannot be read keeps the day's vars as written: compiling it
@@ -405,10 +405,12 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
         for var, value in overrides.items():
             if var in own:
                 chosen[var] = value
-        stem = f"{e.date.isoformat()}-{e.workout.stem}"
-        names[stem] = names.get(stem, 0) + 1
-        if names[stem] > 1:
-            stem += f"-{names[stem]}"
+        base = stem = f"{e.date.isoformat()}-{e.workout.stem}"
+        n = 1
+        while stem in used:  # the same workout twice in a day, or two of one name
+            n += 1
+            stem = f"{base}-{n}"
+        used.add(stem)
         sessions.append(
             Session(
                 date=e.date,
@@ -420,7 +422,8 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
             )
         )
     if ex.errors or start is None:
-        raise WorkoutError(ex.errors)
+        # One bad `progress` fails in every week it reaches: say it once.
+        raise WorkoutError(dict.fromkeys(ex.errors))
     return Plan(
         path=path,
         name=name.strip(),
