@@ -85,7 +85,12 @@ def schedule_fit(
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.schedule_message import ScheduleMessage
 
-    identities = [(identity_of(data), day) for data, day in entries]
+    known: dict[bytes, WorkoutIdentity] = {}
+    identities = []
+    for workout_fit, day in entries:
+        if workout_fit not in known:
+            known[workout_fit] = identity_of(workout_fit)
+        identities.append((known[workout_fit], day))
     messages = []
     for ident, day in identities:
         msg = ScheduleMessage()

@@ -32,7 +32,7 @@ def _build(
             fmts,
             profiles=_profiles(profile, report),
             overrides=_parse_sets(sets),
-            pick=pick,
+            pick=pick,  # type: ignore[arg-type]
             lossy=lossy,
         )
     except WorkoutError as exc:

@@ -22,11 +22,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from .source import MAX_BYTES, Document, Loc, read_file
+
+if TYPE_CHECKING:
+    from .compile import Pick
+    from .pipeline import ProfileCache
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS: dict[str, int] = {
@@ -528,9 +532,9 @@ def build_plan(
     path: Path,
     fmts: Sequence[str] = ("fit",),
     *,
-    profiles: Any = None,
+    profiles: ProfileCache | None = None,
     overrides: Mapping[str, str] | None = None,
-    pick: str = "low",
+    pick: Pick = "low",
     lossy: bool = False,
     since: dt.date | None = None,
 ) -> PlanBuild:
@@ -551,13 +555,20 @@ def build_plan(
     diagnostics: list[Diagnostic] = []
     failed: list[Diagnostic] = []
     compiled: list[CompiledSession] = []
+    # Plans repeat sessions week after week: compile each workout-with-vars once.
+    done: dict[tuple[Path, tuple[tuple[str, str], ...]], CompiledSession] = {}
     for session in plan.sessions:
+        key = (session.workout.resolve(), tuple(sorted(session.vars.items())))
+        same = done.get(key)
+        if same is not None:
+            compiled.append(dataclasses.replace(same, session=session))
+            continue
         try:
             workout = load_workout(
                 session.workout,
                 profiles=cache,
                 overrides=session.vars,
-                pick=pick,  # type: ignore[arg-type]
+                pick=pick,
             )
             outputs = {}
             for fmt in fmts:
@@ -571,6 +582,7 @@ def build_plan(
                 failed.append(error(session.source, f"this session ({sets}) does not build"))
             continue
         compiled.append(CompiledSession(session, workout, outputs))
+        done[key] = compiled[-1]
     if failed:
         raise WorkoutError([*diagnostics, *failed])
 
