@@ -466,3 +466,17 @@ def test_session_names_stay_unique(plan: Path) -> None:
     )
     names = [s.name for s in expand_plan(plan).sessions]
     assert names == ["2027-01-04-easy", "2027-01-04-easy-2", "2027-01-04-easy-2-2"]
+
+
+def test_plan_diagnostics_in_json_and_show_of_a_bad_plan(plan: Path) -> None:
+    import json
+
+    plan.write_text("start: 2027-01-04\nweeks:\n  - days: {tue: nothere.yaml}\n")
+    code, stdout, _ = run("check", str(plan), "--format", "json")
+    assert code == 1
+    (item,) = json.loads(stdout)
+    assert (item["file"], item["line"], item["column"]) == (str(plan), 3, 17)
+    code, stdout, stderr = run("show", str(plan))
+    assert code == 1
+    assert stdout == ""
+    assert f"{plan}:3:17: error: no workout file 'nothere.yaml'" in stderr
