@@ -106,9 +106,20 @@ def _compile_all(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    plans: list[Input] | None = None,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
-    """Each valid workout with its emitted files; every problem goes to `report`."""
+    """Each valid workout with its emitted files; every problem goes to `report`.
+
+    Plans found among the inputs are set aside in `plans` (plan-format.md), not compiled.
+    """
     from .pipeline import compile_inputs
+    from .plans import is_plan
+
+    def set_aside(item: Input) -> bool:
+        if plans is not None and is_plan(item.path):
+            plans.append(item)
+            return True
+        return False
 
     overrides = _parse_sets(sets)
     for done in compile_inputs(
@@ -119,6 +130,7 @@ def _compile_all(
         overrides=overrides,
         pick=pick,  # type: ignore[arg-type]
         lossy=lossy,
+        aside=set_aside,
     ):
         yield done.input, done.workout, done.outputs
 
@@ -159,8 +171,14 @@ def build(
     report = Report()
     outputs = Outputs(out_dir)
     written = 0
-    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, emitted in compiled:
+    plans: list[Input] = []
+    compiled = _compile_all(
+        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+    )
+    from .plan_cli import plan_outputs
+
+    planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    for item, _workout, emitted in (*compiled, *planned):
         shown = str(item.path)
         for fmt, data in emitted:
             target = outputs.path_for(item, f".{fmt}")
@@ -232,7 +250,10 @@ def check(
 
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report(strict=strict)
-    compiled = _compile_all(paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    plans: list[Input] = []
+    compiled = _compile_all(
+        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+    )
     for _item, workout, outputs in compiled:
         for fmt, data in outputs:
             problems = verify(data, fmt)
@@ -247,6 +268,9 @@ def check(
                         )
                     ]
                 )
+    from .plan_cli import check_plans
+
+    check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
     _emit_error(report, output_format)
     if output_format == "text":
         click.echo(report.summary())
@@ -272,6 +296,12 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
         if report.exit_code == 0:
             click.echo(f"{path} is a valid profile")
         sys.exit(report.exit_code)
+    from .plans import is_plan
+
+    if is_plan(path):
+        from .plan_cli import show_plan
+
+        sys.exit(show_plan(path, profile, sets, pick))
     profiles = _profiles(profile, report)
     try:
         workout = load_workout(
@@ -369,3 +399,24 @@ def schema() -> None:
     from .schema import workout_schema_text
 
     click.echo(workout_schema_text(), nl=False)
+
+
+@main.command()
+@click.argument("race")
+@click.option(
+    "--model",
+    type=click.Choice(["daniels", "riegel"]),
+    default="daniels",
+    show_default=True,
+    help="How race-equivalent paces are found (training paces always come from VDOT).",
+)
+def paces(race: str, model: str) -> None:
+    """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
+    from .paces import pace_table, parse_race
+    from .units import UnitError
+
+    try:
+        result = parse_race(race)
+    except UnitError as exc:
+        raise click.BadParameter(str(exc), param_hint="RACE") from None
+    click.echo(pace_table(result, model), nl=False)  # type: ignore[arg-type]

@@ -67,6 +67,14 @@ class ProfileModel(_Model):
     ftp: Annotated[float, _amount(r"\s*w|\s*watts", "FTP", "280W", 30, 2000)] | None = None
     tolerance: Tolerance = Field(default_factory=Tolerance)
     fit: FitOptions = Field(default_factory=FitOptions)
+    race: Annotated[Any, PlainValidator(lambda v: _wrap(_race, v))] = None
+    race_model: Literal["daniels", "riegel"] = "daniels"
+
+
+def _race(value: object) -> Any:
+    from .paces import parse_race
+
+    return parse_race(value)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,11 @@ def build_profile(doc: Document) -> Profile:
         paces[name] = pace
     if errors:
         raise WorkoutError(errors)
+    if model.race is not None:
+        from .paces import race_paces
+
+        # A pace the runner wrote wins over one derived from the race (spec 3.1).
+        paces = {**race_paces(model.race, model.race_model), **paces}
     return Profile(
         paces=paces,
         hr_max=model.hr.max,

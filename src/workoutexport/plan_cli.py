@@ -1,0 +1,122 @@
+"""What `build`, `check` and `show` do with a plan file: the command line's side of plans.py.
+
+Kept out of cli.py so that the commands only hand plans over; nothing here is imported by
+`workoutexport --help`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from .cli import _emit_error, _parse_sets, _profiles
+from .diagnostics import Report, WorkoutError, error
+from .outputs import Input
+from .plans import PlanBuild, build_plan
+
+
+def _build(
+    item: Input,
+    fmts: tuple[str, ...],
+    report: Report,
+    *,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> PlanBuild | None:
+    try:
+        build = build_plan(
+            item.path,
+            fmts,
+            profiles=_profiles(profile, report),
+            overrides=_parse_sets(sets),
+            pick=pick,  # type: ignore[arg-type]
+            lossy=lossy,
+        )
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        return None
+    report.add(build.diagnostics)
+    return build
+
+
+def plan_outputs(
+    plans: list[Input],
+    fmts: tuple[str, ...],
+    report: Report,
+    *,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> Iterator[tuple[Input, None, list[tuple[str, bytes]]]]:
+    """Each file of each plan, shaped as `build` writes workouts: `relative` is the file's
+    path under the output folder (suffix included), with one (suffix, bytes) output."""
+    for item in plans:
+        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        if build is None:
+            continue
+        for name, data in build.files:
+            relative = item.relative.parent / name
+            yield Input(item.path, relative), None, [(relative.suffix[1:], data)]
+
+
+def check_plans(
+    plans: list[Input],
+    fmts: tuple[str, ...],
+    report: Report,
+    *,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> None:
+    """Build each plan in memory, verify every file, and warn where a week breaks the 10 % rule."""
+    from icalendar import Calendar
+
+    from .pipeline import verify
+    from .plans import volume_warnings
+
+    for item in plans:
+        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        if build is None:
+            continue
+        where = build.plan.week_sources[0] if build.plan.week_sources else None
+        for name, data in build.files:
+            suffix = Path(name).suffix[1:]
+            if suffix == "ics":
+                try:
+                    Calendar.from_ical(data)
+                    problems = []
+                except ValueError as exc:
+                    problems = [str(exc)]
+            else:
+                problems = verify(data, suffix)
+            if problems and where is not None:
+                report.add([error(where, f"internal error: {name} does not verify: {problems[0]}")])
+        report.add(volume_warnings(build))
+
+
+def show_plan(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> int:
+    """Print the plan's calendar; returns the exit status."""
+    from .plans import render_plan, volume_warnings
+
+    report = Report()
+    build = _build(
+        Input(path, Path(path.name)),
+        ("fit",),
+        report,
+        profile=profile,
+        sets=sets,
+        pick=pick,
+        lossy=False,
+    )
+    if build is not None:
+        report.add(volume_warnings(build))
+    _emit_error(report, "text")
+    if build is not None:
+        click.echo(render_plan(build), nl=False)
+    return report.exit_code
