@@ -177,6 +177,15 @@ def test_the_garmin_folder_itself_gets_a_hint(tmp_path: Path, workouts: Path) ->
     assert f"looks like the GARMIN folder itself: give {dev}" in stderr
 
 
+def test_an_mtp_mount_point_gets_a_hint_to_its_storage(tmp_path: Path, workouts: Path) -> None:
+    mount = tmp_path / "watch"
+    storage = make_device(mount / "Primary", FR935)
+    code, _, stderr = run("send", str(workouts), "--device", str(mount))
+    assert code == 1
+    assert f"the watch's storage is a folder below it: give {storage}" in stderr
+    assert not (storage / "GARMIN" / "NEWFILES").exists()
+
+
 def test_a_descriptor_that_is_not_xml_is_an_error_with_its_position(
     tmp_path: Path, workouts: Path
 ) -> None:

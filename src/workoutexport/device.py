@@ -140,6 +140,11 @@ def read_device(root: Path) -> Device:
         hint = ""
         if child(root, DESCRIPTOR[1]) is not None:
             hint = f"; this looks like the GARMIN folder itself: give {root.parent}"
+        else:
+            # MTP mounts (gvfs, jmtpfs) show the watch's storage as a folder below the mount.
+            inner = [p for p in _subfolders(root) if descriptor_of(p) is not None]
+            if len(inner) == 1:
+                hint = f"; the watch's storage is a folder below it: give {inner[0]}"
         raise DeviceError(
             [
                 error(
@@ -157,6 +162,13 @@ def read_device(root: Path) -> Device:
     if len(raw) > MAX_DESCRIPTOR_BYTES:
         raise DeviceError([error(Position(shown, 0, 0), "too large to be a GarminDevice.xml")])
     return parse_descriptor(raw, root=root, descriptor=descriptor)
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError:
+        return []
 
 
 def parse_descriptor(raw: bytes, *, root: Path, descriptor: Path) -> Device:

@@ -325,14 +325,15 @@ def check_space(placements: Sequence[Placement]) -> list[Diagnostic]:
     out = []
     for anchor, size in needed.items():
         try:
-            free = shutil.disk_usage(anchor).free
+            usage = shutil.disk_usage(anchor)
         except OSError:
             continue  # some MTP mounts report nothing; the write itself will tell
-        if free < size:
+        # An MTP mount may report a size of 0 when it knows none: trust only a real answer.
+        if usage.total > 0 and usage.free < size:
             out.append(
                 error(
                     Position(str(anchor), 0, 0),
-                    f"the device is full: {free} bytes free, {size} needed; nothing was sent",
+                    f"the device is full: {usage.free} bytes free, {size} needed; nothing was sent",
                 )
             )
     return out
