@@ -557,7 +557,6 @@ def test_more_scheduled_entries_than_a_watch_keeps_draw_a_warning(
                 kind=Kind.FIT_SCHEDULE,
                 name="base-schedule.fit",
                 data=schedule_fit(entries),
-                entries=entries,
             ),
         ),
     )
@@ -589,6 +588,19 @@ def test_a_unit_the_device_cannot_take_is_not_placed_at_all(tmp_path: Path) -> N
     assert placements == []
     assert [d.severity for d in notes] == ["error"]
     assert "EDGE705 takes no FIT schedules" in notes[0].message
+
+
+def test_a_schedule_that_does_not_decode_is_not_sent(tmp_path: Path) -> None:
+    device = read_device(make_device(tmp_path / "fr935", FR935))
+    broken = schedule_fit(3)[:-5]
+    unit = Unit(
+        source="base.yaml",
+        files=(SendFile(kind=Kind.FIT_SCHEDULE, name="base-schedule.fit", data=broken),),
+    )
+    placements, notes = place(device, [unit])
+    assert placements == []
+    assert [d.severity for d in notes] == ["error"]
+    assert "base-schedule.fit does not decode as FIT" in notes[0].message
 
 
 def test_send_errors_are_workout_errors() -> None:

@@ -68,7 +68,6 @@ class SendFile:
     kind: Kind
     name: str  # wanted name on the device, e.g. "hills.fit"
     data: bytes
-    entries: int = 0  # scheduled sessions a FIT schedule file holds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,7 +250,12 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                 )
             )
             continue
-        for file in unit.files:
+        try:
+            added = [_entries(file) for file in unit.files]
+        except ValueError as exc:
+            diagnostics.append(error(where, f"{exc}; nothing of this was sent"))
+            continue
+        for file, count in zip(unit.files, added, strict=True):
             folder_name = device.inbound_folder(file.kind)
             assert folder_name is not None
             folder = resolve(device.root, folder_name)
@@ -268,9 +272,7 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
             placements.append(
                 Placement(source=unit.source, file=file, target=target, already_there=same)
             )
-            counts[file.kind] = counts.get(file.kind, 0) + (
-                file.entries if file.kind is Kind.FIT_SCHEDULE else 1
-            )
+            counts[file.kind] = counts.get(file.kind, 0) + count
     for limit in KNOWN_LIMITS:
         count = counts.get(limit.kind, 0)
         if count > limit.most and device.takes(limit.kind):
@@ -282,6 +284,18 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                 )
             )
     return placements, diagnostics
+
+
+def _entries(file: SendFile) -> int:
+    """How many things a file adds to the device: scheduled sessions for a schedule, else 1."""
+    if file.kind is not Kind.FIT_SCHEDULE:
+        return 1
+    from .verify import VerifyError, decode_fit
+
+    try:
+        return len(decode_fit(file.data).get("schedule_mesgs", []))
+    except VerifyError as exc:
+        raise ValueError(f"internal error: {file.name} does not decode as FIT: {exc}") from None
 
 
 def _free_name(
