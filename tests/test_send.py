@@ -228,6 +228,31 @@ def test_descriptors_read_as_the_devices_wrote_them(tmp_path: Path) -> None:
     assert [vivo.takes(k) for k in Kind] == [False, False, False]
 
 
+def test_a_device_taking_fit_and_tcx_gets_fit(tmp_path: Path, workouts: Path) -> None:
+    # A Forerunner 935 descriptor with the Edge 705's FitnessWorkouts entry added, as
+    # devices of the FIT/TCX overlap years listed both.
+    tcx_entry = (
+        "<DataType><Name>FitnessWorkouts</Name><File><Specification><Identifier>"
+        "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2</Identifier>"
+        "</Specification><Location><Path>Garmin/Workouts</Path><FileExtension>tcx"
+        "</FileExtension></Location><TransferDirection>InputOutput</TransferDirection>"
+        "</File></DataType>"
+    )
+    text = (
+        (DEVICES / FR935)
+        .read_text()
+        .replace("</MassStorageMode>", f"{tcx_entry}</MassStorageMode>")
+    )
+    dev = tmp_path / "both"
+    (dev / "GARMIN").mkdir(parents=True)
+    (dev / "GARMIN" / "GarminDevice.xml").write_text(text)
+    assert read_device(dev).takes(Kind.TCX_WORKOUTS)
+    code, stdout, stderr = run("send", str(workouts), "--device", str(dev))
+    assert code == 0, stderr
+    assert stdout == f"{workouts / 'hills.yaml'} -> {dev / 'GARMIN' / 'NEWFILES' / 'hills.fit'}\n"
+    assert decoded((dev / "GARMIN" / "NEWFILES" / "hills.fit").read_bytes())["workout_mesgs"]
+
+
 # --- folders and names on the device ----------------------------------------------------------
 
 

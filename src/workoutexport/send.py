@@ -14,6 +14,10 @@ The steps, each a function the CLI composes:
 4. `write_all` writes them through `put_file` (temporary name, then rename; read back where
    rename is not supported) and, if any write fails, removes what this run wrote.
 
+Plans plug in at `unit_for`, which today refuses a plan file: a plan becomes one Unit of its
+session workouts (`Kind.FIT_WORKOUT`, or `Kind.TCX_WORKOUTS` for a TCX-only device) and its
+schedule (`Kind.FIT_SCHEDULE`); placing, limits and writing need nothing more.
+
 Error hierarchy::
 
     WorkoutError
@@ -385,11 +389,9 @@ def write_all(placements: Sequence[Placement], *, writer: Writer | None = None) 
         for folder in reversed(made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
-        reason = _reason(exc)
-        where = exc.filename if isinstance(exc.filename, str) else str(p.target)
-        raise SendError(
-            [error(Position(p.source, 0, 0), f"cannot write {where}: {reason}; nothing was sent")]
-        ) from None
+        # The file the user asked for, not the temporary name the failure may carry.
+        message = f"cannot write {p.target}: {_reason(exc)}; nothing was sent"
+        raise SendError([error(Position(p.source, 0, 0), message)]) from None
     return written
 
 
