@@ -320,6 +320,8 @@ def test_names_are_made_safe_for_fat() -> None:
     assert device_name("10:00 tempo?.fit") == "10_00 tempo_.fit"
     assert device_name("plain.tcx") == "plain.tcx"
     assert device_name("...fit") == "workout.fit"
+    assert device_name("con.fit") == "con_.fit"
+    assert device_name("com1.tcx") == "com1_.tcx"
 
 
 def test_dry_run_prints_and_writes_nothing(tmp_path: Path, workouts: Path) -> None:

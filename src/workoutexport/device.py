@@ -14,6 +14,7 @@ Error hierarchy::
 
 from __future__ import annotations
 
+import os
 import string
 import sys
 from collections.abc import Iterable, Iterator
@@ -235,6 +236,10 @@ def mount_points(fs_root: Path | None = None, *, platform: str = sys.platform) -
     the drive letters are `fs_root/D:` and so on when `fs_root` is given.
     """
     if platform == "win32":
+        listdrives = getattr(os, "listdrives", None)  # Python 3.12+: only drives that exist
+        if fs_root is None and listdrives is not None:
+            yield from (Path(d) for d in listdrives())
+            return
         for letter in string.ascii_uppercase[2:]:  # A: and B: are floppies, never a watch
             yield Path(f"{letter}:\\") if fs_root is None else fs_root / f"{letter}:"
         return

@@ -218,12 +218,20 @@ def is_plan(data: object) -> bool:
 _NOT_ON_FAT = re.compile(r'[\x00-\x1f"*/:<>?\\|]')
 
 
+# Names Windows refuses for a file whatever its extension; the watch is read there too.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)]
+)
+
+
 def device_name(name: str) -> str:
     """`name` made safe for a FAT file system: reserved characters become '_'."""
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
     stem = _NOT_ON_FAT.sub("_", stem).rstrip(" .") or "workout"
+    if stem.upper() in _RESERVED:
+        stem += "_"
     return f"{stem}.{ext}" if dot else stem
 
 
