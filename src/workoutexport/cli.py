@@ -420,3 +420,100 @@ def paces(race: str, model: str) -> None:
     except UnitError as exc:
         raise click.BadParameter(str(exc), param_hint="RACE") from None
     click.echo(pace_table(result, model), nl=False)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--device",
+    "device_root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Where the watch is mounted (the folder holding GARMIN/). Default: the one mounted "
+    "Garmin device found.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would go where; write nothing.")
+@click.option(
+    "--all",
+    "all_sessions",
+    is_flag=True,
+    help="For a plan: send every session, not only those from today on.",
+)
+@_with_common
+@pick_option
+@lossy_option
+def send(
+    paths: tuple[Path, ...],
+    device_root: Path | None,
+    dry_run: bool,
+    all_sessions: bool,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    lossy: bool,
+) -> None:
+    """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says."""
+    import datetime as dt
+
+    from . import send as s
+    from .device import MOUNT_HELP
+
+    report = Report()
+    try:
+        device = s.open_device(device_root)
+        kind = s.workout_kind(device)
+    except s.NoDevice:
+        click.echo(f"error: no mounted Garmin device found; {MOUNT_HELP}", err=True)
+        sys.exit(1)
+    except s.SeveralDevices as exc:
+        listed = "\n".join(f"  {root}" for root in exc.roots)
+        raise click.UsageError(
+            f"several Garmin devices are mounted:\n{listed}\nchoose one with --device ROOT"
+        ) from None
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        _emit_error(report, "text")
+        sys.exit(1)
+    overrides = _parse_sets(sets)
+    profiles = _profiles(profile, report)
+    units = []
+    for item in _inputs(paths):
+        report.checked += 1
+        if item.path.name == PROFILE_NAME:
+            _check_profile(item.path, report)
+            continue
+        try:
+            unit, notes = s.unit_for(
+                item.path,
+                str(item.path),
+                device,
+                kind,
+                profiles=profiles,
+                overrides=overrides,
+                pick=pick,  # type: ignore[arg-type]
+                lossy=lossy,
+                since=None if all_sessions else dt.date.today(),
+            )
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            continue
+        report.add(notes)
+        units.append(unit)
+    placements, notes = s.place(device, units)
+    report.add(notes)
+    full = s.check_space(placements)
+    report.add(full)
+    sent = 0
+    if full:
+        placements = []
+    elif not dry_run:
+        try:
+            sent = len(s.write_all(placements))
+        except s.SendError as exc:
+            report.add(exc.diagnostics)
+            placements = []
+    for p in placements:
+        click.echo(s.describe(p))
+    _emit_error(report, "text")
+    done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
+    click.echo(f"{done} to {device.model} at {device.root}; {report.summary('read')}", err=True)
+    sys.exit(report.exit_code)

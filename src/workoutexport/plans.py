@@ -519,6 +519,7 @@ class PlanBuild:
     sessions: list[CompiledSession]
     files: list[tuple[str, bytes]]
     diagnostics: list[Diagnostic]
+    schedule: bytes | None = None  # the FIT schedule file, when FIT is among the formats
 
 
 def _stamp(path: Path) -> float:
@@ -593,6 +594,7 @@ def build_plan(
         for fmt, data in c.outputs.items():
             files.append((f"{folder}/{c.session.name}.{fmt}", data))
     stamp = _stamp(path)
+    schedule: bytes | None = None
     if "fit" in fmts and compiled:
         from .formats.fit.schedule import fit_time, schedule_fit
 
@@ -600,7 +602,7 @@ def build_plan(
         schedule = schedule_fit(entries, time_created=fit_time(stamp))
         files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
     files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp)))
-    return PlanBuild(plan, compiled, files, diagnostics)
+    return PlanBuild(plan, compiled, files, diagnostics, schedule)
 
 
 def plan_files(

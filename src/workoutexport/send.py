@@ -1,0 +1,535 @@
+"""Putting files on a Garmin device: which format, which folder, which name, and a safe write.
+
+`send` works on **units**: what one input turns into, a list of files each with its kind
+(FIT workout, FIT schedule, TCX workouts) and bytes. A workout is a unit of one file; a
+training plan is a unit of its session workouts plus a schedule file. A unit goes on the
+device whole or not at all.
+
+The steps, each a function the CLI composes:
+
+1. `open_device` reads the device named with --device, or the one mounted device found;
+2. `workout_kind` picks the format the device takes workouts in (FIT before TCX);
+3. `place` gives every file its folder (from the descriptor), a name that clashes with
+   nothing on the device, and draws warnings for the device's known limits;
+4. `write_all` writes them through `put_file` (temporary name, then rename; read back where
+   rename is not supported) and, if any write fails, removes what this run wrote.
+
+A plan becomes one Unit in `unit_for`: its session workouts (`Kind.FIT_WORKOUT`, or
+`Kind.TCX_WORKOUTS` for a TCX-only device) from a given day on, and its schedule
+(`Kind.FIT_SCHEDULE`) when the device takes schedules; placing, limits and writing are the
+same as for a workout.
+
+Error hierarchy::
+
+    WorkoutError
+      DeviceError     (device.py) not a usable Garmin device
+      SendError       the device refused a write (read-only, full, ...); nothing is left behind
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .device import Device, DeviceError, Kind, child, find_devices, read_device, resolve
+from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+
+if TYPE_CHECKING:
+    from .compile import Pick
+    from .pipeline import ProfileCache
+
+# Tests point device discovery at a fake file system root here.
+FS_ROOT: Path | None = None
+
+
+class SendError(WorkoutError):
+    """The device refused a write; everything this run wrote has been removed again."""
+
+
+class NoDevice(Exception):
+    """No mounted Garmin device was found."""
+
+
+class SeveralDevices(Exception):
+    """More than one Garmin device is mounted; the user must choose one with --device."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.roots = tuple(roots)
+        super().__init__(", ".join(str(r) for r in roots))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendFile:
+    """One file to put on the device."""
+
+    kind: Kind
+    name: str  # wanted name on the device, e.g. "hills.fit"
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unit:
+    """What one input turns into; sent whole or not at all."""
+
+    source: str  # the input as the user named it
+    files: tuple[SendFile, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Placement:
+    """Where one file goes, or that the very same file is already there."""
+
+    source: str
+    file: SendFile
+    target: Path
+    already_there: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limit:
+    """Something a device is known to keep only so many of."""
+
+    kind: Kind
+    most: int
+    what: str
+    evidence: str
+
+
+# What runners report, not what Garmin documents: a warning, never a refusal.
+KNOWN_LIMITS = (
+    Limit(
+        kind=Kind.FIT_SCHEDULE,
+        most=30,
+        what="scheduled workouts",
+        evidence="watches are reported to keep about 30",
+    ),
+)
+
+
+def open_device(root: Path | None) -> Device:
+    """The device at `root`, or else the one mounted Garmin device found.
+
+    Raises DeviceError (not a usable device), NoDevice or SeveralDevices.
+    """
+    if root is None:
+        found = find_devices(FS_ROOT)
+        if not found:
+            raise NoDevice
+        if len(found) > 1:
+            raise SeveralDevices(found)
+        root = found[0]
+    return read_device(root)
+
+
+def workout_kind(device: Device) -> Kind:
+    """The kind of file the device takes workouts as: FIT if it can, else TCX.
+
+    Raises DeviceError for a device that takes workouts in neither form.
+    """
+    for kind in (Kind.FIT_WORKOUT, Kind.TCX_WORKOUTS):
+        if device.takes(kind):
+            return kind
+    raise DeviceError(
+        [
+            error(
+                Position(str(device.descriptor), 0, 0),
+                f"{device.model} takes no workouts: its GarminDevice.xml lists no folder for "
+                f"{Kind.FIT_WORKOUT.label} or {Kind.TCX_WORKOUTS.label} going into the device; "
+                "nothing was sent",
+            )
+        ]
+    )
+
+
+FORMAT_OF = {Kind.FIT_WORKOUT: "fit", Kind.FIT_SCHEDULE: "fit", Kind.TCX_WORKOUTS: "tcx"}
+
+
+def workout_unit(source: str, stem: str, kind: Kind, data: bytes) -> Unit:
+    """A unit holding one workout file of `kind`, named after its YAML file."""
+    return Unit(
+        source=source,
+        files=(SendFile(kind=kind, name=f"{stem}.{FORMAT_OF[kind]}", data=data),),
+    )
+
+
+def unit_for(
+    path: Path,
+    shown: str,
+    device: Device,
+    kind: Kind,
+    *,
+    profiles: ProfileCache,
+    overrides: Mapping[str, str],
+    pick: Pick,
+    lossy: bool,
+    since: dt.date | None = None,
+) -> tuple[Unit, list[Diagnostic]]:
+    """Compile one input into what goes on `device` (raises WorkoutError).
+
+    The workout file is emitted exactly as `build` emits it, so a sent FIT is the same
+    bytes as a built one. A training plan gives its sessions on or after `since` (every
+    session when None) and its schedule.
+    """
+    from .pipeline import emit, load_workout
+    from .plans import is_plan
+
+    if is_plan(path):
+        return plan_unit(
+            path,
+            shown,
+            device,
+            kind,
+            profiles=profiles,
+            overrides=overrides,
+            pick=pick,
+            lossy=lossy,
+            since=since,
+        )
+    workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+    try:
+        result = emit(workout, FORMAT_OF[kind], lossy=lossy)
+    except WorkoutError as exc:
+        if kind is not Kind.TCX_WORKOUTS:
+            raise
+        # FIT is chosen whenever the device takes it, so TCX here is the device's only form.
+        raise WorkoutError(
+            [
+                *exc.diagnostics,
+                error(
+                    Position(shown, 0, 0),
+                    f"{device.model} takes workouts only as {kind.label}, which cannot "
+                    "carry this workout; nothing of it was sent",
+                ),
+            ]
+        ) from None
+    return workout_unit(shown, path.stem, kind, result.data), list(result.diagnostics)
+
+
+def plan_unit(
+    path: Path,
+    shown: str,
+    device: Device,
+    kind: Kind,
+    *,
+    profiles: ProfileCache,
+    overrides: Mapping[str, str],
+    pick: Pick,
+    lossy: bool,
+    since: dt.date | None,
+) -> tuple[Unit, list[Diagnostic]]:
+    """A plan's session workouts on or after `since`, and its schedule (raises WorkoutError).
+
+    The files are those `build` writes for the plan (the calendar file stays on the
+    computer). A device that takes no FIT schedules gets the workouts without their dates,
+    with a warning.
+    """
+    from .plans import build_plan
+
+    fmt = FORMAT_OF[kind]
+    build = build_plan(
+        path,
+        (fmt,),
+        profiles=profiles,
+        overrides=overrides,
+        pick=pick,
+        lossy=lossy,
+        since=since,
+    )
+    notes = list(build.diagnostics)
+    where = Position(shown, 0, 0)
+    if not build.sessions:
+        when = f" on or after {since.isoformat()}" if since else ""
+        raise WorkoutError(
+            [error(where, f"this plan has no sessions{when}; --all sends every session")]
+        )
+    files = [
+        SendFile(kind=kind, name=f"{c.session.name}.{fmt}", data=c.outputs[fmt])
+        for c in build.sessions
+    ]
+    if build.schedule is not None and device.takes(Kind.FIT_SCHEDULE):
+        files.append(
+            SendFile(
+                kind=Kind.FIT_SCHEDULE,
+                name=f"{build.plan.stem}-schedule.fit",
+                data=build.schedule,
+            )
+        )
+    else:
+        notes.append(
+            warning(
+                where,
+                f"{device.model} takes no {Kind.FIT_SCHEDULE.label}: the plan's workouts go on "
+                "without their dates",
+            )
+        )
+    return Unit(source=shown, files=tuple(files)), notes
+
+
+# Characters FAT (and so every watch's storage) cannot hold in a name.
+_NOT_ON_FAT = re.compile(r'[\x00-\x1f"*/:<>?\\|]')
+
+
+# Names Windows refuses for a file whatever its extension; the watch is read there too.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)]
+)
+
+
+def device_name(name: str) -> str:
+    """`name` made safe for a FAT file system: reserved characters become '_'."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = _NOT_ON_FAT.sub("_", stem).rstrip(" .") or "workout"
+    if stem.upper() in _RESERVED:
+        stem += "_"
+    return f"{stem}.{ext}" if dot else stem
+
+
+def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[Diagnostic]]:
+    """Where each file of each unit goes on `device`, and the diagnostics of that choice.
+
+    Names: a file is sent under its own name unless the folder already holds an entry of
+    that name (without regard to case). The very same bytes are left alone and reported as
+    already there; anything else is never overwritten: the file gets the first free name
+    `stem-2.ext`, `stem-3.ext`, ... with a warning. Two inputs of one run that want the same
+    name are told apart the same way.
+
+    A unit with a file whose kind the device does not take draws an error and is not placed.
+    """
+    placements: list[Placement] = []
+    diagnostics: list[Diagnostic] = []
+    claimed: dict[tuple[Path, str], bytes] = {}
+    counts: dict[Kind, int] = {}
+    for unit in units:
+        where = Position(unit.source, 0, 0)
+        missing = [f.kind for f in unit.files if not device.takes(f.kind)]
+        if missing:
+            diagnostics.append(
+                error(
+                    where,
+                    f"{device.model} takes no {missing[0].label}: its GarminDevice.xml lists "
+                    "no folder for them going into the device; nothing of this was sent",
+                )
+            )
+            continue
+        try:
+            added = [_entries(file) for file in unit.files]
+        except ValueError as exc:
+            diagnostics.append(error(where, f"{exc}; nothing of this was sent"))
+            continue
+        for file, count in zip(unit.files, added, strict=True):
+            folder_name = device.inbound_folder(file.kind)
+            assert folder_name is not None
+            folder = resolve(device.root, folder_name)
+            target, same, renamed = _free_name(folder, device_name(file.name), file.data, claimed)
+            if renamed:
+                diagnostics.append(
+                    warning(
+                        where,
+                        f"{folder / device_name(file.name)} on the device is a different file; "
+                        f"sending as {target.name} instead of overwriting it",
+                    )
+                )
+            claimed[(folder, target.name.casefold())] = file.data
+            placements.append(
+                Placement(source=unit.source, file=file, target=target, already_there=same)
+            )
+            counts[file.kind] = counts.get(file.kind, 0) + count
+    for limit in KNOWN_LIMITS:
+        count = counts.get(limit.kind, 0)
+        if count > limit.most and device.takes(limit.kind):
+            diagnostics.append(
+                warning(
+                    Position(str(device.root), 0, 0),
+                    f"this sends {count} {limit.what} to {device.model}, and {limit.evidence}: "
+                    "the rest may not show up; send fewer at a time",
+                )
+            )
+    return placements, diagnostics
+
+
+def _entries(file: SendFile) -> int:
+    """How many things a file adds to the device: scheduled sessions for a schedule, else 1."""
+    if file.kind is not Kind.FIT_SCHEDULE:
+        return 1
+    from .verify import VerifyError, decode_fit
+
+    try:
+        return len(decode_fit(file.data).get("schedule_mesgs", []))
+    except VerifyError as exc:
+        raise ValueError(f"internal error: {file.name} does not decode as FIT: {exc}") from None
+
+
+def _free_name(
+    folder: Path, name: str, data: bytes, claimed: Mapping[tuple[Path, str], bytes]
+) -> tuple[Path, bool, bool]:
+    """(target, the same bytes are already there, had to be renamed)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    n = 1
+    while True:
+        candidate = name if n == 1 else f"{stem}-{n}{dot}{ext}"
+        key = (folder, candidate.casefold())
+        if key in claimed:
+            if claimed[key] == data:
+                return folder / candidate, True, n > 1
+        else:
+            existing = child(folder, candidate) if folder.is_dir() else None
+            if existing is None:
+                return folder / candidate, False, n > 1
+            if existing.is_file() and _same_bytes(existing, data):
+                return existing, True, n > 1
+        n += 1
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def check_space(placements: Sequence[Placement]) -> list[Diagnostic]:
+    """An error if the device has clearly less free space than the files need."""
+    needed: dict[Path, int] = {}
+    for p in placements:
+        if not p.already_there:
+            anchor = _existing_ancestor(p.target.parent)
+            needed[anchor] = needed.get(anchor, 0) + len(p.file.data)
+    out = []
+    for anchor, size in needed.items():
+        try:
+            usage = shutil.disk_usage(anchor)
+        except OSError:
+            continue  # some MTP mounts report nothing; the write itself will tell
+        # An MTP mount may report a size of 0 when it knows none: trust only a real answer.
+        if usage.total > 0 and usage.free < size:
+            out.append(
+                error(
+                    Position(str(anchor), 0, 0),
+                    f"the device is full: {usage.free} bytes free, {size} needed; nothing was sent",
+                )
+            )
+    return out
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+Writer = Callable[[Path, bytes], None]
+
+
+def write_all(placements: Sequence[Placement], *, writer: Writer | None = None) -> list[Path]:
+    """Write every placement not already there; all or nothing (raises SendError).
+
+    Folders the device's descriptor names but that are missing are created (and removed
+    again if the run fails).
+    """
+    put = writer or put_file
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for p in placements:
+            if p.already_there:
+                continue
+            made.extend(_make_folders(p.target.parent))
+            put(p.target, p.file.data)
+            written.append(p.target)
+    except OSError as exc:
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        # The file the user asked for, not the temporary name the failure may carry.
+        message = f"cannot write {p.target}: {_reason(exc)}; nothing was sent"
+        raise SendError([error(Position(p.source, 0, 0), message)]) from None
+    return written
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.EROFS:
+        return "the device is read-only (is it mounted read-only, or its storage locked?)"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the device is full"
+    return exc.strerror or str(exc)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and missing parents; return the ones created, outermost first."""
+    missing = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    made = []
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+    return made
+
+
+def put_file(target: Path, data: bytes) -> None:
+    """Put `data` on the device as `target`, never leaving a half-written file under that name.
+
+    Written under a temporary name in the same folder, then renamed. Some MTP mounts
+    (gvfs, jmtpfs) cannot rename: there the file is written directly, read back and
+    compared, and removed again if it differs.
+    """
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:
+        os.rename(tmp, target)
+        return
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _put_direct(target, data)
+
+
+def _put_direct(target: Path, data: bytes) -> None:
+    try:
+        with target.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with target.open("rb") as fh:
+            back = fh.read(len(data) + 1)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    if back != data:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise OSError(errno.EIO, "the file read back from the device differs", str(target))
+
+
+def describe(p: Placement) -> str:
+    """The line the user sees for one placement: `hills.yaml -> /media/.../hills.fit`."""
+    line = f"{p.source} -> {p.target}"
+    return f"{line} (already on the device)" if p.already_there else line
