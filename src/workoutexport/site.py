@@ -1,0 +1,317 @@
+"""A static catalog of a workout library: index, one page per workout and plan, downloads.
+
+The site works from `file://`: relative links only, one CSS file, a few lines of inline script
+for the filter box, charts inlined as SVG. Downloads are emitted by the same pipeline functions
+as `build` (`pipeline.load_workout`, `pipeline.emit`) and named as `build -o DIR/files` names
+them. Every file goes through the one `write` function the caller passes in.
+
+Layout of DIR:
+
+    index.html            every workout and plan, with a filter box
+    style.css
+    workouts/<slug>.html  steps, notes, chart, downloads
+    plans/<slug>.html     calendar with weekly volume bars
+    files/<path>.fit      as `build` would write it (and .tcx where TCX can carry it)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from .diagnostics import Report, WorkoutError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from . import steps as s
+    from .compile import Pick
+    from .pipeline import ProfileCache
+
+Writer = Callable[[Path, bytes], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    """A workout file and its path below the library folder (where its downloads go)."""
+
+    path: Path
+    relative: Path
+
+
+# --- plans: the seam for the plan expansion ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanSession:
+    """One dated session; `workout_slug` links it to a workout page when there is one."""
+
+    date: dt.date
+    name: str
+    seconds: float
+    metres: float = 0.0
+    workout_slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanWeek:
+    number: int
+    sessions: tuple[PlanSession, ...]
+
+    @property
+    def seconds(self) -> float:
+        return sum(x.seconds for x in self.sessions)
+
+    @property
+    def metres(self) -> float:
+        return sum(x.metres for x in self.sessions)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """A training plan as the calendar page needs it: weeks of dated sessions."""
+
+    name: str
+    slug: str
+    weeks: tuple[PlanWeek, ...]
+    description: str | None = None
+
+
+# --- what the templates see -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(kw_only=True)
+class WorkoutPage:
+    slug: str
+    name: str
+    sport: str
+    source: str
+    description: str | None
+    time: str
+    distance: str
+    chart: Markup
+    legend: str
+    steps_text: str
+    notes: list[tuple[str, str]]
+    downloads: list[Link]
+    missing: list[tuple[str, str]]  # (format, why it is not offered)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def search(self) -> str:
+        """What the filter box matches against."""
+        return " ".join([self.name, self.sport, self.description or "", self.source]).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    source: str
+    diagnostics: list[str]
+
+
+@functools.cache
+def _env() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("workoutexport", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render(template: str, **context: object) -> bytes:
+    return _env().get_template(template).render(**context).encode("utf-8")
+
+
+def _href(path: PurePosixPath) -> str:
+    return quote(path.as_posix())
+
+
+def _slug(relative: Path, taken: set[str]) -> str:
+    base = "-".join(relative.with_suffix("").parts) or "workout"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def totals_text(workout: s.Workout) -> tuple[str, str]:
+    """(total time, total distance) as `show` works them out."""
+    from .show import totals
+    from .units import format_distance, format_seconds
+
+    t = totals(workout.steps)
+    time = format_seconds(t.seconds) if t.seconds else ""
+    if t.unknown_time:
+        extra = f"{t.unknown_time} open step{'s' if t.unknown_time != 1 else ''}"
+        time = f"{time} + {extra}" if time else extra
+    if not t.metres:
+        distance = ""
+    elif t.unknown_distance:
+        distance = f"≥ {format_distance(t.metres)}"
+    else:
+        distance = format_distance(t.metres)
+    return time, distance
+
+
+def _notes(nodes: tuple[s.Node, ...]) -> list[tuple[str, str]]:
+    from . import steps as s
+    from .show import _KIND, duration_text
+
+    out: list[tuple[str, str]] = []
+    for node in nodes:
+        if isinstance(node, s.Repeat):
+            out += _notes(node.steps)
+        elif node.note:
+            what = node.name or f"{_KIND[node.intensity]} {duration_text(node.duration)}"
+            out.append((what, node.note))
+    return out
+
+
+def _workout_page(
+    item: SiteInput,
+    slug: str,
+    workout: s.Workout,
+    profiles: ProfileCache,
+    downloads: list[Link],
+    missing: list[tuple[str, str]],
+    warnings: list[str],
+) -> WorkoutPage:
+    from markupsafe import Markup
+
+    from . import chart
+    from .pipeline import display_path
+    from .show import render
+
+    profile = profiles.for_workout(item.path)
+    bars = chart.bars(workout, profile)
+    svg = chart.render_svg(bars, f"Intensity profile of {workout.name}").decode("utf-8")
+    time, distance = totals_text(workout)
+    sport = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
+    return WorkoutPage(
+        slug=slug,
+        name=workout.name,
+        sport=sport,
+        source=display_path(item.path),
+        description=workout.description,
+        time=time,
+        distance=distance,
+        # lxml wrote the SVG and escaped every text in it; it is markup, not text.
+        chart=Markup(svg),
+        legend=chart.legend(workout, profile, bars),
+        # The page shows name, sport and description above; keep only the steps and totals.
+        steps_text=render(workout).split("\n\n", 1)[-1],
+        notes=_notes(workout.steps),
+        downloads=downloads,
+        missing=missing,
+        warnings=warnings,
+    )
+
+
+def build_site(
+    inputs: Iterable[SiteInput],
+    out_dir: Path,
+    *,
+    profiles: ProfileCache,
+    write: Writer,
+    overrides: Mapping[str, str] | None = None,
+    pick: Pick = "low",
+    plans: Sequence[Plan] = (),
+    report: Report | None = None,
+) -> Report:
+    """Write the catalog of `inputs` (and `plans`) into `out_dir`; problems go to the report.
+
+    A workout that does not compile, or whose FIT cannot be written, is listed on the index
+    with its diagnostics; every other workout still gets its page and downloads.
+    """
+    from .pipeline import display_path, emit, load_workout
+
+    report = report if report is not None else Report()
+    pages: list[WorkoutPage] = []
+    broken: list[Broken] = []
+    taken: set[str] = set()
+    for item in inputs:
+        report.checked += 1
+        shown = display_path(item.path)
+        try:
+            workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
+            fit = emit(workout, "fit")
+        except WorkoutError as exc:
+            report.add(exc.diagnostics)
+            broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
+            continue
+        report.add(fit.diagnostics)
+        slug = _slug(item.relative, taken)
+        files = PurePosixPath("files", *item.relative.with_suffix("").parts)
+        outputs = [("fit", fit.data)]
+        missing: list[tuple[str, str]] = []
+        warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
+        try:
+            tcx = emit(workout, "tcx")
+        except WorkoutError as exc:
+            # Not a fault of the library: TCX is the older, smaller format.
+            missing.append(("TCX", "; ".join(d.message for d in exc.diagnostics)))
+        else:
+            outputs.append(("tcx", tcx.data))
+            warnings += [f"TCX: {d.message}" for d in tcx.diagnostics]
+        downloads = []
+        for fmt, data in outputs:
+            name = files.with_suffix(f".{fmt}")
+            write(out_dir / name, data)
+            downloads.append(Link(f"{fmt.upper()} ({len(data):,} bytes)", _href(".." / name)))
+        page = _workout_page(item, slug, workout, profiles, downloads, missing, warnings)
+        pages.append(page)
+        write(
+            out_dir / "workouts" / f"{slug}.html",
+            _render("workout.html.j2", page=page, root="../"),
+        )
+    for plan in plans:
+        write(out_dir / "plans" / f"{plan.slug}.html", render_plan(plan, root="../"))
+    write(
+        out_dir / "index.html",
+        _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root=""),
+    )
+    css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
+    write(out_dir / "style.css", css)
+    return report
+
+
+def render_plan(plan: Plan, *, root: str = "../") -> bytes:
+    """The calendar page of a plan: one row per week, sessions by weekday, a volume bar."""
+    from .units import format_distance, format_seconds
+
+    longest = max((w.seconds for w in plan.weeks), default=0.0) or 1.0
+    weeks = []
+    for week in plan.weeks:
+        days: list[list[PlanSession]] = [[] for _ in range(7)]
+        for session in sorted(week.sessions, key=lambda x: x.date):
+            days[session.date.weekday()].append(session)
+        dates = sorted(x.date for x in week.sessions)
+        weeks.append(
+            {
+                "number": week.number,
+                "first": dates[0] if dates else None,
+                "days": days,
+                "time": format_seconds(week.seconds),
+                "distance": format_distance(week.metres) if week.metres else "",
+                "percent": round(100 * week.seconds / longest, 1),
+            }
+        )
+    return _render("plan.html.j2", plan=plan, weeks=weeks, root=root)
