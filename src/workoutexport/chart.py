@@ -256,7 +256,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 # A small drawing: at the 320 px of a catalog card, 9-unit text is still 8 px or more.
 SVG_WIDTH = 360.0
 SVG_HEIGHT = 120.0
-_LEFT, _RIGHT, _TOP, _BOTTOM = 30.0, 6.0, 8.0, 16.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 34.0, 8.0, 8.0, 16.0
 # Colour by intensity, from easy grey-blue to hard red: (upper bound, colour).
 COLOURS = (
     (0.55, "#93a1b0"),
@@ -307,12 +307,16 @@ def render_svg(bars: Sequence[Bar], title: str, *, caption: str | None = None) -
             "class": "chart",
             "role": "img",
             "font-family": "system-ui, sans-serif",
-            "font-size": "9",
+            "font-size": "10",
         },
         nsmap={None: SVG_NS},  # type: ignore[dict-item]
     )
     el(svg, "title", title)
     if caption:
+        # Shown on its own (README, a dark page): a natural size and its own white ground.
+        svg.set("width", f"{SVG_WIDTH * 2:g}")
+        svg.set("height", f"{height * 2:g}")
+        el(svg, "rect", width="100%", height="100%", rx="4", fill="#fff")
         el(
             svg,
             "text",
