@@ -103,6 +103,10 @@ def test_index_lists_every_workout_with_its_totals(site: Path) -> None:
     # 10 + 20 + 10 minutes (--pick low).
     assert "running" in meta and "40:00" in meta
     assert by_name["Runner strength"].find_class("sport")[0].text == "strength"
+    # 10 min + 6 x 30 s + 10 min, and six walks down that end on lap: a lower bound.
+    hills = by_name["Hill repeats"].find_class("meta")[0]
+    assert hills.find_class("time")[0].text == "≥ 23:00"
+    assert hills.get("title", "").startswith("plus 6 steps without a set time")
 
 
 def test_every_fit_download_decodes_and_every_tcx_validates(site: Path) -> None:
@@ -178,6 +182,7 @@ def test_broken_workouts_are_listed_and_the_rest_still_builds(tmp_path: Path) ->
     assert f"{lib / 'broken.yaml'}:3:10: error: '400' has no unit" in stderr
     index = (out / "index.html").read_text()
     assert "broken.yaml:3:10: error: &#39;400&#39; has no unit" in index
+    assert '<a href="#errors">1 with errors</a>' in index
     assert "<script>alert(1)" not in index and "&lt;script&gt;alert(1)" in index
     assert len(list((out / "workouts").glob("*.html"))) == len(EXECUTED_STEPS) + 1
     assert not (out / "files" / "broken.fit").exists()

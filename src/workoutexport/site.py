@@ -102,6 +102,7 @@ class WorkoutPage:
     description: str | None
     time: str
     distance: str
+    totals_note: str
     chart: Markup
     legend: str
     steps_text: str
@@ -152,23 +153,29 @@ def _slug(relative: Path, taken: set[str]) -> str:
     return slug
 
 
-def totals_text(workout: s.Workout) -> tuple[str, str]:
-    """(total time, total distance) as `show` works them out."""
+def totals_text(workout: s.Workout) -> tuple[str, str, str]:
+    """(total time, total distance, what they leave out) as `show` works them out.
+
+    A total that leaves steps out is shown as a lower bound: "≥ 37:48".
+    """
     from .show import totals
     from .units import format_distance, format_seconds
 
     t = totals(workout.steps)
     time = format_seconds(t.seconds) if t.seconds else ""
+    notes = []
     if t.unknown_time:
-        extra = f"{t.unknown_time} open step{'s' if t.unknown_time != 1 else ''}"
-        time = f"{time} + {extra}" if time else extra
+        time = f"≥ {time}" if time else ""
+        plural = "s" if t.unknown_time != 1 else ""
+        notes.append(f"plus {t.unknown_time} step{plural} without a set time")
     if not t.metres:
         distance = ""
     elif t.unknown_distance:
         distance = f"≥ {format_distance(t.metres)}"
+        notes.append("steps without a pace or distance are not counted in the distance")
     else:
         distance = format_distance(t.metres)
-    return time, distance
+    return time, distance, "; ".join(notes)
 
 
 def _notes(nodes: tuple[s.Node, ...]) -> list[tuple[str, str]]:
@@ -203,7 +210,7 @@ def _workout_page(
     profile = profiles.for_workout(item.path)
     bars = chart.bars(workout, profile)
     svg = chart.render_svg(bars, f"Intensity profile of {workout.name}").decode("utf-8")
-    time, distance = totals_text(workout)
+    time, distance, totals_note = totals_text(workout)
     sport = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     return WorkoutPage(
         slug=slug,
@@ -213,6 +220,7 @@ def _workout_page(
         description=workout.description,
         time=time,
         distance=distance,
+        totals_note=totals_note,
         # lxml wrote the SVG and escaped every text in it; it is markup, not text.
         chart=Markup(svg),
         legend=chart.legend(workout, profile, bars),
