@@ -188,6 +188,23 @@ def test_broken_workouts_are_listed_and_the_rest_still_builds(tmp_path: Path) ->
     assert not (out / "files" / "broken.fit").exists()
 
 
+def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.yaml").write_text(f"name: {folder}\nsteps:\n  - run: 1min\n")
+    out = tmp_path / "out"
+    code, _, stderr = run(
+        "site", str(tmp_path / "a" / "x.yaml"), str(tmp_path / "b"), "-o", str(out)
+    )
+    assert code == 1
+    assert (
+        f"{tmp_path / 'b' / 'x.yaml'}:1:1: error: {out / 'files' / 'x'}.fit is also the output"
+        in stderr
+    )
+    assert decoded((out / "files" / "x.fit").read_bytes())["workout_mesgs"][0]["wkt_name"] == "a"
+    assert "also the output of" in (out / "index.html").read_text()
+
+
 PLAN = Plan(
     name="Mile build-up",
     slug="mile",

@@ -253,7 +253,7 @@ def render_text(bars: Sequence[Bar], *, width: int = 72, height: int = 8) -> str
 # --- SVG --------------------------------------------------------------------------------------
 
 SVG_NS = "http://www.w3.org/2000/svg"
-# A small drawing: at the 320 px of a catalog card, 9-unit text is still 8 px or more.
+# A small drawing: at the 320 px of a catalog card, 10-unit text is still about 9 px.
 SVG_WIDTH = 360.0
 SVG_HEIGHT = 120.0
 _LEFT, _RIGHT, _TOP, _BOTTOM = 34.0, 8.0, 8.0, 16.0

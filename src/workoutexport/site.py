@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .diagnostics import Report, WorkoutError
+from .diagnostics import Position, Report, WorkoutError, error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -255,6 +255,7 @@ def build_site(
     pages: list[WorkoutPage] = []
     broken: list[Broken] = []
     taken: set[str] = set()
+    claimed: dict[PurePosixPath, str] = {}
     for item in inputs:
         report.checked += 1
         shown = display_path(item.path)
@@ -265,9 +266,20 @@ def build_site(
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
             continue
+        files = PurePosixPath("files", *item.relative.with_suffix("").parts)
+        if files in claimed:
+            # As in build: two inputs with one output name; neither may overwrite the other.
+            problem = error(
+                Position(shown),
+                f"{out_dir / files}.fit is also the output of {claimed[files]}; "
+                "rename one of the two workouts",
+            )
+            report.add([problem])
+            broken.append(Broken(shown, [problem.format()]))
+            continue
+        claimed[files] = shown
         report.add(fit.diagnostics)
         slug = _slug(item.relative, taken)
-        files = PurePosixPath("files", *item.relative.with_suffix("").parts)
         outputs = [("fit", fit.data)]
         missing: list[tuple[str, str]] = []
         warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
