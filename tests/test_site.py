@@ -168,7 +168,21 @@ def test_workout_page_shows_steps_and_notes(site: Path) -> None:
     steps = doc.find_class("steps")[0].text_content()
     assert "repeat 6 times (Hills):" in steps
     notes = doc.find(".//dl").text_content()
-    assert "Uphill" in notes and "drive the arms" in notes
+    assert "Uphill 30s" in notes and "drive the arms" in notes
+    strength = html.parse(str(site / "workouts" / "strength.html")).getroot()
+    assert [term.text for term in strength.iter("dt")] == ["walking_lunge 10 reps"]
+    assert [text.text for text in strength.iter("dd")] == ["10 each leg"]
+
+
+def test_chart_caption_explains_only_what_the_chart_shows(site: Path) -> None:
+    def caption(stem: str) -> str:
+        page = html.parse(str(site / "workouts" / f"{stem}.html")).getroot()
+        return str(page.find(".//figcaption").text_content())
+
+    # Reps are open-ended (pale); 400 m efforts are timed from their pace (dashed).
+    assert "Pale:" in caption("strength") and "Dashed" not in caption("strength")
+    assert "Dashed" in caption("10x400-mile-pace") and "Pale:" not in caption("10x400-mile-pace")
+    assert caption("tempo-run").split() == ["Height:", "pace", "as", "%", "of", "threshold."]
 
 
 def test_broken_workouts_are_listed_and_the_rest_still_builds(tmp_path: Path) -> None:

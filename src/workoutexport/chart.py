@@ -138,15 +138,21 @@ def _width(step: s.Step, scale: Scale) -> tuple[float, bool, bool]:
     return NOMINAL_SECONDS, False, True
 
 
-def _label(step: s.Step, where: str) -> str:
-    from .show import _KIND, duration_text, target_text
+def step_name(step: s.Step) -> str:
+    """What to call a step: its name, else its exercise, else its kind as written in YAML."""
+    from .show import _KIND
 
+    if step.name:
+        return step.name
     if step.exercise is not None:
-        ex = step.exercise
-        what = ex.name_name or ex.category_name
-    else:
-        what = _KIND[step.intensity]
-    parts = [step.name or what, duration_text(step.duration)]
+        return step.exercise.name_name or step.exercise.category_name
+    return _KIND[step.intensity]
+
+
+def _label(step: s.Step, where: str) -> str:
+    from .show import duration_text, target_text
+
+    parts = [step_name(step), duration_text(step.duration)]
     parts += [target_text(t) for t in (step.target, step.secondary) if t is not None]
     return " ".join(parts) + where
 

@@ -105,6 +105,8 @@ class WorkoutPage:
     totals_note: str
     chart: Markup
     legend: str
+    estimated: bool  # some bars' widths were worked out from a pace
+    nominal: bool  # some bars are open-ended steps drawn at a nominal width
     steps_text: str
     notes: list[tuple[str, str]]
     downloads: list[Link]
@@ -180,15 +182,15 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
 
 def _notes(nodes: tuple[s.Node, ...]) -> list[tuple[str, str]]:
     from . import steps as s
-    from .show import _KIND, duration_text
+    from .chart import step_name
+    from .show import duration_text
 
     out: list[tuple[str, str]] = []
     for node in nodes:
         if isinstance(node, s.Repeat):
             out += _notes(node.steps)
         elif node.note:
-            what = node.name or f"{_KIND[node.intensity]} {duration_text(node.duration)}"
-            out.append((what, node.note))
+            out.append((f"{step_name(node)} {duration_text(node.duration)}", node.note))
     return out
 
 
@@ -224,6 +226,8 @@ def _workout_page(
         # lxml wrote the SVG and escaped every text in it; it is markup, not text.
         chart=Markup(svg),
         legend=chart.legend(workout, profile, bars),
+        estimated=any(b.estimated for b in bars),
+        nominal=any(b.nominal for b in bars),
         # The page shows name, sport and description above; keep only the steps and totals.
         steps_text=render(workout).split("\n\n", 1)[-1],
         notes=_notes(workout.steps),
