@@ -233,3 +233,36 @@ def test_show_chart_on_request_only() -> None:
     assert " 0:00" in chart and chart.count("█") > 72 and "29:00" in chart
     assert "Height: pace as % of threshold; steps without such a target by kind." in chart
     assert "? ends on lap or a condition, drawn 60 s wide." in chart
+
+
+def test_show_draws_the_chart_by_default_on_a_terminal() -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = str(ROOT / "workouts" / "tabata.yaml")
+    ours, theirs = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "workoutexport", "show", path],
+            stdout=theirs,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        os.close(theirs)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(ours, 65536)
+            except OSError:  # the terminal is closed once everything is read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(ours)
+    assert proc.returncode == 0, proc.stderr
+    out = b"".join(chunks).decode("utf-8")
+    # 10 min + 8 x 30 s + 10 min
+    assert "█" in out and "24:00" in out
