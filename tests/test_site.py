@@ -277,3 +277,22 @@ def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:
     index = html.fromstring(written[Path("index.html")])
     assert [a.get("href") for a in index.find_class("plans")[0].iter("a")] == ["plans/mile.html"]
     assert etree.tostring(index, encoding="unicode").count('class="card"') == 1
+
+
+def test_help_does_not_import_the_page_and_picture_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from workoutexport.cli import main\n"
+        "for args in (['--help'], ['site', '--help'], ['show', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('HEAVY', [m for m in ('jinja2', 'markupsafe', 'lxml') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+    assert "Write a static catalog" in out.stdout
