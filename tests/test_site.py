@@ -229,6 +229,7 @@ PLAN = Plan(
     weeks=(
         PlanWeek(
             number=1,
+            start=dt.date(2026, 3, 2),
             sessions=(
                 PlanSession(
                     date=dt.date(2026, 3, 2),
@@ -242,6 +243,7 @@ PLAN = Plan(
         ),
         PlanWeek(
             number=2,
+            start=dt.date(2026, 3, 9),
             sessions=(PlanSession(date=dt.date(2026, 3, 15), name="Long", seconds=5400),),
         ),
     ),
@@ -262,6 +264,49 @@ def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> No
     assert "3:00:00 · 30km" in cells[0][7].text_content()
     bars = [row.find_class("volume-bar")[0].get("style") for row in rows]
     assert bars == ["width: 100.0%", "width: 50.0%"]
+
+
+def test_plan_weeks_starting_on_a_wednesday_start_their_columns_there() -> None:
+    # 4 March 2026 is a Wednesday; the Sunday after it is the fifth day of that week.
+    week = PlanWeek(
+        number=1,
+        start=dt.date(2026, 3, 4),
+        sessions=(PlanSession(date=dt.date(2026, 3, 8), name="Long", seconds=3600),),
+    )
+    doc = html.fromstring(render_plan(Plan(name="P", slug="p", weeks=(week,))))
+    assert [th.text for th in doc.iter("th")][:9] == [
+        "Week",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+        "Mon",
+        "Tue",
+        "Volume",
+    ]
+    assert [td.text_content() for td in doc.find_class("week")[0].findall("td")][:7] == [
+        "",
+        "",
+        "",
+        "",
+        "Long",
+        "",
+        "",
+    ]
+
+
+def test_a_file_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "workouts").write_text("a file where the pages folder should be")
+    code, _, stderr = run("site", str(LIBRARY / "tabata.yaml"), "-o", str(out))
+    assert code == 1
+    assert f"tabata.yaml:1:1: error: cannot write {out / 'workouts' / 'tabata.html'}" in stderr
+    assert "Traceback" not in stderr
+    # The download and the index are still written; the index offers no page it could not write.
+    assert decoded((out / "files" / "tabata.fit").read_bytes())["workout_step_mesgs"]
+    assert "workouts/tabata.html" not in (out / "index.html").read_text()
 
 
 def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:

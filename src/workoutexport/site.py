@@ -62,7 +62,10 @@ class PlanSession:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanWeek:
+    """Week `number` is the seven days from `start` (plan-format.md: start + 7 (N - 1))."""
+
     number: int
+    start: dt.date
     sessions: tuple[PlanSession, ...]
 
     @property
@@ -256,6 +259,16 @@ def build_site(
     from .pipeline import display_path, emit, load_workout
 
     report = report if report is not None else Report()
+
+    def put(name: PurePosixPath | str, data: bytes, shown: str) -> bool:
+        target = out_dir / name
+        try:
+            write(target, data)
+        except OSError as exc:
+            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
+            return False
+        return True
+
     pages: list[WorkoutPage] = []
     broken: list[Broken] = []
     taken: set[str] = set()
@@ -298,44 +311,49 @@ def build_site(
         downloads = []
         for fmt, data in outputs:
             name = files.with_suffix(f".{fmt}")
-            write(out_dir / name, data)
-            downloads.append(Link(f"{fmt.upper()} ({len(data):,} bytes)", _href(".." / name)))
+            if put(name, data, shown):
+                downloads.append(Link(f"{fmt.upper()} ({len(data):,} bytes)", _href(".." / name)))
         page = _workout_page(item, slug, workout, profiles, downloads, missing, warnings)
-        pages.append(page)
-        write(
-            out_dir / "workouts" / f"{slug}.html",
-            _render("workout.html.j2", page=page, root="../"),
-        )
+        if put(f"workouts/{slug}.html", _render("workout.html.j2", page=page, root="../"), shown):
+            pages.append(page)
     for plan in plans:
-        write(out_dir / "plans" / f"{plan.slug}.html", render_plan(plan, root="../"))
-    write(
-        out_dir / "index.html",
-        _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root=""),
-    )
+        put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
+    index = _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root="")
+    put("index.html", index, str(out_dir))
     css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
-    write(out_dir / "style.css", css)
+    put("style.css", css, str(out_dir))
     return report
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def render_plan(plan: Plan, *, root: str = "../") -> bytes:
-    """The calendar page of a plan: one row per week, sessions by weekday, a volume bar."""
+    """The calendar page of a plan: one row per week, one column per day, a volume bar.
+
+    Columns follow the plan's weeks, which start on the weekday of the plan's first day.
+    """
     from .units import format_distance, format_seconds
 
     longest = max((w.seconds for w in plan.weeks), default=0.0) or 1.0
+    first = plan.weeks[0].start.weekday() if plan.weeks else 0
     weeks = []
     for week in plan.weeks:
         days: list[list[PlanSession]] = [[] for _ in range(7)]
         for session in sorted(week.sessions, key=lambda x: x.date):
-            days[session.date.weekday()].append(session)
-        dates = sorted(x.date for x in week.sessions)
+            offset = (session.date - week.start).days
+            if not 0 <= offset < 7:
+                raise ValueError(f"week {week.number}: {session.date} is not in that week")
+            days[offset].append(session)
         weeks.append(
             {
                 "number": week.number,
-                "first": dates[0] if dates else None,
+                "start": week.start,
                 "days": days,
                 "time": format_seconds(week.seconds),
                 "distance": format_distance(week.metres) if week.metres else "",
                 "percent": round(100 * week.seconds / longest, 1),
             }
         )
-    return _render("plan.html.j2", plan=plan, weeks=weeks, root=root)
+    header = [WEEKDAYS[(first + i) % 7] for i in range(7)]
+    return _render("plan.html.j2", plan=plan, weeks=weeks, header=header, root=root)
