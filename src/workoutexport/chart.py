@@ -256,6 +256,17 @@ def render_text(bars: Sequence[Bar], *, width: int = 72, height: int = 8) -> str
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def terminal_chart(workout: s.Workout, profile: Profile) -> str:
+    """The chart `show --chart` prints: blocks, time axis, and what heights and marks mean."""
+    drawn = bars(workout, profile)
+    lines = [legend(workout, profile, drawn)]
+    if any(b.estimated for b in drawn):
+        lines.append("~ time estimated from pace.")
+    if any(b.nominal for b in drawn):
+        lines.append(f"? ends on lap or a condition, drawn {NOMINAL_SECONDS:g} s wide.")
+    return render_text(drawn) + "".join(f"{line}\n" for line in lines)
+
+
 # --- SVG --------------------------------------------------------------------------------------
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -371,16 +371,9 @@ def show(
 
 
 def _chart_text(workout: Workout, profile: Profile) -> str:
-    from .chart import NOMINAL_SECONDS, bars, legend, render_text
+    from .chart import terminal_chart
 
-    drawn = bars(workout, profile)
-    marks = []
-    if any(b.estimated for b in drawn):
-        marks.append("~ time estimated from pace")
-    if any(b.nominal for b in drawn):
-        marks.append(f"? ends on lap or a condition, drawn {NOMINAL_SECONDS:g} s wide")
-    extra = "".join(f"\n{m}." for m in marks)
-    return f"\n{render_text(drawn)}{legend(workout, profile, drawn)}{extra}\n"
+    return "\n" + terminal_chart(workout, profile)
 
 
 def _show_file(path: Path, report: Report, chart: bool = False) -> None:
