@@ -266,3 +266,17 @@ def test_show_draws_the_chart_by_default_on_a_terminal() -> None:
     out = b"".join(chunks).decode("utf-8")
     # 10 min + 8 x 30 s + 10 min
     assert "█" in out and "24:00" in out
+
+
+def test_a_huge_repeat_is_counted_not_expanded() -> None:
+    from workoutexport.chart import MAX_BARS, TooManySteps, executed_steps, terminal_chart
+
+    step = s.Step(intensity=ACTIVE, duration=s.Time(seconds=1))
+    huge = workout(s.Repeat(count=4_000_000_000, steps=(step, step)))
+    assert executed_steps(huge.steps) == 8_000_000_000
+    with pytest.raises(TooManySteps):
+        bars(huge, Profile())
+    assert "8,000,000,000 steps" in terminal_chart(huge, Profile())
+    # Exactly at the limit it still draws.
+    at_limit = workout(s.Repeat(count=MAX_BARS // 2, steps=(step, step)))
+    assert len(bars(at_limit, Profile())) == MAX_BARS

@@ -206,6 +206,20 @@ def test_broken_workouts_are_listed_and_the_rest_still_builds(tmp_path: Path) ->
     assert not (out / "files" / "broken.fit").exists()
 
 
+def test_a_workout_too_long_to_chart_still_gets_its_page_and_downloads(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_text(
+        "name: Huge\nsteps:\n  - repeat: 1000000\n    steps:\n      - run: 1s\n      - rest: 1s\n"
+    )
+    out = tmp_path / "out"
+    code, _, stderr = run("site", str(tmp_path / "huge.yaml"), "-o", str(out))
+    assert code == 0, stderr
+    page = (out / "workouts" / "huge.html").read_text()
+    assert "no chart: the workout runs 2,000,000 steps" in page and "<svg" not in page
+    assert decoded((out / "files" / "huge.fit").read_bytes())["workout_step_mesgs"]
+    # TCX holds at most 99 repetitions.
+    assert "No TCX:" in page
+
+
 def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()

@@ -157,8 +157,37 @@ def _label(step: s.Step, where: str) -> str:
     return " ".join(parts) + where
 
 
+class TooManySteps(Exception):
+    """The workout executes more steps than a chart draws (`MAX_BARS`)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"no chart: the workout runs {count:,} steps with its repeats, "
+            f"more than the {MAX_BARS:,} a chart draws"
+        )
+        self.count = count
+
+
+# A repeat count may be as large as FIT holds (2^32 - 2); expanding that would never end.
+MAX_BARS = 5000
+
+
+def executed_steps(nodes: tuple[s.Node, ...]) -> int:
+    """How many steps run, repeats multiplied out, without expanding anything."""
+    return sum(
+        node.count * executed_steps(node.steps) if isinstance(node, s.Repeat) else 1
+        for node in nodes
+    )
+
+
 def bars(workout: s.Workout, profile: Profile) -> list[Bar]:
-    """One bar per executed step, repeats expanded, in order."""
+    """One bar per executed step, repeats expanded, in order.
+
+    Raises TooManySteps beyond `MAX_BARS` executed steps.
+    """
+    count = executed_steps(workout.steps)
+    if count > MAX_BARS:
+        raise TooManySteps(count)
     scale = scale_for(workout, profile)
     out: list[Bar] = []
     _expand(workout.steps, profile, scale, "", out)
@@ -258,7 +287,10 @@ def render_text(bars: Sequence[Bar], *, width: int = 72, height: int = 8) -> str
 
 def terminal_chart(workout: s.Workout, profile: Profile) -> str:
     """The chart `show --chart` prints: blocks, time axis, and what heights and marks mean."""
-    drawn = bars(workout, profile)
+    try:
+        drawn = bars(workout, profile)
+    except TooManySteps as exc:
+        return f"({exc})\n"
     lines = [legend(workout, profile, drawn)]
     if any(b.estimated for b in drawn):
         lines.append("~ time estimated from pace.")

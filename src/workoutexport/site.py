@@ -107,6 +107,7 @@ class WorkoutPage:
     distance: str
     totals_note: str
     chart: Markup
+    no_chart: str  # why there is no chart, when there is none
     legend: str
     estimated: bool  # some bars' widths were worked out from a pace
     nominal: bool  # some bars are open-ended steps drawn at a nominal width
@@ -213,7 +214,12 @@ def _workout_page(
     from .show import render
 
     profile = profiles.for_workout(item.path)
-    bars = chart.bars(workout, profile)
+    try:
+        bars = chart.bars(workout, profile)
+    except chart.TooManySteps as exc:
+        bars, no_chart = [], str(exc)
+    else:
+        no_chart = ""
     svg = chart.render_svg(bars, f"Intensity profile of {workout.name}").decode("utf-8")
     time, distance, totals_note = totals_text(workout)
     sport = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
@@ -227,7 +233,8 @@ def _workout_page(
         distance=distance,
         totals_note=totals_note,
         # lxml wrote the SVG and escaped every text in it; it is markup, not text.
-        chart=Markup(svg),
+        chart=Markup(svg) if bars else Markup(),
+        no_chart=no_chart,
         legend=chart.legend(workout, profile, bars),
         estimated=any(b.estimated for b in bars),
         nominal=any(b.nominal for b in bars),
