@@ -6,6 +6,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from workoutexport import steps as s
@@ -13,6 +15,8 @@ from workoutexport.chart import Bar, bars, colour, render_svg, render_text
 from workoutexport.pipeline import ProfileCache, load_workout
 from workoutexport.profile import Profile
 from workoutexport.units import AbsolutePace
+
+from test_property import workouts
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -280,3 +284,33 @@ def test_a_huge_repeat_is_counted_not_expanded() -> None:
     # Exactly at the limit it still draws.
     at_limit = workout(s.Repeat(count=MAX_BARS // 2, steps=(step, step)))
     assert len(bars(at_limit, Profile())) == MAX_BARS
+
+
+profiles = st.builds(
+    Profile,
+    paces=st.sampled_from([{}, {"threshold": km(260)}, {"easy": km(330, 360)}]),
+    hr_max=st.none() | st.integers(150, 220).map(float),
+    ftp=st.none() | st.integers(100, 400).map(float),
+)
+
+
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
+@given(workouts, profiles)
+def test_random_trees_chart_one_contiguous_bar_per_executed_step(
+    tree: s.Workout, profile: Profile
+) -> None:
+    from workoutexport.chart import MAX_BARS, TooManySteps, executed_steps
+
+    count = executed_steps(tree.steps)
+    if count > MAX_BARS:
+        with pytest.raises(TooManySteps):
+            bars(tree, profile)
+        return
+    got = bars(tree, profile)
+    assert len(got) == count
+    assert got[0].start == 0
+    assert all(a.end == b.start for a, b in itertools.pairwise(got))
+    assert all(b.end > b.start and 0 < b.intensity < 100 for b in got)
+    root = etree.fromstring(render_svg(got, tree.name))
+    assert len(root.findall(f".//{SVG}rect[@class]")) == count
+    assert len(render_text(got).splitlines()) in (9, 10)  # 8 rows, marks when any, axis
