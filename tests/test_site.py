@@ -335,6 +335,8 @@ def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:
     assert Path("plans/mile.html") in written
     index = html.fromstring(written[Path("index.html")])
     assert [a.get("href") for a in index.find_class("plans")[0].iter("a")] == ["plans/mile.html"]
+    # 1 h + 2 h + 1.5 h; 10 km + 20 km.
+    assert "2 weeks · 4:30:00 · 30km" in index.find_class("plans")[0].text_content()
     assert etree.tostring(index, encoding="unicode").count('class="card"') == 1
 
 

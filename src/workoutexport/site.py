@@ -86,6 +86,15 @@ class Plan:
     weeks: tuple[PlanWeek, ...]
     description: str | None = None
 
+    @property
+    def totals(self) -> str:
+        """Total time and distance of every session, for the index."""
+        from .units import format_distance, format_seconds
+
+        seconds = sum(w.seconds for w in self.weeks)
+        metres = sum(w.metres for w in self.weeks)
+        return format_seconds(seconds) + (f" · {format_distance(metres)}" if metres else "")
+
 
 # --- what the templates see -------------------------------------------------------------------
 
