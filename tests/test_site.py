@@ -173,6 +173,10 @@ def test_workout_page_shows_steps_and_notes(site: Path) -> None:
     assert "repeat 6 times (Hills):" in steps
     notes = doc.find(".//dl").text_content()
     assert "Uphill 30s" in notes and "drive the arms" in notes
+    # Both notes are lost in TCX: said once, with how often.
+    assert [li.text for li in doc.find_class("warnings")[0].iter("li")] == [
+        "TCX: TCX has no step notes; the note is left out of the TCX file (2 times)"
+    ]
     strength = html.parse(str(site / "workouts" / "strength.html")).getroot()
     assert [term.text for term in strength.iter("dt")] == ["walking_lunge 10 reps"]
     assert [text.text for text in strength.iter("dd")] == ["10 each leg"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -329,6 +330,9 @@ def build_site(
             name = files.with_suffix(f".{fmt}")
             if put(name, data, shown):
                 downloads.append(Link(f"{fmt.upper()} ({len(data):,} bytes)", _href(".." / name)))
+        # One line per kind of loss, not one per step that suffers it.
+        counted = Counter(warnings)
+        warnings = [w if n == 1 else f"{w} ({n} times)" for w, n in counted.items()]
         page = _workout_page(item, slug, workout, profiles, downloads, missing, warnings)
         if put(f"workouts/{slug}.html", _render("workout.html.j2", page=page, root="../"), shown):
             pages.append(page)
