@@ -20,6 +20,7 @@ from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
+    from .profile import Profile
     from .steps import Workout
 
 
@@ -281,14 +282,23 @@ def check(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_with_common
 @pick_option
-def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> None:
+@click.option(
+    "--chart/--no-chart",
+    default=None,
+    help="Draw the intensity profile below the steps. Default: when output is a terminal.",
+)
+def show(
+    path: Path, profile: Path | None, sets: tuple[str, ...], pick: str, chart: bool | None
+) -> None:
     """Print the compiled steps of a workout (YAML, FIT or TCX file), with totals."""
     from .pipeline import load_workout
     from .show import render
 
     report = Report()
+    if chart is None:
+        chart = sys.stdout.isatty()
     if path.suffix.lower() in (".fit", ".tcx"):
-        _show_file(path, report)
+        _show_file(path, report, chart)
         return
     if path.name == PROFILE_NAME:
         _check_profile(path, report)
@@ -316,10 +326,18 @@ def show(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str) -> 
         sys.exit(1)
     _emit_error(report, "text")
     click.echo(render(workout), nl=False)
+    if chart:
+        click.echo(_chart_text(workout, profiles.for_workout(path)), nl=False)
     sys.exit(report.exit_code)
 
 
-def _show_file(path: Path, report: Report) -> None:
+def _chart_text(workout: Workout, profile: Profile) -> str:
+    from .chart import terminal_chart
+
+    return "\n" + terminal_chart(workout, profile)
+
+
+def _show_file(path: Path, report: Report, chart: bool = False) -> None:
     from .importers import read_workouts
     from .pipeline import display_path
     from .show import render
@@ -332,7 +350,13 @@ def _show_file(path: Path, report: Report) -> None:
         sys.exit(1)
     report.add(notes)
     _emit_error(report, "text")
-    click.echo("\n".join(render(w) for w in workouts), nl=False)
+    if chart:
+        from .profile import EMPTY
+
+        shown = [render(w) + _chart_text(w, EMPTY) for w in workouts]
+    else:
+        shown = [render(w) for w in workouts]
+    click.echo("\n".join(shown), nl=False)
     sys.exit(report.exit_code)
 
 
@@ -516,4 +540,39 @@ def send(
     _emit_error(report, "text")
     done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
     click.echo(f"{done} to {device.model} at {device.root}; {report.summary('read')}", err=True)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the site into.",
+)
+@_with_common
+@pick_option
+def site(
+    paths: tuple[Path, ...], out_dir: Path, profile: Path | None, sets: tuple[str, ...], pick: str
+) -> None:
+    """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
+    from .site import SiteInput, build_site
+
+    report = Report()
+    profiles = _profiles(profile, report)
+    inputs = [SiteInput(i.path, i.relative) for i in _inputs(paths) if i.path.name != PROFILE_NAME]
+    build_site(
+        inputs,
+        out_dir,
+        profiles=profiles,
+        write=_write_atomic,
+        overrides=_parse_sets(sets),
+        pick=pick,  # type: ignore[arg-type]
+        report=report,
+    )
+    _emit_error(report, "text")
+    click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)

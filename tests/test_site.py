@@ -1,0 +1,393 @@
+"""The catalog site of the bundled library: links, downloads, charts, broken files, plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree, html
+
+from workoutexport.cli import main
+from workoutexport.pipeline import ProfileCache
+from workoutexport.site import Plan, PlanSession, PlanWeek, SiteInput, build_site, render_plan
+
+from conftest import assert_valid_tcx, decoded
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "workouts"
+
+# Executed steps of each bundled workout, repeats expanded (--pick low), counted by hand
+# from the YAML: warm-up + count x steps in the repeat + cool-down.
+EXECUTED_STEPS = {
+    "10x400-mile-pace": 1 + 10 * 2 + 1,
+    "400m-repeats": 1 + 8 * 2 + 1,
+    "800m-repeats": 1 + 5 * 2 + 1,
+    "cadence-drills": 1 + 6 * 2 + 1,
+    "easy-base-run": 1,
+    "fast-straights": 1 + 8 * 2 + 1,
+    "hill-repeats": 1 + 6 * 2 + 1,
+    "long-run": 2,
+    "strength": 1 + 3 * 5,
+    "tabata": 1 + 8 * 2 + 1,
+    "tempo-run": 3,
+    "treadmill-hills": 1 + 6 * 2 + 1,
+}
+NAMES = {
+    "10 x 400 m at mile pace",
+    "400 m repeats, 200 m jog",
+    "800 m repeats, 400 m jog",
+    "Cadence work at 180",
+    "Easy base run",
+    "Fast straights, easy turns",
+    "Hill repeats",
+    "Long run",
+    "Runner strength",
+    "Tabata",
+    "Tempo run",
+    "Treadmill hills at 10 %",
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    code, _, stderr = run("site", str(LIBRARY), "-o", str(out))
+    assert code == 0, stderr
+    return out
+
+
+def _html(data: bytes) -> Any:
+    """A page's root element (lxml's stubs type it without its HTML methods)."""
+    return html.fromstring(data)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def local_links(page: Path) -> list[str]:
+    doc = html.parse(str(page)).getroot()
+    return [
+        str(el.get(attr))
+        for el in doc.iter()
+        for attr in ("href", "src")
+        if isinstance(el.tag, str) and el.get(attr)
+    ]
+
+
+def test_every_local_link_resolves_and_nothing_is_fetched_from_elsewhere(site: Path) -> None:
+    checked = 0
+    for page in pages(site):
+        for link in local_links(page):
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc, f"{page.name}: external {link}"
+            if not parts.path:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+            checked += 1
+    # index: CSS, 12 x (title link, chart link); each page: CSS, index, FIT (and TCX).
+    assert checked >= 1 + 24 + 12 * 3
+
+
+def test_index_lists_every_workout_with_its_totals(site: Path) -> None:
+    doc = html.parse(str(site / "index.html")).getroot()
+    cards = doc.find_class("card")
+    assert {c.findtext(".//h3/a") for c in cards} == NAMES
+    by_name = {c.findtext(".//h3/a"): c for c in cards}
+    meta = by_name["Tempo run"].find_class("meta")[0].text_content()
+    # 10 + 20 + 10 minutes (--pick low).
+    assert "running" in meta and "40:00" in meta
+    assert by_name["Runner strength"].find_class("sport")[0].text == "strength"
+    # 10 min + 6 x 30 s + 10 min, and six walks down that end on lap: a lower bound.
+    hills = by_name["Hill repeats"].find_class("meta")[0]
+    assert hills.find_class("time")[0].text == "≥ 23:00"
+    assert hills.get("title", "").startswith("plus 6 steps without a set time")
+
+
+def test_every_fit_download_decodes_and_every_tcx_validates(site: Path) -> None:
+    fits = tcxs = 0
+    for page in sorted((site / "workouts").glob("*.html")):
+        for link in local_links(page):
+            data = (page.parent / unquote(link)).read_bytes() if "files/" in link else None
+            if data is None:
+                continue
+            if link.endswith(".fit"):
+                steps = decoded(data)["workout_step_mesgs"]
+                assert steps, link
+                fits += 1
+            elif link.endswith(".tcx"):
+                assert_valid_tcx(data)
+                tcxs += 1
+    # TCX cannot carry the strength workout.
+    assert (fits, tcxs) == (12, 11)
+
+
+def test_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> None:
+    code, _, _ = run("build", str(LIBRARY), "-f", "fit", "-o", str(tmp_path))
+    assert code == 0
+    # build refuses the strength workout as TCX (exit 1) and writes the other eleven.
+    code, _, _ = run("build", str(LIBRARY), "-f", "tcx", "-o", str(tmp_path))
+    assert code == 1
+    # The bundled plans are built too (under plans/); the catalog offers workouts.
+    built = sorted(
+        p.relative_to(tmp_path)
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.relative_to(tmp_path).parts[0] != "plans"
+    )
+    offered = sorted(p.relative_to(site / "files") for p in (site / "files").rglob("*"))
+    assert len(built) == 12 + 11
+    assert built == offered
+    for rel in built:
+        assert (site / "files" / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+
+
+def test_each_chart_has_one_bar_per_executed_step(site: Path) -> None:
+    seen = {}
+    for page in sorted((site / "workouts").glob("*.html")):
+        svg = html.parse(str(page)).getroot().find(".//svg")
+        assert svg is not None, page
+        rects = [r for r in svg.iter("rect") if "bar" in (r.get("class") or "").split()]
+        assert all(r.find("title") is not None for r in rects)
+        seen[page.stem] = len(rects)
+    assert seen == EXECUTED_STEPS
+    index = html.parse(str(site / "index.html")).getroot()
+    on_cards = {}
+    for card in index.find_class("card"):
+        stem = Path(card.find(".//h3/a").get("href")).stem
+        on_cards[stem] = sum("bar" in (r.get("class") or "").split() for r in card.iter("rect"))
+    assert on_cards == EXECUTED_STEPS
+
+
+def test_a_workout_tcx_cannot_carry_has_no_tcx_link_and_says_why(site: Path) -> None:
+    doc = html.parse(str(site / "workouts" / "strength.html")).getroot()
+    hrefs = [a.get("href") for a in doc.iter("a")]
+    assert "../files/strength.fit" in hrefs
+    assert not any(h and h.endswith(".tcx") for h in hrefs)
+    note = doc.find_class("note")[0].text_content()
+    assert note.startswith("No TCX:") and "strength" in note
+
+
+def test_workout_page_shows_steps_and_notes(site: Path) -> None:
+    doc = html.parse(str(site / "workouts" / "hill-repeats.html")).getroot()
+    steps = doc.find_class("steps")[0].text_content()
+    assert "repeat 6 times (Hills):" in steps
+    notes = doc.find(".//dl").text_content()
+    assert "Uphill 30s" in notes and "drive the arms" in notes
+    # Both notes are lost in TCX: said once, with how often.
+    assert [li.text for li in doc.find_class("warnings")[0].iter("li")] == [
+        "TCX: TCX has no step notes; the note is left out of the TCX file (2 times)"
+    ]
+    strength = html.parse(str(site / "workouts" / "strength.html")).getroot()
+    assert [term.text for term in strength.iter("dt")] == ["walking_lunge 10 reps"]
+    assert [text.text for text in strength.iter("dd")] == ["10 each leg"]
+
+
+def test_chart_caption_explains_only_what_the_chart_shows(site: Path) -> None:
+    def caption(stem: str) -> str:
+        page = html.parse(str(site / "workouts" / f"{stem}.html")).getroot()
+        return str(page.find(".//figcaption").text_content())
+
+    # Reps are open-ended (pale); 400 m efforts are timed from their pace (dashed).
+    assert "Pale:" in caption("strength") and "Dashed" not in caption("strength")
+    assert "Dashed" in caption("10x400-mile-pace") and "Pale:" not in caption("10x400-mile-pace")
+    assert caption("tempo-run").split() == ["Height:", "pace", "as", "%", "of", "threshold."]
+
+
+def test_broken_workouts_are_listed_and_the_rest_still_builds(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    shutil.copytree(LIBRARY, lib)
+    (lib / "broken.yaml").write_text("name: Broken <b>\nsteps:\n  - run: 400\n")
+    (lib / "escaped.yaml").write_text("name: <script>alert(1)</script>\nsteps:\n  - run: 1min\n")
+    out = tmp_path / "out"
+    code, _, stderr = run("site", str(lib), "-o", str(out))
+    assert code == 1
+    assert f"{lib / 'broken.yaml'}:3:10: error: '400' has no unit" in stderr
+    index = (out / "index.html").read_text()
+    assert "broken.yaml:3:10: error: &#39;400&#39; has no unit" in index
+    assert '<a href="#errors">1 with errors</a>' in index
+    assert "<script>alert(1)" not in index and "&lt;script&gt;alert(1)" in index
+    assert len(list((out / "workouts").glob("*.html"))) == len(EXECUTED_STEPS) + 1
+    assert not (out / "files" / "broken.fit").exists()
+
+
+def test_a_workout_too_long_to_chart_still_gets_its_page_and_downloads(tmp_path: Path) -> None:
+    (tmp_path / "huge.yaml").write_text(
+        "name: Huge\nsteps:\n  - repeat: 1000000\n    steps:\n      - run: 1s\n      - rest: 1s\n"
+    )
+    out = tmp_path / "out"
+    code, _, stderr = run("site", str(tmp_path / "huge.yaml"), "-o", str(out))
+    assert code == 0, stderr
+    page = (out / "workouts" / "huge.html").read_text()
+    assert "no chart: the workout runs 2,000,000 steps" in page and "<svg" not in page
+    assert decoded((out / "files" / "huge.fit").read_bytes())["workout_step_mesgs"]
+    # TCX holds at most 99 repetitions.
+    assert "No TCX:" in page
+
+
+def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.yaml").write_text(f"name: {folder}\nsteps:\n  - run: 1min\n")
+    out = tmp_path / "out"
+    code, _, stderr = run(
+        "site", str(tmp_path / "a" / "x.yaml"), str(tmp_path / "b"), "-o", str(out)
+    )
+    assert code == 1
+    assert (
+        f"{tmp_path / 'b' / 'x.yaml'}:1:1: error: {out / 'files' / 'x'}.fit is also the output"
+        in stderr
+    )
+    assert decoded((out / "files" / "x.fit").read_bytes())["workout_mesgs"][0]["wkt_name"] == "a"
+    assert "also the output of" in (out / "index.html").read_text()
+
+
+PLAN = Plan(
+    name="Mile build-up",
+    slug="mile",
+    weeks=(
+        PlanWeek(
+            number=1,
+            start=dt.date(2026, 3, 2),
+            sessions=(
+                PlanSession(
+                    date=dt.date(2026, 3, 2),
+                    name="Easy",
+                    seconds=3600,
+                    metres=10000,
+                    workout_slug="easy-base-run",
+                ),
+                PlanSession(date=dt.date(2026, 3, 4), name="Tempo", seconds=2 * 3600, metres=20000),
+            ),
+        ),
+        PlanWeek(
+            number=2,
+            start=dt.date(2026, 3, 9),
+            sessions=(PlanSession(date=dt.date(2026, 3, 15), name="Long", seconds=5400),),
+        ),
+    ),
+)
+
+
+def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> None:
+    doc = _html(render_plan(PLAN))
+    rows = doc.find_class("week")
+    assert len(rows) == 2
+    cells = [row.findall("td") for row in rows]
+    # 2 March 2026 is a Monday, 4 March a Wednesday, 15 March a Sunday.
+    assert cells[0][0].text_content() == "Easy"
+    assert cells[0][2].text_content() == "Tempo"
+    assert cells[1][6].text_content() == "Long"
+    assert cells[0][0].find(".//a").get("href") == "../workouts/easy-base-run.html"
+    # Week 1: 3 h and 30 km, the longest; week 2: 1.5 h, half as long.
+    assert "3:00:00 · 30km" in cells[0][7].text_content()
+    bars = [row.find_class("volume-bar")[0].get("style") for row in rows]
+    assert bars == ["width: 100.0%", "width: 50.0%"]
+
+
+def test_plan_weeks_starting_on_a_wednesday_start_their_columns_there() -> None:
+    # 4 March 2026 is a Wednesday; the Sunday after it is the fifth day of that week.
+    week = PlanWeek(
+        number=1,
+        start=dt.date(2026, 3, 4),
+        sessions=(PlanSession(date=dt.date(2026, 3, 8), name="Long", seconds=3600),),
+    )
+    doc = _html(render_plan(Plan(name="P", slug="p", weeks=(week,))))
+    assert [th.text for th in doc.iter("th")][:9] == [
+        "Week",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+        "Mon",
+        "Tue",
+        "Volume",
+    ]
+    assert [td.text_content() for td in doc.find_class("week")[0].findall("td")][:7] == [
+        "",
+        "",
+        "",
+        "",
+        "Long",
+        "",
+        "",
+    ]
+
+
+def test_a_file_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "workouts").write_text("a file where the pages folder should be")
+    code, _, stderr = run("site", str(LIBRARY / "tabata.yaml"), "-o", str(out))
+    assert code == 1
+    assert f"tabata.yaml:1:1: error: cannot write {out / 'workouts' / 'tabata.html'}" in stderr
+    assert "Traceback" not in stderr
+    # The download and the index are still written; the index offers no page it could not write.
+    assert decoded((out / "files" / "tabata.fit").read_bytes())["workout_step_mesgs"]
+    assert "workouts/tabata.html" not in (out / "index.html").read_text()
+
+
+def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:
+    written: dict[Path, bytes] = {}
+
+    def write(path: Path, data: bytes) -> None:
+        written[path.relative_to(tmp_path)] = data
+
+    inputs = [SiteInput(LIBRARY / "tempo-run.yaml", Path("tempo-run.yaml"))]
+    report = build_site(inputs, tmp_path, profiles=ProfileCache(), write=write, plans=[PLAN])
+    assert report.exit_code == 0
+    assert Path("plans/mile.html") in written
+    index = _html(written[Path("index.html")])
+    assert [a.get("href") for a in index.find_class("plans")[0].iter("a")] == ["plans/mile.html"]
+    # 1 h + 2 h + 1.5 h; 10 km + 20 km.
+    assert "2 weeks · 4:30:00 · 30km" in index.find_class("plans")[0].text_content()
+    assert etree.tostring(index, encoding="unicode").count('class="card"') == 1
+
+
+def test_help_does_not_import_the_page_and_picture_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from workoutexport.cli import main\n"
+        "for args in (['--help'], ['site', '--help'], ['show', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('HEAVY', [m for m in ('jinja2', 'markupsafe', 'lxml') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+    assert "Write a static catalog" in out.stdout
+
+
+def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path) -> None:
+    index = _html((site / "index.html").read_bytes())
+    links = [a.get("href") for a in index.find_class("plans")[0].iter("a")]
+    assert sorted(links) == [
+        "plans/plans-faster-mile-advanced.html",
+        "plans/plans-faster-mile-beginner.html",
+        "plans/plans-faster-mile.html",
+    ]
+    for href in links:
+        page = _html((site / href).read_bytes())
+        rows = page.find_class("week")
+        assert len(rows) == 8  # every shipped plan is eight weeks
+        sessions = [a.get("href") for row in rows for a in row.iter("a")]
+        # Every session is a bundled workout, so every one links to its page.
+        assert sessions and all(s.startswith("../workouts/") for s in sessions)
+        for s in sessions:
+            assert (site / "plans" / s).resolve().is_file()
