@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, WorkoutError, error
+from .diagnostics import Diagnostic, WorkoutError, error, excerpt
 from .model import STEP_KINDS, TAG_PREFIX
 from .source import Document, Loc
 
@@ -28,7 +28,8 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
 
 def validate_model(cls: type[M], doc: Document, what: str) -> M:
     if not isinstance(doc.data, dict):
-        got = "a list" if isinstance(doc.data, list) else f"'{doc.data}'"
+        # A short excerpt only: the document may be megabytes of one value.
+        got = "a list" if isinstance(doc.data, list) else f"'{excerpt(doc.data)}'"
         raise WorkoutError(
             [error(doc.at(()), f"a {what} file must be a mapping of keys (name:, ...); got {got}")]
         )

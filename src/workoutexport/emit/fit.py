@@ -305,7 +305,8 @@ def serial_number(workout: s.Workout) -> int:
 def time_created() -> int | None:
     """FIT timestamp from SOURCE_DATE_EPOCH, or None (left out) so output stays reproducible."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value.isdigit():
+    # ASCII digits only ('²'.isdigit() is true), and short enough for int() to read.
+    if not (value.isascii() and value.isdigit()) or len(value) > 20:
         return None
     fit_seconds = int(value) - FIT_EPOCH_UNIX
     if not 0 <= fit_seconds <= UINT32_MAX:
