@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Position, Report, WorkoutError, error
+from .diagnostics import Position, Report, WorkoutError, error, internal_error
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
@@ -161,7 +161,7 @@ def _compile_all(
     lossy: bool,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
     """Each valid workout with its emitted files; every problem goes to `report`."""
-    from .pipeline import emit, load_workout
+    from .pipeline import display_path, emit, load_workout
 
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
@@ -184,6 +184,9 @@ def _compile_all(
                 outputs.append((fmt, result.data))
         except WorkoutError as exc:
             report.add(exc.diagnostics)
+            continue
+        except Exception as exc:  # a bug: one file must not stop the others from building
+            report.add([internal_error(Position(display_path(item.path), 0, 0), exc)])
             continue
         yield item, workout, outputs
 
@@ -257,12 +260,14 @@ def build(
 
 
 def _check_profile(path: Path, report: Report) -> None:
-    from .pipeline import load_profile
+    from .pipeline import display_path, load_profile
 
     try:
         load_profile(path)
     except WorkoutError as exc:
         report.add(exc.diagnostics)
+    except Exception as exc:  # a bug: reported for this file, the run goes on
+        report.add([internal_error(Position(display_path(path), 0, 0), exc)])
 
 
 @main.command()

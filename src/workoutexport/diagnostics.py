@@ -120,6 +120,16 @@ def warning(position: Position, message: str) -> Diagnostic:
     return Diagnostic(position, "warning", message)
 
 
+def internal_error(position: Position, exc: BaseException) -> Diagnostic:
+    """An unexpected exception while handling one file, as an error for that file alone."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return error(
+        position,
+        f"internal error ({detail}); this is a bug in workoutexport, please report it "
+        "with this file",
+    )
+
+
 class WorkoutError(Exception):
     """Bad input: one or more error diagnostics (and any warnings gathered before them)."""
 

@@ -124,8 +124,9 @@ def _yaml() -> Any:
         def scan_flow_scalar_non_spaces(self, double: Any, start_mark: Any) -> Any:
             try:
                 return super().scan_flow_scalar_non_spaces(double, start_mark)
-            except ValueError:
-                # chr() refuses an escape such as "\U00110000", above the last code point.
+            except (ValueError, OverflowError):
+                # chr() refuses an escape such as "\U00110000", above the last code point
+                # (ValueError), or "\U80000000", above a C int (OverflowError).
                 raise _Limit(
                     self.reader.get_mark(),
                     "YAML syntax: this escape names no Unicode character "
