@@ -235,7 +235,23 @@ big_texts = st.one_of(
 @given(big_texts)
 def test_numbers_too_large_for_any_format_are_refused_at_the_value(step: str) -> None:
     text = f"name: x\nsteps:\n  - {step}\n"
-    assert errors(text), "a number of more than 100 digits was taken"
+    found = errors(text)
+    assert found, "a number of more than 100 digits was taken"
+    assert any(
+        "is too long for" in m or "far too large" in m or "characters is far too long" in m
+        for m in found
+    ), found
+
+
+@RELAXED
+@given(st.integers(101, 400), st.sampled_from(["", ".5", ".0"]))
+def test_the_number_readers_refuse_more_than_100_digits(digits: int, fraction: str) -> None:
+    # Values longer than 100 characters never reach them; this is the second line of defence.
+    with pytest.raises(units.UnitError, match="far too large"):
+        units._num("9" * digits + fraction)
+    with pytest.raises(units.UnitError, match="far too large"):
+        units._int("9" * digits)
+    assert units._int("0" * digits + "7") == 7
 
 
 @RELAXED
@@ -296,3 +312,26 @@ def test_source_date_epoch_never_fails(value: str, monkeypatch: pytest.MonkeyPat
         assert got == int(text) - FIT_EPOCH_UNIX
     else:
         assert got is None
+
+
+PARSERS = [
+    units.parse_duration,
+    units.parse_pace,
+    units.parse_absolute_pace,
+    units.parse_speed,
+    units.parse_hr,
+    units.parse_cadence,
+    units.parse_power,
+    units.parse_weight,
+    units.parse_tolerance_seconds,
+]
+
+
+@RELAXED
+@given(st.text(min_size=1, max_size=40).map(lambda t: (t * 5000)[: 101 + len(t) * 7]))
+def test_a_long_value_is_refused_and_quoted_only_in_part(text: str) -> None:
+    assume(len(text.strip()) > units.MAX_VALUE_CHARS)
+    for parse in PARSERS:
+        with pytest.raises(units.UnitError) as info:
+            parse(text)
+        assert len(str(info.value)) < 200, str(info.value)

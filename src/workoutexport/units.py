@@ -116,6 +116,9 @@ class Weight:
 # ASCII digits only: Python's \d and int() also read other scripts' digits as numbers.
 _NUM = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 
+#: Characters a value such as '4:00-4:10/km' may have (the longest real ones have about 20).
+MAX_VALUE_CHARS = 100
+
 #: The largest number a value may be written with. Far above any workout value (the emitters
 #: say what their format can hold), and small enough that every conversion after it (units,
 #: FIT's milliseconds and centimetres) stays a finite number they can range-check.
@@ -135,6 +138,12 @@ def _text(value: object, what: str, example: str) -> str:
         raise UnitError(f"'{_show(value)}' has no unit: write {what} such as '{example}'")
     if not isinstance(value, str):
         raise UnitError(f"expected {what} such as '{example}', got a {type(value).__name__}")
+    if len(value.strip()) > MAX_VALUE_CHARS:
+        # Checked before any regular expression runs on it, and quoted only in part.
+        raise UnitError(
+            f"'{_cut(value.strip())}' is too long for {what} (at most {MAX_VALUE_CHARS} "
+            f"characters); write one such as '{example}'"
+        )
     text = " ".join(value.strip().split())
     if not text:
         raise UnitError(f"expected {what} such as '{example}', got an empty value")
@@ -149,15 +158,14 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return _cut(str(int(value)))
+    return _cut(str(value))
 
 
 def _num(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
-        raise UnitError(f"'{text}' is not a usable number")
-    if value > MAX_AMOUNT:
+    # Only digits reach here, so a number that is not finite overflowed: it is too large.
+    if not math.isfinite(value) or value > MAX_AMOUNT:
         raise UnitError(f"'{_cut(text)}' is far too large for a workout value")
     return value
 

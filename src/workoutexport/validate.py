@@ -97,12 +97,12 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
         if kind == "extra_forbidden":
             owner = _model_at(root, raw_loc[:-1])
             allowed = list(owner.model_fields) if owner else []
-            msg = f"unknown key '{field}'" + suggest(field, allowed)
+            msg = f"unknown key '{excerpt(field)}'" + suggest(field, allowed)
             if not suggest(field, allowed) and "dur" in field.lower():
                 msg += "; a step's duration is the value of its kind key, such as 'run: 400m'"
             pos = doc.key_at(loc)
         elif kind == "missing":
-            msg = f"missing required key '{field}'"
+            msg = f"missing required key '{excerpt(field)}'"
             pos = doc.at(loc[:-1])
         elif kind == "step_kind_unknown":
             key = str(ctx.get("key"))
@@ -112,7 +112,7 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
             expected = str(ctx.get("expected", ""))
             choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
             value = err.get("input")
-            msg = f"'{value}' is not a valid {field} (expected {expected})" + suggest(
+            msg = f"'{excerpt(value)}' is not a valid {field} (expected {expected})" + suggest(
                 str(value), choices
             )
             pos = doc.at(loc)
