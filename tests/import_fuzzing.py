@@ -324,7 +324,7 @@ def _mutate(rng: random.Random, root: object) -> None:
         ):
             el.append(copy.deepcopy(target))
     elif op == 6:  # wrap in repeats, sometimes very deep
-        depth = rng.choice([1, 2, 5, 50, 300])
+        depth = rng.choice([1, 2, 5, 50, 250, 300])  # lxml refuses past 256 levels
         parent = el.getparent()
         if parent is None:
             return

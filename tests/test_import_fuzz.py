@@ -35,9 +35,16 @@ RELAXED = settings(deadline=None, suppress_health_check=list(HealthCheck))
 HERE = Path(__file__).parent / "import-fuzz-regressions"
 REGRESSIONS = sorted(p for p in HERE.glob("*") if p.suffix in (".fit", ".tcx"))
 
-# Crashes found by the campaigns against the importers as they were (phase 1 of the red-team
-# issue records them; phase 2 fixes them): file name -> the exception it raises today.
-KNOWN_CRASHES: dict[str, type[BaseException]] = {}
+# A file named crash-<kind>-<exception>-... crashed `import` or `show` with that exception
+# when the campaign found it (phase 1 of the red-team issue records them; phase 2 fixes
+# them and drops the "crash-" prefix). tests/import-fuzz-regressions/README.md lists each.
+CRASHES: dict[str, type[BaseException]] = {
+    "typeerror": TypeError,
+    "valueerror": ValueError,
+    "overflowerror": OverflowError,
+    "zerodivisionerror": ZeroDivisionError,
+    "recursionerror": RecursionError,
+}
 
 
 @RELAXED
@@ -95,9 +102,14 @@ def test_tcx_seeds_import() -> None:
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
 def test_import_fuzz_regressions(path: Path) -> None:
-    known = KNOWN_CRASHES.get(path.name)
-    if known is not None:
-        with pytest.raises(known):
-            check_import(path.read_bytes(), path.suffix[1:])
-        pytest.xfail(f"phase 2: {known.__name__} in the importer")
-    check_import(path.read_bytes(), path.suffix[1:])
+    data, kind = path.read_bytes(), path.suffix[1:]
+    if not path.name.startswith("crash-"):
+        check_import(data, kind)  # fixed: a clean answer, whatever it is
+        return
+    expected = CRASHES[path.name.split("-")[2]]
+    # Still crashing as recorded; once fixed, this fails and the file is renamed.
+    with pytest.raises(Exception) as info:
+        check_import(data, kind)
+    found = info.value.exceptions if isinstance(info.value, ExceptionGroup) else [info.value]
+    assert any(isinstance(e, expected) for e in found), found
+    pytest.xfail(f"phase 2 fixes this importer crash ({expected.__name__})")
