@@ -171,3 +171,28 @@ def test_the_attack_folder_builds_all_but_the_bad_file() -> None:
 def test_diagnostic_text_is_the_one_place() -> None:
     d = Diagnostic(Position("f\x1b.yaml", 2, 3), "error", "bad \x1b]0;x\x07 value")
     assert d.format() == "f\\x1b.yaml:2:3: error: bad \\x1b]0;x\\x07 value"
+
+
+def test_check_reports_an_internal_error_and_checks_the_rest() -> None:
+    from workoutexport import pipeline
+
+    real = pipeline.compile_workout
+
+    def flaky(model, doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if model.name == "b":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(model, doc, *args, **kwargs)
+
+    runner = CliRunner()
+    with in_temp_dir() as mp:
+        mp.setattr(pipeline, "compile_workout", flaky)
+        for name in ("a", "b", "c"):
+            Path(f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+        Path("c.yaml").write_text("name: c\nsteps:\n  - run: 10 parsecs\n")
+        result = runner.invoke(cli.main, ["check", "--format", "json", "."])
+        assert result.exit_code == 1
+        found = {(d["file"], d["message"].split(";")[0]) for d in json.loads(result.stdout)}
+        assert found == {
+            ("b.yaml", "internal error (RecursionError: maximum recursion depth exceeded)"),
+            ("c.yaml", "cannot read duration '10 parsecs'"),
+        }
