@@ -20,7 +20,7 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-#: Characters a message or path read from a file is longer than, it is cut in the middle.
+#: The longest message and path printed; longer ones are cut in the middle.
 MAX_MESSAGE = 400
 MAX_PATH = 1000
 
