@@ -39,6 +39,24 @@ def cases() -> dict[str, str]:
         "repeat count past 32 bits": "name: x\nsteps:\n  - repeat: 99999999999\n"
         "    steps: [{run: 1min}]\n",
         "200,000-character name": "name: " + "x" * 200_000 + "\nsteps: [{run: 1min}]\n",
+        "alias inside its own anchor (&a [*a])": "&a [*a]\n",
+        "200 aliases of a 2 MB text": "a: &a "
+        + "x" * 2_000_000
+        + "\nb: ["
+        + ", ".join(["*a"] * 200)
+        + "]\n",
+        "${var} of 100 KB used 2,000 times": "name: x\nvars:\n  a: "
+        + "x" * 100_000
+        + '\nsteps:\n  - run: 10min\n    note: "'
+        + "${a}" * 2_000
+        + '"\n',
+        "${var} of 1 MB used 100,000 times": "name: x\nvars:\n  a: "
+        + "x" * 1_000_000
+        + '\nsteps:\n  - run: 10min\n    note: "'
+        + "${a}" * 100_000
+        + '"\n',
+        "integer of 4,301 digits": "name: x\nsteps:\n  - repeat: " + "9" * 4301 + "\n",
+        "306-digit km": "name: x\nsteps:\n  - run: " + "1" * 306 + "km\n",
         "NUL bytes": "name: x\x00\nsteps: [{run: 1min}]\n",
         "random bytes": os.urandom(4096).decode("latin-1"),
         "empty file": "",

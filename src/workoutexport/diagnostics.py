@@ -6,17 +6,63 @@ Error hierarchy::
                           (the CLI catches only this, so real bugs keep their traceback)
 
 Everything user-facing is a :class:`Diagnostic` with structured fields; text is made only
-when printing.
+when printing, and always through :func:`printable`, so nothing read from a file (a value, a
+key, a file name) reaches a terminal or a CI log raw.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: The longest message and path printed; longer ones are cut in the middle.
+MAX_MESSAGE = 400
+MAX_PATH = 1000
+
+# Control characters (C0, DEL, C1: ESC starts terminal sequences, OSC ends with BEL or ST),
+# line and paragraph separators, bidirectional overrides (they reorder what is shown) and
+# lone surrogates (no encoding can print them).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """`text` (which may come from a file) made safe to print on one line.
+
+    Every control, line-breaking, bidirectional-override and surrogate character becomes a
+    visible escape such as ``\\x1b``; text longer than `limit` keeps its start and end around
+    an ellipsis, so a long value cannot flood the output and the advice after it survives.
+    """
+    text = _UNSAFE.sub(_escape, text)
+    if limit is not None and len(text) > limit:
+        tail = limit // 4
+        text = text[: limit - tail - 1] + "…" + text[len(text) - tail :]
+    return text
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, cleaned excerpt of a value for quoting in a message, cut at the end with …."""
+    raw = str(value)
+    text = printable(raw[: limit + 1])
+    if len(raw) > limit or len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -28,9 +74,10 @@ class Position:
     col: int = 1
 
     def __str__(self) -> str:
+        path = printable(self.path, MAX_PATH)
         if self.line == 0:  # a binary file, or a problem with the whole file
-            return self.path
-        return f"{self.path}:{self.line}:{self.col}"
+            return path
+        return f"{path}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +89,12 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        """`path:line:col: severity: message`, as printed."""
-        return f"{self.position}: {self.severity}: {self.message}"
+        """`path:line:col: severity: message`, as printed (message made safe to print)."""
+        return f"{self.position}: {self.severity}: {self.text()}"
+
+    def text(self) -> str:
+        """The message, safe to print (see :func:`printable`)."""
+        return printable(self.message, MAX_MESSAGE)
 
     def sort_key(self) -> tuple[str, int, int, int]:
         """File, then position, errors before warnings."""
@@ -53,12 +104,14 @@ class Diagnostic:
     def as_dict(self) -> dict[str, object]:
         """The diagnostic as JSON output prints it."""
         p = self.position
+        # JSON would escape control characters itself, but a reader prints the strings it
+        # decodes: clean them here too.
         return {
-            "file": p.path,
+            "file": printable(p.path, MAX_PATH),
             "line": p.line,
             "column": p.col,
             "severity": self.severity,
-            "message": self.message,
+            "message": self.text(),
         }
 
 
@@ -70,6 +123,16 @@ def error(position: Position, message: str) -> Diagnostic:
 def warning(position: Position, message: str) -> Diagnostic:
     """A warning: the output is written (unless --strict)."""
     return Diagnostic(position, "warning", message)
+
+
+def internal_error(position: Position, exc: BaseException) -> Diagnostic:
+    """An unexpected exception while handling one file, as an error for that file alone."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return error(
+        position,
+        f"internal error ({detail}); this is a bug in workoutexport, please report it "
+        "with this file",
+    )
 
 
 class WorkoutError(Exception):
@@ -151,8 +214,8 @@ def _github_escape(text: str, *, prop: bool) -> str:
 def _github(d: Diagnostic) -> str:
     p = d.position
     return (
-        f"::{d.severity} file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"
-        f"::{_github_escape(d.message, prop=False)}"
+        f"::{d.severity} file={_github_escape(printable(p.path, MAX_PATH), prop=True)},"
+        f"line={p.line},col={p.col}::{_github_escape(d.text(), prop=False)}"
     )
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, Report, WorkoutError
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, internal_error
 from .formats import Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
@@ -183,6 +183,8 @@ def check_profile(path: Path) -> list[Diagnostic]:
         load_profile(path)
     except WorkoutError as exc:
         return list(exc.diagnostics)
+    except Exception as exc:  # a bug: reported for this file, the run goes on
+        return [internal_error(Position(display_path(path), 0, 0), exc)]
     return []
 
 
@@ -229,5 +231,8 @@ def compile_inputs(
                 outputs.append((fmt, result.data))
         except WorkoutError as exc:
             report.add(exc.diagnostics)
+            continue
+        except Exception as exc:  # a bug: one file must not stop the others from building
+            report.add([internal_error(Position(display_path(item.path), 0, 0), exc)])
             continue
         yield Compiled(item, workout, outputs)

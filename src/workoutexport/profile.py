@@ -21,7 +21,7 @@ def _amount(unit_re: str, what: str, example: str, lo: float, hi: float) -> Any:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise units.UnitError(f"expected {what} such as '{example}'")
         text = str(value).strip()
-        m = re.fullmatch(rf"(\d+(?:\.\d+)?)\s*(?:{unit_re})", text, flags=re.IGNORECASE)
+        m = re.fullmatch(rf"([0-9]+(?:\.[0-9]+)?)\s*(?:{unit_re})", text, flags=re.IGNORECASE)
         if m is None:
             raise units.UnitError(f"cannot read {what} '{text}'; write it as '{example}'")
         amount = float(m.group(1))

@@ -24,6 +24,10 @@ MAX_NODES = 200_000
 MAX_DEPTH = 200
 #: Bytes a workout or profile file may have.
 MAX_BYTES = 4 * 1024 * 1024
+#: Characters of text (keys and scalars) a document may expand to, aliases and `${var}`
+#: references counted each time they are used. Twice the largest file: what a file holds
+#: as written always fits, and neither aliases nor variables can multiply the work.
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
 
 Loc = tuple[str | int, ...]
 
@@ -102,6 +106,33 @@ class _Limit(Exception):
 def _yaml() -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.composer import Composer
+    from ruamel.yaml.scanner import Scanner
+
+    class Yaml12Scanner(Scanner):
+        """Refuses a `%YAML` directive other than 1.2: 1.1 changes what `yes` and `1:30` mean."""
+
+        def scan_yaml_directive_value(self, start_mark: Any) -> Any:
+            version = super().scan_yaml_directive_value(start_mark)
+            if tuple(version) != (1, 2):
+                major, minor = version
+                raise _Limit(
+                    start_mark,
+                    f"'%YAML {major}.{minor}': workout files are YAML 1.2; "
+                    "remove the directive or write '%YAML 1.2'",
+                )
+            return version
+
+        def scan_flow_scalar_non_spaces(self, double: Any, start_mark: Any) -> Any:
+            try:
+                return super().scan_flow_scalar_non_spaces(double, start_mark)
+            except (ValueError, OverflowError):
+                # chr() refuses an escape such as "\U00110000", above the last code point
+                # (ValueError), or "\U80000000", above a C int (OverflowError).
+                raise _Limit(
+                    self.reader.get_mark(),
+                    "YAML syntax: this escape names no Unicode character "
+                    "(the last one is U+10FFFF)",
+                ) from None
 
     class BoundedComposer(Composer):
         """Stops as soon as a document is too deep or too large, before reading the rest."""
@@ -130,6 +161,7 @@ def _yaml() -> Any:
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)
     yaml.Composer = BoundedComposer
+    yaml.Scanner = Yaml12Scanner
     return yaml
 
 
@@ -186,34 +218,64 @@ def _children(node: Any) -> Iterator[Any]:
 
 
 def _check_size(root: Any, path: str) -> None:
-    """Count what the document would expand to, without expanding it (alias bombs)."""
-    sizes: dict[int, int] = {}
-    # Iterative post-order walk, so deep nesting cannot exhaust the Python stack.
-    stack: list[tuple[Any, bool]] = [(root, False)]
+    """Count what the document would expand to, without expanding it (alias bombs).
+
+    Nodes and characters are both counted, each alias as often as it is used, and an alias
+    inside the node it names (``&a [*a]``) is refused: it would expand without end.
+    """
+    from ruamel.yaml.nodes import ScalarNode
+
+    # Per node: (nodes, characters) it expands to. Iterative depth-first walk, so deep
+    # nesting cannot exhaust the Python stack; `open_` holds the nodes on the current path.
+    sizes: dict[int, tuple[int, int]] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, Iterator[Any]]] = [(root, _children(root))]
+    open_.add(id(root))
     while stack:
-        node, done = stack.pop()
-        if id(node) in sizes:
+        node, todo = stack[-1]
+        child = next(todo, None)
+        if child is not None:
+            if id(child) in open_:
+                raise WorkoutError(
+                    [
+                        error(
+                            _mark(path, child.start_mark), "an alias refers to a node that holds it"
+                        )
+                    ]
+                )
+            if id(child) not in sizes:
+                open_.add(id(child))
+                stack.append((child, _children(child)))
             continue
-        if done:
-            total = 1
-            for child in _children(node):
-                total += sizes[id(child)]
-                if total > MAX_NODES:
-                    raise WorkoutError(
-                        [
-                            error(
-                                _mark(path, node.start_mark),
-                                f"document expands to more than {MAX_NODES:,} YAML nodes "
-                                "(too many aliases?)",
-                            )
-                        ]
+        stack.pop()
+        open_.discard(id(node))
+        nodes = 1
+        chars = len(str(node.value)) if isinstance(node, ScalarNode) else 0
+        for c in _children(node):
+            n, k = sizes[id(c)]
+            nodes += n
+            chars += k
+        if nodes > MAX_NODES:
+            raise WorkoutError(
+                [
+                    error(
+                        _mark(path, node.start_mark),
+                        f"document expands to more than {MAX_NODES:,} YAML nodes "
+                        "(too many aliases?)",
                     )
-            sizes[id(node)] = total
-        else:
-            stack.append((node, True))
-            for child in _children(node):
-                if id(child) not in sizes:
-                    stack.append((child, False))
+                ]
+            )
+        if chars > MAX_EXPANDED_CHARS:
+            raise WorkoutError(
+                [
+                    error(
+                        _mark(path, node.start_mark),
+                        f"document expands to more than {MAX_EXPANDED_CHARS:,} characters "
+                        "of text (an alias of a long text used too often?)",
+                    )
+                ]
+            )
+        sizes[id(node)] = (nodes, chars)
 
 
 class _Converter:
@@ -275,5 +337,18 @@ class _Converter:
         if str(node.tag) not in _PLAIN_TAGS:
             # Implicitly resolved extras (timestamps) stay text.
             return str(node.value)
-        value = self.yaml.constructor.construct_object(node, deep=True)
+        try:
+            value = self.yaml.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # Python refuses to read an integer of more than 4,300 digits (a guard against
+            # quadratic conversion); no workout value is anywhere near that long.
+            raise WorkoutError(
+                [
+                    error(
+                        _mark(self.doc.path, node.start_mark),
+                        f"a number of {len(str(node.value)):,} characters is far too long "
+                        "to be a workout value",
+                    )
+                ]
+            ) from None
         return value

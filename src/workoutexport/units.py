@@ -131,7 +131,16 @@ class Weight:
 
 # --- helpers --------------------------------------------------------------------------------
 
-_NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
+# ASCII digits only: Python's \d and int() also read other scripts' digits as numbers.
+_NUM = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+
+#: Characters a value such as '4:00-4:10/km' may have (the longest real ones have about 20).
+MAX_VALUE_CHARS = 100
+
+#: The largest number a value may be written with. Far above any workout value (the emitters
+#: say what their format can hold), and small enough that every conversion after it (units,
+#: FIT's milliseconds and centimetres) stays a finite number they can range-check.
+MAX_AMOUNT = 10**100
 
 
 def _text(value: object, what: str, example: str) -> str:
@@ -147,6 +156,12 @@ def _text(value: object, what: str, example: str) -> str:
         raise UnitError(f"'{_show(value)}' has no unit: write {what} such as '{example}'")
     if not isinstance(value, str):
         raise UnitError(f"expected {what} such as '{example}', got a {type(value).__name__}")
+    if len(value.strip()) > MAX_VALUE_CHARS:
+        # Checked before any regular expression runs on it, and quoted only in part.
+        raise UnitError(
+            f"'{_cut(value.strip())}' is too long for {what} (at most {MAX_VALUE_CHARS} "
+            f"characters); write one such as '{example}'"
+        )
     text = " ".join(value.strip().split())
     if not text:
         raise UnitError(f"expected {what} such as '{example}', got an empty value")
@@ -161,15 +176,30 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return _cut(str(int(value)))
+    return _cut(str(value))
 
 
 def _num(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
-        raise UnitError(f"'{text}' is not a usable number")
+    # Only digits reach here, so a number that is not finite overflowed: it is too large.
+    if not math.isfinite(value) or value > MAX_AMOUNT:
+        raise UnitError(f"'{_cut(text)}' is far too large for a workout value")
     return value
+
+
+def _int(text: str) -> int:
+    """An ASCII whole number no larger than MAX_AMOUNT (before int() meets a huge one)."""
+    if len(text.lstrip("0")) > len(str(MAX_AMOUNT)):
+        raise UnitError(f"'{_cut(text)}' is far too large for a workout value")
+    value = int(text)
+    if value > MAX_AMOUNT:
+        raise UnitError(f"'{text}' is far too large for a workout value")
+    return value
+
+
+def _cut(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _ordered(a: float, b: float) -> tuple[float, float]:
@@ -215,16 +245,16 @@ _TIME_PART = re.compile(rf"({_NUM})\s*([a-z]+)")
 
 
 def _clock_seconds(text: str) -> float | None:
-    m = re.fullmatch(r"(\d+):(\d+)(?::(\d+))?", text)
+    m = re.fullmatch(r"([0-9]+):([0-9]+)(?::([0-9]+))?", text)
     if m is None:
         return None
     a, b, c = m.group(1), m.group(2), m.group(3)
     if c is None:
-        minutes, seconds = int(a), int(b)
+        minutes, seconds = _int(a), _int(b)
         if len(b) != 2 or seconds >= 60:
             raise UnitError(f"'{text}': write time as m:ss with seconds below 60, such as '1:30'")
         return minutes * 60.0 + seconds
-    hours, minutes, seconds = int(a), int(b), int(c)
+    hours, minutes, seconds = _int(a), _int(b), _int(c)
     if len(b) != 2 or len(c) != 2 or minutes >= 60 or seconds >= 60:
         raise UnitError(f"'{text}': write time as h:mm:ss, such as '1:05:00'")
     return hours * 3600.0 + minutes * 60.0 + seconds
@@ -333,15 +363,17 @@ def parse_count(value: object) -> Count:
     if isinstance(value, int):
         if value < 1:
             raise UnitError(f"a repeat count must be at least 1, got {value}")
+        if value > MAX_AMOUNT:
+            raise UnitError(f"a repeat count of {len(str(value))} digits is far too large")
         return Count(value, value)
     if isinstance(value, float):
         raise UnitError(f"a repeat count must be a whole number, got {value}")
     if isinstance(value, str):
         text = value.strip()
-        m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?\s*(?:x|times)?", text)
+        m = re.fullmatch(r"([0-9]+)\s*(?:-\s*([0-9]+))?\s*(?:x|times)?", text)
         if m is not None:
-            a = int(m.group(1))
-            b = int(m.group(2)) if m.group(2) else a
+            a = _int(m.group(1))
+            b = _int(m.group(2)) if m.group(2) else a
             lo, hi = sorted((a, b))
             if lo < 1:
                 raise UnitError(f"a repeat count must be at least 1, got '{text}'")
@@ -405,13 +437,13 @@ def _check_hr(value: float, unit: str, text: str) -> None:
 
 
 def _pace_seconds(text: str, whole: str) -> float:
-    m = re.fullmatch(r"(\d+):(\d+)(\.\d+)?", text.strip())
+    m = re.fullmatch(r"([0-9]+):([0-9]+)(\.[0-9]+)?", text.strip())
     if m is None:
         raise UnitError(f"'{whole}': write pace as m:ss per km or mi, such as '4:00/km'")
-    minutes, seconds = int(m.group(1)), int(m.group(2))
+    minutes, seconds = _int(m.group(1)), _int(m.group(2))
     if len(m.group(2)) != 2 or seconds >= 60:
         raise UnitError(f"'{whole}': seconds must be two digits below 60, such as '4:05/km'")
-    total = minutes * 60.0 + seconds + (float(m.group(3)) if m.group(3) else 0.0)
+    total = minutes * 60.0 + seconds + (_num(m.group(3)) if m.group(3) else 0.0)
     if total <= 0:
         raise UnitError(f"'{whole}': a pace must be greater than zero")
     return total
@@ -464,7 +496,7 @@ def parse_pace(value: object) -> PaceSpec:
         return NamedPace(m.group(3), lo, hi)
     if re.fullmatch(PACE_NAME, text) and not re.fullmatch(_NUM, text):
         return NamedPace(text)
-    if re.fullmatch(r"\d+:\d+(\s*-\s*\d+:\d+)?", text):
+    if re.fullmatch(r"[0-9]+:[0-9]+(\s*-\s*[0-9]+:[0-9]+)?", text):
         raise UnitError(f"'{text}': say per what, such as '{text}/km' or '{text}/mi'")
     raise UnitError(
         f"cannot read pace '{text}'; write '4:00/km', '6:30-6:40/mi', a named pace such as "
@@ -491,9 +523,9 @@ def parse_speed(value: object) -> Window:
 def parse_hr(value: object) -> Window | Zone:
     """A heart-rate target: a zone, bpm, %max or %lthr."""
     text = _text(value, "a heart-rate target", "z2 or 140-150bpm")
-    m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"z(?:one)?\s*([0-9]+)", text, flags=re.IGNORECASE)
     if m is not None:
-        zone = int(m.group(1))
+        zone = _int(m.group(1))
         if not 1 <= zone <= 5:
             raise UnitError(f"'{text}': heart-rate zones are z1 to z5")
         return Zone(zone)
@@ -534,9 +566,9 @@ def parse_cadence(value: object) -> Window:
 def parse_power(value: object) -> Window | Zone:
     """A power target: watts, %ftp or a zone."""
     text = _text(value, "a power target", "250W")
-    m = re.fullmatch(r"z(?:one)?\s*(\d+)", text, flags=re.IGNORECASE)
+    m = re.fullmatch(r"z(?:one)?\s*([0-9]+)", text, flags=re.IGNORECASE)
     if m is not None:
-        zone = int(m.group(1))
+        zone = _int(m.group(1))
         if not 1 <= zone <= 7:
             raise UnitError(f"'{text}': power zones are z1 to z7")
         return Zone(zone)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, WorkoutError, did_you_mean, error
+from .diagnostics import Diagnostic, WorkoutError, did_you_mean, error, excerpt
 from .model import STEP_KINDS, TAG_PREFIX
 from .source import Document, Loc
 
@@ -23,7 +23,8 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
 def validate_model(cls: type[M], doc: Document, what: str) -> M:
     """Validate `doc` against `cls`; pydantic errors become positioned diagnostics."""
     if not isinstance(doc.data, dict):
-        got = "a list" if isinstance(doc.data, list) else f"'{doc.data}'"
+        # A short excerpt only: the document may be megabytes of one value.
+        got = "a list" if isinstance(doc.data, list) else f"'{excerpt(doc.data)}'"
         raise WorkoutError(
             [error(doc.at(()), f"a {what} file must be a mapping of keys (name:, ...); got {got}")]
         )
@@ -91,12 +92,12 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
         if kind == "extra_forbidden":
             owner = _model_at(root, raw_loc[:-1])
             allowed = list(owner.model_fields) if owner else []
-            msg = f"unknown key '{field}'" + suggest(field, allowed)
+            msg = f"unknown key '{excerpt(field)}'" + suggest(field, allowed)
             if not suggest(field, allowed) and "dur" in field.lower():
                 msg += "; a step's duration is the value of its kind key, such as 'run: 400m'"
             pos = doc.key_at(loc)
         elif kind == "missing":
-            msg = f"missing required key '{field}'"
+            msg = f"missing required key '{excerpt(field)}'"
             pos = doc.at(loc[:-1])
         elif kind == "step_kind_unknown":
             key = str(ctx.get("key"))
@@ -106,7 +107,7 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
             expected = str(ctx.get("expected", ""))
             choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
             value = err.get("input")
-            msg = f"'{value}' is not a valid {field} (expected {expected})" + suggest(
+            msg = f"'{excerpt(value)}' is not a valid {field} (expected {expected})" + suggest(
                 str(value), choices
             )
             pos = doc.at(loc)

@@ -399,7 +399,10 @@ def file_identity(workout: s.Workout) -> FileIdentity:
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH (Unix seconds) when it is set to a whole number, else None."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    # ASCII digits only ('²'.isdigit() is true), and short enough for int() to read.
+    if not (value.isascii() and value.isdigit()) or len(value) > 20:
+        return None
+    return int(value)
 
 
 def time_created(created: int | None) -> int:
