@@ -197,14 +197,26 @@ def test_item_11_show_keeps_the_written_unit_and_converts_on_request(tmp_path: P
     code, out, err = run("show", str(src), "--no-chart")
     assert code == 0, err
     assert "run       2mi" in out and "recover   200yd" in out
-    # 2 mi + 200 yd = 3218.688 + 182.88 m = 3401.568 m = 2.11 mi
-    code, out, err = run("show", str(src), "--no-chart")
+    # 2 mi + 200 yd = 3218.688 + 182.88 m = 3401.568 m; no pace, so no total distance.
     code, out, err = run("show", str(src), "--no-chart", "--units", "km")
     assert "run       3.22km" in out and "recover   0.18km" in out
     # Read back from FIT (centimetres): still 2 mi and 200 yd, not 3218.69 m.
     assert run("build", str(src), "-o", str(tmp_path / "o"))[0] == 0
     code, out, err = run("show", str(tmp_path / "o" / "m.fit"), "--no-chart")
     assert "run       2mi" in out and "recover   200yd" in out
+
+
+def test_item_11_import_writes_what_the_file_stores_in_the_runners_units(tmp_path: Path) -> None:
+    src = write(
+        tmp_path / "m.yaml",
+        "name: M\nsteps:\n  - run: 2mi\n    pace: 9:30/mi\n  - recover: 200yd\n",
+    )
+    assert run("build", str(src), "-o", str(tmp_path / "o"))[0] == 0
+    code, out, err = run("import", str(tmp_path / "o" / "m.fit"))
+    assert code == 0, err
+    # 9:30/mi with the 5 s tolerance is 9:25-9:35/mi; FIT's mm/s keeps it whole seconds.
+    assert "  - run: 2mi\n    pace: 9:25-9:35/mi\n  - recover: 200yd\n" in out
+    assert "3218.69m" not in out and "5:5" not in out
 
 
 def test_item_12_show_gives_ranges_picks_estimates_zones_and_exercise_names(
