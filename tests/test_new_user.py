@@ -185,7 +185,7 @@ def test_item_10_no_progress_or_colour_in_a_pipe_colour_on_a_terminal(
         def isatty(self) -> bool:
             return True
 
-    monkeypatch.setattr(cli.sys, "stderr", Tty())
+    monkeypatch.setattr("sys.stderr", Tty())
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert cli._colour() is True
     monkeypatch.setenv("NO_COLOR", "1")
