@@ -192,6 +192,26 @@ def test_item_10_no_progress_or_colour_in_a_pipe_colour_on_a_terminal(
     assert cli._colour() is False
 
 
+def test_item_10_progress_bar_when_stderr_is_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from workoutexport.progress import MIN_ITEMS, progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    items = list(range(MIN_ITEMS))
+    assert list(progress(items, "checking")) == items
+    assert "checking" in tty.getvalue()
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    assert list(progress(items, "checking")) == items
+    assert pipe.getvalue() == ""
+
+
 def test_item_11_show_keeps_the_written_unit_and_converts_on_request(tmp_path: Path) -> None:
     src = write(tmp_path / "m.yaml", "name: M\nsteps:\n  - run: 2mi\n  - recover: 200yd\n")
     code, out, err = run("show", str(src), "--no-chart")
@@ -265,6 +285,7 @@ def test_item_13_a_secondary_target_of_the_same_kind_is_an_error(tmp_path: Path)
     ("text", "expected"),
     [
         ("name: A\nsteps: []\n", "'steps' needs at least one step"),
+        ("name: A\nsteps:\n", "a.yaml:2:1: error: 'steps' has no value; it must be a list"),
         ("name: A\nsteps:\n\t- run: 1km\n", "YAML indents with spaces"),
         (
             "name: A\nsteps:\n  - run: 1km\n    note: Don't stop: go\n",

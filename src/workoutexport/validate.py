@@ -84,9 +84,9 @@ def _field_name(loc: Loc) -> str:
 _WORDS = {
     "too_short": "needs at least one item",
     "list_type": "must be a list: write each item on its own line starting with '- '",
-    "dict_type": "must be a mapping of keys, such as 'run: 10min'",
-    "model_type": "must be a mapping of keys, such as 'run: 10min'",
-    "model_attributes_type": "must be a mapping of keys, such as 'run: 10min'",
+    "dict_type": "must be a mapping of keys, of 'key: value' lines indented under it",
+    "model_type": "must be a mapping of keys, of 'key: value' lines indented under it",
+    "model_attributes_type": "must be a mapping of keys, of 'key: value' lines indented under it",
     "string_type": "must be text",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
@@ -130,6 +130,10 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
         elif kind == "too_short" and field == "steps":
             msg = "'steps' needs at least one step, such as '- run: 10min'"
             pos = doc.at(loc)
+        elif kind in _WORDS and err.get("input", "") is None:
+            # Nothing after the key: point at the key, not past the end of the file.
+            msg = f"'{field}' has no value; it {_WORDS[kind]}"
+            pos = doc.key_at(loc)
         elif kind in _WORDS:
             msg = f"'{field}' {_WORDS[kind]}"
             pos = doc.at(loc)
