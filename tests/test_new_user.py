@@ -134,6 +134,32 @@ def test_item_06_set_on_a_folder_applies_where_the_var_is_defined(tmp_path: Path
     assert "no workout here defines a variable 'nope'" in err
 
 
+def test_item_06_set_on_a_folder_in_send_and_site(tmp_path: Path) -> None:
+    import shutil
+
+    lib = tmp_path / "lib"
+    write(
+        lib / "reps.yaml",
+        "name: R\nvars:\n  reps: 4\nsteps:\n  - repeat: ${reps}\n"
+        "    steps:\n      - run: 400m\n      - recover: 60s\n",
+    )
+    write(lib / "easy.yaml", "name: E\nsteps:\n  - run: 10min\n")
+    dev = tmp_path / "dev" / "GARMIN"
+    dev.mkdir(parents=True)
+    devices = Path(__file__).resolve().parent / "files" / "devices"
+    shutil.copyfile(devices / "forerunner-935-GarminDevice.xml", dev / "GarminDevice.xml")
+    code, _, err = run("send", str(lib), "--set", "reps=6", "--device", str(dev.parent))
+    assert code == 0, err
+    sent = (dev / "NEWFILES" / "reps.fit").read_bytes()
+    assert decode_fit(sent)["workout_step_mesgs"][-1]["repeat_steps"] == 6
+    code, _, err = run("site", str(lib), "--set", "reps=6", "-o", str(tmp_path / "site"))
+    assert code == 0, err
+    site_fit = (tmp_path / "site" / "files" / "reps.fit").read_bytes()
+    assert decode_fit(site_fit)["workout_step_mesgs"][-1]["repeat_steps"] == 6
+    code, _, err = run("site", str(lib), "--set", "nope=1", "-o", str(tmp_path / "site2"))
+    assert code == 1 and "no workout here defines a variable 'nope'" in err
+
+
 def test_item_07_check_skips_dotfiles_collects_upper_case_and_excludes(tmp_path: Path) -> None:
     write(tmp_path / ".pre-commit-config.yaml", "repos: []\n")
     write(tmp_path / ".github" / "workflows" / "ci.yml", "on: push\n")

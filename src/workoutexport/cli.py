@@ -628,10 +628,17 @@ def send(
         report.add(exc.diagnostics)
         _emit_error(report, "text")
         sys.exit(1)
+    from .pipeline import defined_overrides, unapplied
+    from .plans import is_plan
+
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
     units = []
-    for item in _inputs(paths, exclude=exclude):
+    items = list(_inputs(paths, exclude=exclude))
+    # Several workouts: --set applies to those that define the variable (issue 12).
+    lenient = len(items) > 1 and not any(is_plan(i.path) for i in items)
+    applied: set[str] = set()
+    for item in items:
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             _check_profile(item.path, report)
@@ -643,7 +650,9 @@ def send(
                 device,
                 kind,
                 profiles=profiles,
-                overrides=overrides,
+                overrides=defined_overrides(item.path, overrides, applied)
+                if lenient
+                else overrides,
                 pick=pick,  # type: ignore[arg-type]
                 lossy=lossy,
                 since=None if all_sessions else dt.date.today(),
@@ -653,6 +662,8 @@ def send(
             continue
         report.add(notes)
         units.append(unit)
+    if lenient:
+        report.add(unapplied(overrides, applied, paths[0]))
     placements, notes = s.place(device, units)
     report.add(notes)
     full = s.check_space(placements)

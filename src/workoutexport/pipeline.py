@@ -158,6 +158,37 @@ def load_workout(
     return replace(tree, created=int(path.stat().st_mtime))
 
 
+def defined_overrides(
+    path: Path, overrides: Mapping[str, str], applied: set[str]
+) -> Mapping[str, str]:
+    """The `--set` overrides the workout at `path` defines under `vars:` (a folder's workouts
+    each take theirs); names found are added to `applied`. A file that cannot be read gets
+    them all, so that its own error is the one reported."""
+    if not overrides:
+        return overrides
+    try:
+        data = read_file(path, display_path(path)).data
+    except WorkoutError:
+        return overrides
+    defined = data.get("vars") if isinstance(data, dict) else None
+    if not isinstance(defined, dict):
+        return {}
+    mine = {k: v for k, v in overrides.items() if k in defined}
+    applied.update(mine)
+    return mine
+
+
+def unapplied(overrides: Mapping[str, str], applied: set[str], where: Path) -> list[Diagnostic]:
+    """An error for each `--set` variable that no workout of the run defines."""
+    return [
+        error(
+            Position(display_path(where), 0, 0),
+            f"--set {name}=...: no workout here defines a variable '{name}'",
+        )
+        for name in sorted(set(overrides) - applied)
+    ]
+
+
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
     """`workout` as format `fmt` ("fit", "tcx"); raises WorkoutError when it cannot be written
     (under `lossy`, what can be dropped is dropped with a warning) and ValueError for an
@@ -315,9 +346,8 @@ def compile_inputs(
                 failed.append(item)
             continue
         yield Compiled(item, workout, outputs)
-    for name in sorted(set(overrides) - (applied if applied is not None else set(overrides))):
-        where = Position(display_path(next(iter(paths), Path("."))), 0, 0)
-        report.add([error(where, f"--set {name}=...: no workout here defines a variable '{name}'")])
+    if applied is not None:
+        report.add(unapplied(overrides, applied, next(iter(paths), Path("."))))
 
 
 def _format_failed(exc: WorkoutError, fmt: str, lossy: bool) -> list[Diagnostic]:
