@@ -263,6 +263,8 @@ def test_item_11_import_writes_what_the_file_stores_in_the_runners_units(tmp_pat
     # 9:30/mi with the 5 s tolerance is 9:25-9:35/mi; FIT's mm/s keeps it whole seconds.
     assert "  - run: 2mi\n    pace: 9:25-9:35/mi\n  - recover: 200yd\n" in out
     assert "3218.69m" not in out and "5:5" not in out
+    code, out, err = run("show", str(tmp_path / "o" / "m.fit"), "--no-chart")
+    assert "run       2mi  ~19:00  pace 9:25-9:35/mi" in out
 
 
 def test_item_12_show_gives_ranges_picks_estimates_zones_and_exercise_names(

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -468,12 +468,12 @@ def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tu
         report.add(exc.diagnostics)
         return "", 1
     report.add(notes)
+    file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+    shown = [render(w, units=units, file=file) for w in workouts]
     if chart:
         from .profile import EMPTY
 
-        shown = [render(w, units=units) + _chart_text(w, EMPTY) for w in workouts]
-    else:
-        shown = [render(w, units=units) for w in workouts]
+        shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
     return "\n".join(shown), 0
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
+from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
 from .units import (
     KG_PER_LB,
@@ -93,9 +94,17 @@ def duration_text(d: s.Duration, written: str | None = None, units: str | None =
             assert_never(d)
 
 
-def target_text(t: s.Target, units: str | None = None, hr_max: float | None = None) -> str:
+def target_text(
+    t: s.Target,
+    units: str | None = None,
+    hr_max: float | None = None,
+    file: Literal["fit", "tcx"] | None = None,
+) -> str:
     """A target as `show` prints it (paces and speeds in `units` when given; heart-rate zones
-    with their bpm when `hr_max` is known)."""
+    with their bpm when `hr_max` is known). A pace read from a `file` is shown per mile when
+    that is what it was written in (whole seconds per mile, as import decides)."""
+    if file is not None and units is None and isinstance(t, s.SpeedTarget) and t.view == "pace":
+        units = yaml_target_text(t, file)[1].rpartition("/")[2]
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
             per = "mi" if units == "mi" else "km" if units == "km" else unit
@@ -199,6 +208,7 @@ def render(
     units: str | None = None,
     profile: Profile | None = None,
     pick: str = "low",
+    file: Literal["fit", "tcx"] | None = None,
 ) -> str:
     """The text `workoutexport show` prints for a workout.
 
@@ -208,7 +218,7 @@ def render(
     written = [written_unit(st.written) for st in _all_steps(workout.steps)]
     total_unit = units or ("mi" if "mi" in written else None)
     hr_max = profile.hr_max if profile is not None else None
-    ctx = _Ctx(units, hr_max, pick)
+    ctx = _Ctx(units, hr_max, pick, file)
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     lines.append(f"  sport: {kind}")
@@ -237,6 +247,7 @@ class _Ctx:
     units: str | None
     hr_max: float | None
     pick: str
+    file: Literal["fit", "tcx"] | None = None
 
 
 def _range_note(written: str | None, pick: str) -> str:
@@ -287,9 +298,9 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
         if estimate:
             parts.append(estimate)
         if node.target is not None:
-            parts.append(target_text(node.target, ctx.units, ctx.hr_max))
+            parts.append(target_text(node.target, ctx.units, ctx.hr_max, ctx.file))
         if node.secondary is not None:
-            parts.append("+ " + target_text(node.secondary, ctx.units, ctx.hr_max))
+            parts.append("+ " + target_text(node.secondary, ctx.units, ctx.hr_max, ctx.file))
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:
