@@ -245,7 +245,9 @@ def test_item_11_show_keeps_the_written_unit_and_converts_on_request(tmp_path: P
     assert "run       2mi" in out and "recover   200yd" in out
     # 2 mi + 200 yd = 3218.688 + 182.88 m = 3401.568 m; no pace, so no total distance.
     code, out, err = run("show", str(src), "--no-chart", "--units", "km")
-    assert "run       3.22km" in out and "recover   0.18km" in out
+    assert "run       3.22km" in out and "recover   182.9m" in out  # 200 x 0.9144
+    code, out, err = run("show", str(src), "--no-chart", "--units", "mi")
+    assert "run       2mi" in out and "recover   200yd" in out
     # Read back from FIT (centimetres): still 2 mi and 200 yd, not 3218.69 m.
     assert run("build", str(src), "-o", str(tmp_path / "o"))[0] == 0
     code, out, err = run("show", str(tmp_path / "o" / "m.fit"), "--no-chart")

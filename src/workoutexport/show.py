@@ -58,8 +58,14 @@ def _file_unit(metres: float) -> str | None:
     return None
 
 
-def distance_in(metres: float, unit: str | None) -> str:
-    """`metres` in `unit` ('km', 'mi', 'yd'; None: metres up to 1 km, then km)."""
+def distance_in(metres: float, unit: str | None, *, convert: bool = False) -> str:
+    """`metres` in `unit` ('km', 'mi', 'yd'; None: metres up to 1 km, then km). When
+    converting (--units), short distances keep a readable size: metres below 1 km, yards
+    below a quarter mile."""
+    if convert and unit == "km":
+        return format_distance(metres)
+    if convert and unit == "mi" and metres < _METRES["mi"] / 4:
+        unit = "yd"
     if unit in ("mi", "yd", "km"):
         return f"{round(metres / _METRES[unit], 2):g}{unit}"
     return format_distance(metres)
@@ -81,7 +87,9 @@ def duration_text(d: s.Duration, written: str | None = None, units: str | None =
         case s.Time(seconds=sec):
             return format_seconds(sec) if sec >= 60 else f"{sec:g}s"
         case s.Distance(metres=metres):
-            return distance_in(metres, units or written_unit(written) or _file_unit(metres))
+            if units:
+                return distance_in(metres, units, convert=True)
+            return distance_in(metres, written_unit(written) or _file_unit(metres))
         case s.LapButton():
             return "until lap button"
         case s.HeartRateAbove() | s.HeartRateBelow() | s.Calories():
