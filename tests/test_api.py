@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,15 @@ def _mypy(source: str, tmp_path: Path) -> tuple[str, int]:
 
     path = tmp_path / "example.py"
     path.write_text(source, encoding="utf-8")
-    out, err, status = api.run(
-        ["--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "cache"), str(path)]
-    )
+    # mypy raises the interpreter's recursion limit for good; put it back, or the recorded
+    # recursion crashes of test_import_fuzz stop crashing when they run after this test.
+    limit = sys.getrecursionlimit()
+    try:
+        out, err, status = api.run(
+            ["--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "cache"), str(path)]
+        )
+    finally:
+        sys.setrecursionlimit(limit)
     return out + err, status
 
 

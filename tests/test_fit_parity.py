@@ -372,7 +372,7 @@ def test_show_keeps_a_step_on_one_line_and_marks_warm_up_sets() -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[3] == (
-        "  warm_up (warmup set) until lap button  'Warm-up'  (Mobilisations articulaires)"
+        "  Warm Up (warmup set) until lap button  'Warm-up'  (Mobilisations articulaires)"
     )
     assert "(Rétraction scapulaire | Inspirer en descendant | Expirer en montant)" in lines[5]
 

@@ -12,7 +12,8 @@ def test_discover_takes_each_file_once_and_skips_profiles(tmp_path: Path) -> Non
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     found = list(discover([tmp_path, tmp_path / "b.yaml"]))
-    assert [i.relative for i in found] == [Path("b.yaml"), Path("sub/a.yml")]
+    # Upper-case suffixes count too (issue 12, item 7).
+    assert [i.relative for i in found] == [Path("UP.YAML"), Path("b.yaml"), Path("sub/a.yml")]
     fit = list(discover([tmp_path], (".yaml",), ignore_case=True, skip_names=()))
     assert [i.relative.name for i in fit] == ["UP.YAML", "b.yaml", "profile.yaml"]
 

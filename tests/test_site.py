@@ -181,7 +181,7 @@ def test_a_workout_tcx_cannot_carry_has_no_tcx_link_and_says_why(site: Path) -> 
 def test_workout_page_shows_steps_and_notes(site: Path) -> None:
     doc = html.parse(str(site / "workouts" / "hill-repeats.html")).getroot()
     steps = doc.find_class("steps")[0].text_content()
-    assert "repeat 6 times (Hills):" in steps
+    assert "repeat 6 times (6-8, --pick low) (Hills):" in steps
     notes = doc.find(".//dl").text_content()
     assert "Uphill 30s" in notes and "drive the arms" in notes
     # Both notes are lost in TCX: said once, with how often.

@@ -6,10 +6,11 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -45,11 +46,25 @@ def _profiles(profile: Path | None, report: Report) -> ProfileCache:
     return profile_cache(profile, report)
 
 
+def _colour() -> bool:
+    """Colour diagnostics: on a terminal, unless NO_COLOR is set (no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+
+
 def _emit_error(report: Report, fmt: str) -> None:
     text = report.render(fmt)
     if fmt == "text":
+        if text and _colour():
+            text = "\n".join(
+                f"{d.position}: "
+                f"{click.style(d.severity, fg=_SEVERITY_COLOUR[d.severity], bold=True)}: {d.text()}"
+                for d in report.ordered()
+            )
         if text:
-            click.echo(text, err=True)
+            click.echo(text, err=True, color=_colour() or None)
     elif fmt == "json" or text:
         click.echo(text)
 
@@ -66,7 +81,16 @@ common_options = [
         "sets",
         multiple=True,
         metavar="NAME=VALUE",
-        help="Override a variable the workout defines under vars:.",
+        help="Override a variable the workouts define under vars: (in a folder, each "
+        "workout that defines it).",
+    ),
+    click.option(
+        "--exclude",
+        "exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files matching GLOB when walking folders (e.g. 'drafts/*'); give it "
+        "again for more. Dotfiles and dot-folders are always left out.",
     ),
 ]
 
@@ -108,6 +132,8 @@ def _compile_all(
     pick: str,
     lossy: bool,
     plans: list[Input] | None = None,
+    exclude: tuple[str, ...] = (),
+    failed: list[Input] | None = None,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
     """Each valid workout with its emitted files; every problem goes to `report`.
 
@@ -132,6 +158,8 @@ def _compile_all(
         pick=pick,  # type: ignore[arg-type]
         lossy=lossy,
         aside=set_aside,
+        exclude=exclude,
+        failed=failed,
     ):
         yield done.input, done.workout, done.outputs
 
@@ -164,6 +192,7 @@ def build(
     out_dir: Path,
     profile: Path | None,
     sets: tuple[str, ...],
+    exclude: tuple[str, ...],
     pick: str,
     lossy: bool,
 ) -> None:
@@ -173,8 +202,18 @@ def build(
     outputs = Outputs(out_dir)
     written = 0
     plans: list[Input] = []
+    failed: list[Input] = []
     compiled = _compile_all(
-        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+        paths,
+        fmts,
+        report,
+        profile=profile,
+        sets=sets,
+        pick=pick,
+        lossy=lossy,
+        plans=plans,
+        exclude=exclude,
+        failed=failed,
     )
     from .plan_cli import plan_outputs
 
@@ -203,10 +242,24 @@ def build(
             written += 1
             click.echo(f"wrote {target}")
     _emit_error(report, "text")
+    for line in _stale(failed, fmts, outputs):
+        click.echo(line, err=True)
     click.echo(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
     )
     sys.exit(report.exit_code)
+
+
+def _stale(failed: list[Input], fmts: tuple[str, ...], outputs: Outputs) -> list[str]:
+    """A line for each earlier output of a workout that did not build this time: the file
+    is left as it was (it may be on a watch already), and the user must hear it is old."""
+    lines = []
+    for item in failed:
+        for fmt in fmts:
+            old = outputs.path_for(item, f".{fmt}")
+            if old.is_file():
+                lines.append(f"note: {old} is from an older {item.path} (not rebuilt)")
+    return lines
 
 
 def _check_profile(path: Path, report: Report) -> None:
@@ -215,13 +268,18 @@ def _check_profile(path: Path, report: Report) -> None:
     report.add(check_profile(path))
 
 
+_PRINT_STYLES = ("text", "json", "github")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-f",
+    "--format",
     "formats",
     multiple=True,
-    type=click.Choice(list(FORMATS)),
+    # text/json/github: the printing style's old spelling, kept one release (deprecated).
+    type=click.Choice([*FORMATS, *_PRINT_STYLES]),
     help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
 )
 @_with_common
@@ -229,31 +287,53 @@ def _check_profile(path: Path, report: Report) -> None:
 @lossy_option
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
-    "--format",
+    "--output-format",
     "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="How to print diagnostics.",
+    type=click.Choice(_PRINT_STYLES),
+    default=None,
+    help="How to print diagnostics: text (default), json, or github (workflow annotations).",
 )
 def check(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
     profile: Path | None,
     sets: tuple[str, ...],
+    exclude: tuple[str, ...],
     pick: str,
     lossy: bool,
     strict: bool,
-    output_format: str,
+    output_format: str | None,
 ) -> None:
-    """Check workouts: compile, emit in memory, verify every output; write nothing."""
+    """Check workouts: compile, emit in memory, verify every output; write nothing.
+
+    A profile.yaml named here is checked with every workout in its folder, since a change
+    to it can break any of them (so the pre-commit hook re-checks them when it changes).
+    """
     from .pipeline import verify
 
-    fmts = tuple(dict.fromkeys(formats)) or ("fit",)
+    styles = [f for f in formats if f in _PRINT_STYLES]
+    if styles:
+        click.echo(
+            f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
+            f"release; write '--output-format {styles[-1]}' (-f/--format is the workout format)",
+            err=True,
+        )
+        output_format = output_format or styles[-1]
+    output_format = output_format or "text"
+    fmts = tuple(dict.fromkeys(f for f in formats if f in FORMATS)) or ("fit",)
+    paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
     plans: list[Input] = []
     compiled = _compile_all(
-        paths, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, plans=plans
+        paths,
+        fmts,
+        report,
+        profile=profile,
+        sets=sets,
+        pick=pick,
+        lossy=lossy,
+        plans=plans,
+        exclude=exclude,
     )
     for _item, workout, outputs in compiled:
         for fmt, data in outputs:
@@ -279,7 +359,7 @@ def check(
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_with_common
 @pick_option
 @click.option(
@@ -287,48 +367,88 @@ def check(
     default=None,
     help="Draw the intensity profile below the steps. Default: when output is a terminal.",
 )
+@click.option(
+    "--units",
+    type=click.Choice(["km", "mi"]),
+    default=None,
+    help="Show distances and paces in km or miles. Default: as each step was written.",
+)
 def show(
-    path: Path, profile: Path | None, sets: tuple[str, ...], pick: str, chart: bool | None
+    paths: tuple[Path, ...],
+    profile: Path | None,
+    sets: tuple[str, ...],
+    exclude: tuple[str, ...],
+    pick: str,
+    chart: bool | None,
+    units: str | None,
 ) -> None:
-    """Print the compiled steps of a workout (YAML, FIT or TCX file), with totals."""
-    from .pipeline import load_workout
-    from .show import render
+    """Print the compiled steps of workouts (YAML, FIT or TCX files, or folders), with totals."""
+    from .importers import SUFFIXES
 
     report = Report()
     if chart is None:
         chart = sys.stdout.isatty()
+    profiles = _profiles(profile, report)
+    suffixes = (".yaml", ".yml", *SUFFIXES)
+    shown: list[str] = []
+    status = 0
+    for item in discover(paths, suffixes, exclude=exclude):
+        report.checked += 1
+        text, code = _show_one(item.path, profiles, profile, sets, pick, chart, units, report)
+        status = max(status, code)
+        if text:
+            shown.append(text)
+    _emit_error(report, "text")
+    click.echo("\n".join(shown), nl=False)
+    sys.exit(max(status, report.exit_code))
+
+
+def _show_one(
+    path: Path,
+    profiles: ProfileCache,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    chart: bool,
+    units: str | None,
+    report: Report,
+) -> tuple[str, int]:
+    """What `show` prints for one file, and its exit status; diagnostics go to `report`."""
+    from .pipeline import Extras, load_workout
+    from .show import render
+
     if path.suffix.lower() in (".fit", ".tcx"):
-        _show_file(path, report, chart)
-        return
+        return _show_file(path, report, chart, units)
     if path.name == PROFILE_NAME:
+        before = report.errors
         _check_profile(path, report)
-        _emit_error(report, "text")
-        if report.exit_code == 0:
-            click.echo(f"{path} is a valid profile")
-        sys.exit(report.exit_code)
+        return ("", 1) if report.errors > before else (f"{path} is a valid profile\n", 0)
     from .plans import is_plan
 
     if is_plan(path):
         from .plan_cli import show_plan
 
-        sys.exit(show_plan(path, profile, sets, pick))
-    profiles = _profiles(profile, report)
+        # A plan prints its own diagnostics and calendar.
+        _emit_error(report, "text")
+        report.diagnostics.clear()
+        return "", show_plan(path, profile, sets, pick)
+    extras = Extras()
     try:
         workout = load_workout(
             path,
             profiles=profiles,
             overrides=_parse_sets(sets),
             pick=pick,  # type: ignore[arg-type]
+            extras=extras,
         )
     except WorkoutError as exc:
         report.add(exc.diagnostics)
-        _emit_error(report, "text")
-        sys.exit(1)
-    _emit_error(report, "text")
-    click.echo(render(workout), nl=False)
+        return "", 1
+    report.add(extras.warnings)
+    text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
     if chart:
-        click.echo(_chart_text(workout, profiles.for_workout(path)), nl=False)
-    sys.exit(report.exit_code)
+        text += _chart_text(workout, profiles.for_workout(path))
+    return text, 0
 
 
 def _chart_text(workout: Workout, profile: Profile) -> str:
@@ -337,7 +457,7 @@ def _chart_text(workout: Workout, profile: Profile) -> str:
     return "\n" + terminal_chart(workout, profile)
 
 
-def _show_file(path: Path, report: Report, chart: bool = False) -> None:
+def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tuple[str, int]:
     from .importers import read_workouts
     from .pipeline import display_path
     from .show import render
@@ -346,18 +466,15 @@ def _show_file(path: Path, report: Report, chart: bool = False) -> None:
         workouts, notes = read_workouts(path, display_path(path))
     except WorkoutError as exc:
         report.add(exc.diagnostics)
-        _emit_error(report, "text")
-        sys.exit(1)
+        return "", 1
     report.add(notes)
-    _emit_error(report, "text")
+    file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+    shown = [render(w, units=units, file=file) for w in workouts]
     if chart:
         from .profile import EMPTY
 
-        shown = [render(w) + _chart_text(w, EMPTY) for w in workouts]
-    else:
-        shown = [render(w) for w in workouts]
-    click.echo("\n".join(shown), nl=False)
-    sys.exit(report.exit_code)
+        shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
+    return "\n".join(shown), 0
 
 
 @main.command(name="import")
@@ -382,7 +499,7 @@ def import_(source: Path, output: Path | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    for item in discover([source], SUFFIXES, ignore_case=True, skip_names=()):
+    for item in discover([source], SUFFIXES, skip_names=()):
         report.checked += 1
         shown = display_path(item.path)
         try:
@@ -407,6 +524,19 @@ def import_(source: Path, output: Path | None) -> None:
                 click.echo(one.yaml, nl=False)
                 continue
             target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
+            earlier = outputs.claim(target, shown)
+            if earlier is not None:
+                # X.fit and X.tcx both make X.yaml: never let one silently replace the other.
+                report.add(
+                    [
+                        error(
+                            Position(shown, 0, 0),
+                            f"{target} is also the import of {earlier}; nothing written for "
+                            "this file: import one of the two on its own with -o NAME.yaml",
+                        )
+                    ]
+                )
+                continue
             try:
                 write_atomic(target, one.yaml.encode("utf-8"))
             except OSError as exc:
@@ -472,6 +602,7 @@ def send(
     all_sessions: bool,
     profile: Path | None,
     sets: tuple[str, ...],
+    exclude: tuple[str, ...],
     pick: str,
     lossy: bool,
 ) -> None:
@@ -497,10 +628,17 @@ def send(
         report.add(exc.diagnostics)
         _emit_error(report, "text")
         sys.exit(1)
+    from .pipeline import defined_overrides, unapplied
+    from .plans import is_plan
+
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
     units = []
-    for item in _inputs(paths):
+    items = list(_inputs(paths, exclude=exclude))
+    # Several workouts: --set applies to those that define the variable (issue 12).
+    lenient = len(items) > 1 and not any(is_plan(i.path) for i in items)
+    applied: set[str] = set()
+    for item in items:
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             _check_profile(item.path, report)
@@ -512,7 +650,9 @@ def send(
                 device,
                 kind,
                 profiles=profiles,
-                overrides=overrides,
+                overrides=defined_overrides(item.path, overrides, applied)
+                if lenient
+                else overrides,
                 pick=pick,  # type: ignore[arg-type]
                 lossy=lossy,
                 since=None if all_sessions else dt.date.today(),
@@ -522,6 +662,8 @@ def send(
             continue
         report.add(notes)
         units.append(unit)
+    if lenient:
+        report.add(unapplied(overrides, applied, paths[0]))
     placements, notes = s.place(device, units)
     report.add(notes)
     full = s.check_space(placements)
@@ -556,14 +698,23 @@ def send(
 @_with_common
 @pick_option
 def site(
-    paths: tuple[Path, ...], out_dir: Path, profile: Path | None, sets: tuple[str, ...], pick: str
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    exclude: tuple[str, ...],
+    pick: str,
 ) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
     from .site import SiteInput, build_site
 
     report = Report()
     profiles = _profiles(profile, report)
-    inputs = [SiteInput(i.path, i.relative) for i in _inputs(paths) if i.path.name != PROFILE_NAME]
+    inputs = [
+        SiteInput(i.path, i.relative)
+        for i in _inputs(paths, exclude=exclude)
+        if i.path.name != PROFILE_NAME
+    ]
     build_site(
         inputs,
         out_dir,

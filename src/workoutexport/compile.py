@@ -58,6 +58,18 @@ class _Compiler:
         self.options = options
         self.errors: list[Diagnostic] = []
 
+    def written(self, loc: Loc) -> str | None:
+        """The text at `loc` in the (substituted) document, for show's display hints."""
+        value: object = self.doc.data
+        for key in loc:
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+                continue
+            if not (isinstance(value, list) and isinstance(key, int) and key < len(value)):
+                return None
+            value = value[key]
+        return " ".join(str(value).split()) if isinstance(value, str | int) else None
+
     def fail(self, loc: Loc, message: str) -> None:
         self.errors.append(error(self.doc.at(loc), message))
 
@@ -92,6 +104,7 @@ class _Compiler:
                             steps=children,
                             name=item.name,
                             source=self.doc.at(here),
+                            written=self.written((*here, "repeat")),
                         )
                     )
             elif isinstance(item, m.ExerciseStep):
@@ -112,6 +125,13 @@ class _Compiler:
         secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
         target_keys = [k for k, _ in item.targets()]
         secondary_keys = [k for k, _ in item.secondary.targets()] if item.secondary else []
+        if target_keys and secondary_keys and target_keys[0] == secondary_keys[0]:
+            # A watch shows one target of a kind; two disagree or repeat each other.
+            self.fail(
+                (*loc, "secondary", secondary_keys[0]),
+                f"'secondary:' holds a {secondary_keys[0]} target like the step's own; "
+                "a secondary target must be of another kind (such as cadence under a pace)",
+            )
         at = self.doc.at
         return s.Step(
             intensity=_INTENSITY[kind],
@@ -126,6 +146,7 @@ class _Compiler:
             secondary_source=at((*loc, "secondary", *secondary_keys[:1])),
             name_source=at((*loc, "name")),
             note_source=at((*loc, "note")),
+            written=self.written((*loc, kind)),
         )
 
     def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.Step | None:

@@ -346,6 +346,13 @@ class Workout(_Model):
     description: Text | None = Field(
         default=None, description="What the session is for.", examples=["Mile-specific speed."]
     )
+    formats: list[Literal["fit", "tcx"]] | None = Field(
+        default=None,
+        min_length=1,
+        description="The formats this workout is meant for (default: any). A build asking "
+        "for another format skips this workout for that format.",
+        examples=[["fit"]],
+    )
     vars: dict[str, str | int | float] | None = Field(
         default=None,
         description="Named values used as ${name}; --set NAME=VALUE overrides them.",

@@ -14,7 +14,7 @@ from typing import Literal
 
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, internal_error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error, warning
 from .formats import Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
@@ -41,9 +41,22 @@ class ProfileCache:
 
     explicit: Profile | None = None
     found: dict[Path, Profile | WorkoutError] = field(default_factory=dict)
+    #: The --profile FILE that failed: then no workout is built, none falls back to another.
+    broken: Path | None = None
 
     def for_workout(self, path: Path) -> Profile:
         """The profile for the workout at `path`; raises WorkoutError if that profile is bad."""
+        if self.broken is not None:
+            raise WorkoutError(
+                [
+                    error(
+                        Position(display_path(path), 0, 0),
+                        f"not built: the profile given with --profile ({display_path(self.broken)})"
+                        " has errors; fix it, or leave out --profile to use the nearest "
+                        "profile.yaml",
+                    )
+                ]
+            )
         if self.explicit is not None:
             return self.explicit
         where = find_profile(path)
@@ -61,13 +74,28 @@ class ProfileCache:
         return cached
 
 
-def parse_workout(doc: Document, overrides: Mapping[str, str]) -> object:
+@dataclass
+class Extras:
+    """What loading a workout tells besides its step tree (pass one in to hear it)."""
+
+    #: Likely mistakes (lint.py): the workout still builds.
+    warnings: list[Diagnostic] = field(default_factory=list)
+    #: The workout's own `formats:`, the formats it is meant for (None: any).
+    formats: tuple[str, ...] | None = None
+    #: When set, `--set` of a variable the workout does not define is skipped, not an error
+    #: (a folder's workouts each take the vars they define); names applied are added.
+    applied: set[str] | None = None
+
+
+def parse_workout(
+    doc: Document, overrides: Mapping[str, str], applied: set[str] | None = None
+) -> object:
     """Substitute variables and validate a document against the model (a model.Workout)."""
     from .model import Workout
     from .validate import validate_model
     from .variables import substitute
 
-    data = substitute(doc, overrides)
+    data = substitute(doc, overrides, applied)
     return validate_model(Workout, Document(doc.path, data, doc.values, doc.keys), "workout")
 
 
@@ -77,13 +105,26 @@ def compile_document(
     *,
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
+    extras: Extras | None = None,
 ) -> steps.Workout:
-    """Validate and compile a parsed YAML document against `profile`; raises WorkoutError."""
-    from .model import Workout
+    """Validate and compile a parsed YAML document against `profile`; raises WorkoutError.
 
-    model = parse_workout(doc, overrides or {})
-    assert isinstance(model, Workout)
-    return compile_workout(model, doc, profile, Options(pick=pick))
+    Warnings about likely mistakes, and the workout's `formats:`, go to `extras` when given.
+    """
+    from .lint import lint
+    from .model import Workout
+    from .validate import validate_model
+    from .variables import substitute
+
+    # Compiled against the substituted text, so that display hints show what was used.
+    data = substitute(doc, overrides or {}, extras.applied if extras else None)
+    done = Document(doc.path, data, doc.values, doc.keys)
+    model = validate_model(Workout, done, "workout")
+    tree = compile_workout(model, done, profile, Options(pick=pick))
+    if extras is not None:
+        extras.warnings.extend(lint(doc))
+        extras.formats = tuple(model.formats) if model.formats else None
+    return tree
 
 
 def load_workout(
@@ -93,6 +134,7 @@ def load_workout(
     profiles: ProfileCache | None = None,
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
+    extras: Extras | None = None,
 ) -> steps.Workout:
     """Read, validate and compile one workout file; raises WorkoutError on bad input.
 
@@ -112,8 +154,39 @@ def load_workout(
         resolved = profile
     else:
         resolved = load_profile(profile)
-    tree = compile_document(doc, resolved, overrides=overrides, pick=pick)
+    tree = compile_document(doc, resolved, overrides=overrides, pick=pick, extras=extras)
     return replace(tree, created=int(path.stat().st_mtime))
+
+
+def defined_overrides(
+    path: Path, overrides: Mapping[str, str], applied: set[str]
+) -> Mapping[str, str]:
+    """The `--set` overrides the workout at `path` defines under `vars:` (a folder's workouts
+    each take theirs); names found are added to `applied`. A file that cannot be read gets
+    them all, so that its own error is the one reported."""
+    if not overrides:
+        return overrides
+    try:
+        data = read_file(path, display_path(path)).data
+    except WorkoutError:
+        return overrides
+    defined = data.get("vars") if isinstance(data, dict) else None
+    if not isinstance(defined, dict):
+        return {}
+    mine = {k: v for k, v in overrides.items() if k in defined}
+    applied.update(mine)
+    return mine
+
+
+def unapplied(overrides: Mapping[str, str], applied: set[str], where: Path) -> list[Diagnostic]:
+    """An error for each `--set` variable that no workout of the run defines."""
+    return [
+        error(
+            Position(display_path(where), 0, 0),
+            f"--set {name}=...: no workout here defines a variable '{name}'",
+        )
+        for name in sorted(set(overrides) - applied)
+    ]
 
 
 def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
@@ -150,6 +223,16 @@ def import_file(path: Path) -> list[Imported]:
     from .source import parse_text
 
     shown = display_path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise WorkoutError(
+            [
+                error(
+                    Position(shown, 0, 0),
+                    "import takes FIT or TCX workout files and turns them into YAML; "
+                    "this is already YAML: give it to 'workoutexport build' (or check, show)",
+                )
+            ]
+        )
     workouts, notes = read_workouts(path, shown)
     exact: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
     out = []
@@ -174,6 +257,7 @@ def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
             cache.explicit = load_profile(explicit)
         except WorkoutError as exc:
             report.add(exc.diagnostics)
+            cache.broken = explicit
     return cache
 
 
@@ -207,32 +291,73 @@ def compile_inputs(
     pick: Pick = "low",
     lossy: bool = False,
     aside: Callable[[Input], bool] | None = None,
+    exclude: tuple[str, ...] = (),
+    failed: list[Input] | None = None,
 ) -> Iterator[Compiled]:
     """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
 
-    Problems go to `report` and the input is skipped; every other input still builds.
+    Problems go to `report` and the input is skipped (and added to `failed`); every other
+    input still builds. A format that cannot carry a workout is an error for that format
+    only (a warning under `lossy`): the other formats are still emitted. A format left out of
+    the workout's own `formats:` is skipped. With several inputs, `overrides` (--set) apply
+    to the workouts that define them, and one that none defines is an error.
     A profile.yaml among the inputs is checked rather than compiled, and an input for which
     `aside` returns True is counted but left to the caller (other kinds of YAML file).
     """
+    from .progress import progress
+
+    overrides = overrides or {}
     profiles = profile_cache(profile, report)
-    for item in discover(paths):
+    items = list(discover(paths, exclude=exclude))
+    several = len(items) > 1 or any(p.is_dir() for p in paths)
+    applied: set[str] | None = set() if several and overrides else None
+    for item in progress(items, "checking"):
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             report.add(check_profile(item.path))
             continue
         if aside is not None and aside(item):
             continue
+        extras = Extras(applied=applied)
         try:
-            workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
+            workout = load_workout(
+                item.path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
+            )
+            report.add(extras.warnings)
             outputs = []
             for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
+                if extras.formats is not None and fmt not in extras.formats:
+                    continue
+                try:
+                    result = emit(workout, fmt, lossy=lossy)
+                except WorkoutError as exc:
+                    report.add(_format_failed(exc, fmt, lossy))
+                    continue
                 report.add(result.diagnostics)
                 outputs.append((fmt, result.data))
         except WorkoutError as exc:
             report.add(exc.diagnostics)
+            if failed is not None:
+                failed.append(item)
             continue
         except Exception as exc:  # a bug: one file must not stop the others from building
             report.add([internal_error(Position(display_path(item.path), 0, 0), exc)])
+            if failed is not None:
+                failed.append(item)
             continue
         yield Compiled(item, workout, outputs)
+    if applied is not None:
+        report.add(unapplied(overrides, applied, next(iter(paths), Path("."))))
+
+
+def _format_failed(exc: WorkoutError, fmt: str, lossy: bool) -> list[Diagnostic]:
+    """A format that cannot carry a workout: its errors, or under `lossy` the same as warnings
+    saying the file was not written (the workout's other formats are)."""
+    if not lossy:
+        return list(exc.diagnostics)
+    return [
+        warning(d.position, f"{d.message}; no {fmt.upper()} file written (--lossy)")
+        if d.severity == "error"
+        else d
+        for d in exc.diagnostics
+    ]

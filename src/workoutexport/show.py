@@ -1,12 +1,20 @@
-"""Text rendering of a step tree for `workoutexport show`, in the units the runner wrote."""
+"""Text rendering of a step tree for `workoutexport show`, in the units the runner wrote.
+
+The tree is in SI units; the runner's own spelling comes from each step's `written` display
+hint (`2mi` stays miles, `10-15min` shows its range and pick). Files read back (FIT, TCX) have
+no such hint: a distance that is a whole number of miles or yards to the file's precision (FIT
+stores centimetres) is shown in that unit.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import assert_never
+from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
 from .importers.yaml_out import duration_text as yaml_duration_text
+from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
 from .units import (
     KG_PER_LB,
@@ -15,6 +23,53 @@ from .units import (
     format_pace,
     format_seconds,
 )
+
+if TYPE_CHECKING:
+    from .profile import Profile
+
+_METRES = {"km": 1000.0, "mi": 1609.344, "yd": 0.9144, "m": 1.0}
+_UNIT_WORDS = {
+    "k": "km",
+    "km": "km",
+    "mi": "mi",
+    "mile": "mi",
+    "miles": "mi",
+    "yd": "yd",
+    "yds": "yd",
+}
+# Garmin's default heart-rate zones, percent of maximum (as chart.py draws them).
+_HR_ZONES = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
+
+
+def written_unit(written: str | None) -> str | None:
+    """The distance unit a duration was written in ('km', 'mi', 'yd'), None for metres/other."""
+    if not written:
+        return None
+    m = re.search(r"([a-z]+)\s*$", written.lower())
+    return _UNIT_WORDS.get(m.group(1)) if m else None
+
+
+def _file_unit(metres: float) -> str | None:
+    """A unit a distance read from a file is a whole (or half) number of, to FIT's 1 cm."""
+    for unit in ("mi", "yd"):
+        n = metres / _METRES[unit]
+        if n >= 0.5 and abs(round(n * 2) / 2 - n) * _METRES[unit] < 0.011:
+            return unit
+    return None
+
+
+def distance_in(metres: float, unit: str | None, *, convert: bool = False) -> str:
+    """`metres` in `unit` ('km', 'mi', 'yd'; None: metres up to 1 km, then km). When
+    converting (--units), short distances keep a readable size: metres below 1 km, yards
+    below a quarter mile."""
+    if convert and unit == "km":
+        return format_distance(metres)
+    if convert and unit == "mi" and metres < _METRES["mi"] / 4:
+        unit = "yd"
+    if unit in ("mi", "yd", "km"):
+        return f"{round(metres / _METRES[unit], 2):g}{unit}"
+    return format_distance(metres)
+
 
 # The YAML kind keys, as the runner wrote them.
 _KIND = {
@@ -26,13 +81,15 @@ _KIND = {
 }
 
 
-def duration_text(d: s.Duration) -> str:
-    """A duration as `show` prints it."""
+def duration_text(d: s.Duration, written: str | None = None, units: str | None = None) -> str:
+    """A duration as `show` prints it: a distance in `units`, else in the unit `written`."""
     match d:
         case s.Time(seconds=sec):
             return format_seconds(sec) if sec >= 60 else f"{sec:g}s"
         case s.Distance(metres=metres):
-            return format_distance(metres)
+            if units:
+                return distance_in(metres, units, convert=True)
+            return distance_in(metres, written_unit(written) or _file_unit(metres))
         case s.LapButton():
             return "until lap button"
         case s.HeartRateAbove() | s.HeartRateBelow() | s.Calories():
@@ -45,14 +102,30 @@ def duration_text(d: s.Duration) -> str:
             assert_never(d)
 
 
-def target_text(t: s.Target) -> str:
-    """A target as `show` prints it."""
+def target_text(
+    t: s.Target,
+    units: str | None = None,
+    hr_max: float | None = None,
+    file: Literal["fit", "tcx"] | None = None,
+) -> str:
+    """A target as `show` prints it (paces and speeds in `units` when given; heart-rate zones
+    with their bpm when `hr_max` is known). A pace read from a `file` is shown per mile when
+    that is what it was written in (whole seconds per mile, as import decides)."""
+    if file is not None and units is None and isinstance(t, s.SpeedTarget) and t.view == "pace":
+        units = yaml_target_text(t, file)[1].rpartition("/")[2]
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
-            m = METRES_PER_PACE_UNIT[unit]
-            return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{unit}"
+            per = "mi" if units == "mi" else "km" if units == "km" else unit
+            m = METRES_PER_PACE_UNIT[per]
+            return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{per}"
+        case s.SpeedTarget(low_mps=lo, high_mps=hi) if units == "mi":
+            mph = 3600 / _METRES["mi"]
+            return f"speed {lo * mph:.1f}-{hi * mph:.1f}mph"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             return f"speed {lo * 3.6:.1f}-{hi * 3.6:.1f}km/h"
+        case s.HeartRateZone(zone=zone) if hr_max and zone in _HR_ZONES:
+            low, high = _HR_ZONES[zone]
+            return f"hr zone {zone} ({hr_max * low / 100:.0f}-{hi_bpm(hr_max, high)}bpm)"
         case s.HeartRateZone(zone=zone):
             return f"hr zone {zone}"
         case s.HeartRateRange(low=lo, high=hi, percent_max=True):
@@ -69,6 +142,11 @@ def target_text(t: s.Target) -> str:
             return f"power {lo:.0f}-{hi:.0f}W"
         case _:
             assert_never(t)
+
+
+def hi_bpm(hr_max: float, percent: int) -> str:
+    """The top of a zone in bpm."""
+    return f"{hr_max * percent / 100:.0f}"
 
 
 @dataclass
@@ -125,15 +203,37 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
     return out
 
 
-def render(workout: s.Workout) -> str:
-    """The text `workoutexport show` prints for a workout."""
+def _all_steps(nodes: tuple[s.Node, ...]) -> list[s.Step]:
+    out: list[s.Step] = []
+    for node in nodes:
+        out.extend([node] if isinstance(node, s.Step) else _all_steps(node.steps))
+    return out
+
+
+def render(
+    workout: s.Workout,
+    *,
+    units: str | None = None,
+    profile: Profile | None = None,
+    pick: str = "low",
+    file: Literal["fit", "tcx"] | None = None,
+) -> str:
+    """The text `workoutexport show` prints for a workout.
+
+    `units` ('km', 'mi') converts every distance and pace; by default each is shown as
+    written, and totals in miles when the workout's distances were written in miles.
+    """
+    written = [written_unit(st.written) for st in _all_steps(workout.steps)]
+    total_unit = units or ("mi" if "mi" in written else None)
+    hr_max = profile.hr_max if profile is not None else None
+    ctx = _Ctx(units, hr_max, pick, file)
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     lines.append(f"  sport: {kind}")
     if workout.description:
         lines.append(f"  {workout.description}")
     lines.append("")
-    _render_nodes(workout.steps, 1, lines)
+    _render_nodes(workout.steps, 1, lines, ctx)
     t = totals(workout.steps)
     lines.append("")
     time = format_seconds(t.seconds)
@@ -141,27 +241,57 @@ def render(workout: s.Workout) -> str:
         time += f" + {t.unknown_time} step(s) without a set time"
     lines.append(f"total time: {time}")
     if t.metres and not t.unknown_distance:
-        lines.append(f"total distance: {format_distance(t.metres)}")
+        lines.append(f"total distance: {distance_in(t.metres, total_unit)}")
     elif t.metres:
         lines.append(
-            f"total distance: at least {format_distance(t.metres)} "
+            f"total distance: at least {distance_in(t.metres, total_unit)} "
             "(steps without a pace or distance are not counted)"
         )
     return "\n".join(lines) + "\n"
 
 
-def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> None:
+@dataclass(frozen=True)
+class _Ctx:
+    units: str | None
+    hr_max: float | None
+    pick: str
+    file: Literal["fit", "tcx"] | None = None
+
+
+def _range_note(written: str | None, pick: str) -> str:
+    """' (6-8, --pick low)' when the value was written as a range, else ''."""
+    if written and re.search(r"\d\s*-\s*\d", written) and "<" not in written and ">" not in written:
+        return f" ({written}, --pick {pick})"
+    return ""
+
+
+def words(name: str) -> str:
+    """An exercise's profile name in words: 'goblet_squat' -> 'Goblet Squat'."""
+    return " ".join(part.capitalize() for part in name.split("_") if part)
+
+
+def _estimate(step: s.Step) -> str:
+    """'~m:ss' for a distance step whose pace target gives its time, else ''."""
+    if isinstance(step.duration, s.Distance) and isinstance(step.target, s.SpeedTarget):
+        speed = (step.target.low_mps + step.target.high_mps) / 2
+        return f"~{format_seconds(step.duration.metres / speed)}"
+    return ""
+
+
+def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: _Ctx) -> None:
     pad = "  " * depth
     for node in nodes:
         if isinstance(node, s.Repeat):
             label = f" ({node.name})" if node.name else ""
             times = f"{node.count} times" if node.until is None else until_text(node.until)
+            if node.until is None:
+                times += _range_note(node.written, ctx.pick)
             lines.append(f"{pad}repeat {times}{label}:")
-            _render_nodes(node.steps, depth + 1, lines)
+            _render_nodes(node.steps, depth + 1, lines, ctx)
             continue
         if node.exercise is not None:
             ex = node.exercise
-            kind = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
+            kind = words(ex.name_name or ex.category_name)
             if ex.weight_kg is not None:
                 shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / KG_PER_LB
                 kind += f" @ {shown:g}{ex.weight_unit}"
@@ -169,11 +299,16 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
                 kind += f" ({_KIND[node.intensity]} set)"
         else:
             kind = _KIND[node.intensity]
-        parts = [f"{pad}{kind:<9} {duration_text(node.duration)}"]
+        duration = duration_text(node.duration, node.written, ctx.units)
+        duration += _range_note(node.written, ctx.pick)
+        parts = [f"{pad}{kind:<9} {duration}"]
+        estimate = _estimate(node)
+        if estimate:
+            parts.append(estimate)
         if node.target is not None:
-            parts.append(target_text(node.target))
+            parts.append(target_text(node.target, ctx.units, ctx.hr_max, ctx.file))
         if node.secondary is not None:
-            parts.append("+ " + target_text(node.secondary))
+            parts.append("+ " + target_text(node.secondary, ctx.units, ctx.hr_max, ctx.file))
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:

@@ -275,7 +275,7 @@ def build_site(
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
     with its diagnostics; every other workout still gets its page and downloads.
     """
-    from .pipeline import display_path, emit, load_workout
+    from .pipeline import defined_overrides, display_path, emit, load_workout, unapplied
 
     report = report if report is not None else Report()
 
@@ -296,6 +296,11 @@ def build_site(
     claimed: dict[PurePosixPath, str] = {}
     slug_of: dict[Path, str] = {}  # a workout file -> its page, for plan calendars to link
     plan_inputs: list[SiteInput] = []
+    inputs = list(inputs)
+    overrides = overrides or {}
+    # Several workouts: --set applies to those that define the variable (issue 12).
+    several = len(inputs) > 1
+    applied: set[str] = set()
     for item in inputs:
         report.checked += 1
         shown = display_path(item.path)
@@ -303,7 +308,8 @@ def build_site(
             plan_inputs.append(item)
             continue
         try:
-            workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
+            mine = defined_overrides(item.path, overrides, applied) if several else overrides
+            workout = load_workout(item.path, profiles=profiles, overrides=mine, pick=pick)
             fit = emit(workout, "fit")
         except WorkoutError as exc:
             report.add(exc.diagnostics)
@@ -363,6 +369,8 @@ def build_site(
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
+    if several and not plan_inputs:  # a plan's sessions take vars by the plan's own rules
+        report.add(unapplied(overrides, applied, Path(".")))
     for plan in plans:
         put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
     index = _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root="")

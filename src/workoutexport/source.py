@@ -165,6 +165,24 @@ def _yaml() -> Any:
     return yaml
 
 
+def _yaml_in_words(problem: str, line: int) -> str | None:
+    """The YAML parser's complaint said the way a workout writer understands it, with what to
+    do; None when it is not one of the usual ones."""
+    if "'\\t'" in problem or "\t" in problem:
+        return f"YAML indents with spaces, not tabs: replace the tab on line {line} with spaces"
+    if "mapping values are not allowed" in problem:
+        return (
+            "a ': ' inside a value starts a new key: quote text that contains ': ', "
+            'such as note: "Don\'t stop: keep going"'
+        )
+    if "expected <block end>" in problem or "could not find expected ':'" in problem:
+        return (
+            f"check the indentation of line {line}: keys of one step line up under each "
+            "other, two spaces in from the '-'"
+        )
+    return None
+
+
 def _mark(path: str, mark: Any) -> Position:
     if mark is None:
         return Position(path)
@@ -192,7 +210,9 @@ def parse_text(text: str, path: str) -> Document:
         if exc.problem and exc.context and exc.context_mark is not None:
             start = exc.context_mark.line + 1
             problem += f" ({exc.context} that starts at line {start})"
-        raise WorkoutError([error(_mark(path, mark), f"YAML syntax: {problem}")]) from None
+        line = mark.line + 1 if mark is not None else 0
+        message = _yaml_in_words(exc.problem or "", line) or f"YAML syntax: {problem}"
+        raise WorkoutError([error(_mark(path, mark), message)]) from None
     except YAMLError as exc:
         raise WorkoutError([error(Position(path), f"YAML syntax: {exc}")]) from None
     except RecursionError:

@@ -177,6 +177,9 @@ class Step:
     secondary_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    #: A display hint, ignored by equality: the duration as the runner wrote it (variables
+    #: substituted), so `show` keeps `2mi` in miles and shows a range and its pick.
+    written: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,6 +190,8 @@ class Repeat:
     #: Set for `repeat: until ...`: the block repeats until this holds, and `count` is unused.
     until: RepeatUntil | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    #: A display hint, ignored by equality: the count as written, such as `6-8`.
+    written: str | None = field(default=None, compare=False, repr=False)
 
 
 Node = Step | Repeat

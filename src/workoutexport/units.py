@@ -522,7 +522,7 @@ def parse_speed(value: object) -> Window:
 
 def parse_hr(value: object) -> Window | Zone:
     """A heart-rate target: a zone, bpm, %max or %lthr."""
-    text = _text(value, "a heart-rate target", "z2 or 140-150bpm")
+    text = _text(value, "a heart-rate target", "z2' or '140-150bpm")  # reads 'z2' or '140-150bpm'
     m = re.fullmatch(r"z(?:one)?\s*([0-9]+)", text, flags=re.IGNORECASE)
     if m is not None:
         zone = _int(m.group(1))

@@ -80,6 +80,19 @@ def _field_name(loc: Loc) -> str:
     return "value"
 
 
+# pydantic's wording for the usual shape mistakes, said in the format's own terms.
+_WORDS = {
+    "too_short": "needs at least one item",
+    "list_type": "must be a list: write each item on its own line starting with '- '",
+    "dict_type": "must be a mapping of keys, of 'key: value' lines indented under it",
+    "model_type": "must be a mapping of keys, of 'key: value' lines indented under it",
+    "model_attributes_type": "must be a mapping of keys, of 'key: value' lines indented under it",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+}
+
+
 def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple[Any, ...]] = set()
@@ -113,6 +126,16 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
             pos = doc.at(loc)
         elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise", "text"):
             msg = err["msg"]
+            pos = doc.at(loc)
+        elif kind == "too_short" and field == "steps":
+            msg = "'steps' needs at least one step, such as '- run: 10min'"
+            pos = doc.at(loc)
+        elif kind in _WORDS and err.get("input", "") is None:
+            # Nothing after the key: point at the key, not past the end of the file.
+            msg = f"'{field}' has no value; it {_WORDS[kind]}"
+            pos = doc.key_at(loc)
+        elif kind in _WORDS:
+            msg = f"'{field}' {_WORDS[kind]}"
             pos = doc.at(loc)
         else:
             text = err["msg"]

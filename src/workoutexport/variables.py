@@ -16,8 +16,12 @@ _TOKEN = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def substitute(doc: Document, overrides: Mapping[str, str]) -> Any:
-    """The document's data with every ${name} replaced; errors carry positions."""
+def substitute(doc: Document, overrides: Mapping[str, str], applied: set[str] | None = None) -> Any:
+    """The document's data with every ${name} replaced; errors carry positions.
+
+    When `applied` is given (a folder of workouts), an override of a variable this workout
+    does not define is skipped rather than an error, and the names applied are added to it.
+    """
     data = doc.data
     if not isinstance(data, dict):
         return data
@@ -40,6 +44,11 @@ def substitute(doc: Document, overrides: Mapping[str, str]) -> Any:
             else:
                 defined[name] = value
     for name, value in overrides.items():
+        if applied is not None:
+            if name in defined or name in broken:
+                applied.add(name)
+            if name not in defined:
+                continue
         if name not in defined:
             where = doc.key_at(("vars",)) if "vars" in data else Position(doc.path)
             errors.append(

@@ -17,7 +17,7 @@ from ..formats.fit.units import CM_PER_M as CM
 from ..formats.fit.units import MS_PER_S as MS
 from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
 from ..formats.tcx.units import decimal
-from ..units import KG_PER_LB, METRES_PER_PACE_UNIT
+from ..units import KG_PER_LB, METRES_PER_MILE, METRES_PER_PACE_UNIT, METRES_PER_YARD
 
 _KIND = {
     s.Intensity.WARMUP: "warmup",
@@ -54,6 +54,11 @@ def duration_text(d: s.Duration) -> str:
                 return f"{cm // (1000 * CM)}km"
             if cm % CM == 0:
                 return f"{cm // CM}m"
+            # 2 mi is 3218.688 m, stored as 321869 cm: say it as the runner did.
+            for unit, size, places in (("mi", METRES_PER_MILE, 2), ("yd", METRES_PER_YARD, 0)):
+                n = round(metres / size, places)
+                if n > 0 and centimetres(n * size) == cm:
+                    return f"{n:g}{unit}"
             return f"{cm / CM:.2f}".rstrip("0") + "m"
         case s.LapButton():
             return "lap"
@@ -143,8 +148,13 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
     """(key, value) of a target in the workout format, exact to what `exact` stores."""
     match t:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
-            fast, slow = _pace_window(lo, hi, unit, exact)
-            return "pace", f"{fast}-{slow}/{unit}"
+            # A file stores a speed, not the unit it was written in: per mile when that
+            # needs fewer decimals of a second (9:25-9:35/mi, not 5:51.1-5:57.3/km).
+            other = "mi" if unit == "km" else "km"
+            texts = {u: _pace_window(lo, hi, u, exact) for u in (unit, other)}
+            best = min(texts, key=lambda u: sum(len(x.partition(".")[2]) for x in texts[u]))
+            fast, slow = texts[best]
+            return "pace", f"{fast}-{slow}/{best}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             low_text = _decimal(_speed_same(lo, True, lo, hi, exact), lo)
             high_text = _decimal(_speed_same(hi, False, lo, hi, exact), hi)
