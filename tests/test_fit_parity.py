@@ -330,7 +330,7 @@ def test_an_exercise_cannot_be_a_rest() -> None:
 )
 def test_everyday_exercise_names(everyday: str, category: str, name: str | None) -> None:
     ref = lookup(everyday)
-    assert (ref.category_name, ref.name_name) == (category, name)
+    assert (ref.category_name, ref.exercise_name) == (category, name)
 
 
 def test_everyday_names_all_lead_somewhere() -> None:

@@ -95,9 +95,9 @@ class _Compiler:
                         )
                     )
             elif isinstance(item, m.ExerciseStep):
-                step = self.exercise(item, here)
-                if step is not None:
-                    out.append(step)
+                exercise = self.exercise(item, here)
+                if exercise is not None:
+                    out.append(exercise)
             else:
                 step = self.leaf(item, here)
                 if step is not None:
@@ -128,15 +128,15 @@ class _Compiler:
             note_source=at((*loc, "note")),
         )
 
-    def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.Step | None:
+    def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.ExerciseStep | None:
         from .exercises import lookup
 
         try:
-            ref = lookup(item.exercise)
+            exercise = lookup(item.exercise)
         except u.UnitError as exc:
             self.fail((*loc, "exercise"), str(exc))
             return None
-        duration: s.Duration
+        duration: s.ExerciseDuration
         if item.reps is not None:
             duration = s.Reps(count=item.reps)
         elif item.time is not None:
@@ -148,19 +148,19 @@ class _Compiler:
         else:
             duration = s.LapButton()
         weight = item.weight
-        return s.Step(
-            intensity=_INTENSITY[item.intensity] if item.intensity else s.Intensity.ACTIVE,
+        intensity: s.ExerciseIntensity = s.Intensity.ACTIVE
+        if item.intensity == "warmup":
+            intensity = s.Intensity.WARMUP
+        elif item.intensity == "cooldown":
+            intensity = s.Intensity.COOLDOWN
+        return s.ExerciseStep(
+            exercise=exercise,
             duration=duration,
+            intensity=intensity,
+            weight_kg=weight.kg if weight else None,
+            weight_unit=weight.unit if weight else "kg",
             name=item.name,
             note=item.note,
-            exercise=s.Exercise(
-                category=ref.category,
-                category_name=ref.category_name,
-                name=ref.name,
-                name_name=ref.name_name,
-                weight_kg=weight.kg if weight else None,
-                weight_unit=weight.unit if weight else "kg",
-            ),
             source=self.doc.at(loc),
             duration_source=self.doc.at((*loc, "reps" if item.reps is not None else "time")),
             name_source=self.doc.at((*loc, "name")),
@@ -175,7 +175,7 @@ class _Compiler:
                 return s.PowerAbove(watts=cond.watts)
             return s.PowerBelow(watts=cond.watts)
         d = self.duration(cond, loc)
-        if isinstance(d, s.LapButton | s.Reps):  # pragma: no cover - the parser refuses lap
+        if isinstance(d, s.LapButton):  # pragma: no cover - the parser refuses lap
             raise AssertionError(d)
         return d
 

@@ -26,7 +26,7 @@ _KIND = {
 }
 
 
-def duration_text(d: s.Duration) -> str:
+def duration_text(d: s.Duration | s.ExerciseDuration) -> str:
     """A duration as `show` prints it."""
     match d:
         case s.Time(seconds=sec):
@@ -86,10 +86,10 @@ class Totals:
         self.unknown_distance += other.unknown_distance * times
 
 
-def _step_totals(step: s.Step) -> Totals:
+def _step_totals(step: s.Leaf) -> Totals:
     t = Totals()
     speed = None
-    if isinstance(step.target, s.SpeedTarget):
+    if isinstance(step, s.Step) and isinstance(step.target, s.SpeedTarget):
         speed = (step.target.low_mps + step.target.high_mps) / 2
     match step.duration:
         case s.Time(seconds=sec):
@@ -113,7 +113,7 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
     """Known time and distance of `nodes`, repeats multiplied out."""
     out = Totals()
     for node in nodes:
-        if isinstance(node, s.Step):
+        if not isinstance(node, s.Repeat):
             out.add(_step_totals(node))
         elif node.until is not None:
             # How many rounds a condition takes is not known: count it as unknown time.
@@ -159,20 +159,21 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> No
             lines.append(f"{pad}repeat {times}{label}:")
             _render_nodes(node.steps, depth + 1, lines)
             continue
-        if node.exercise is not None:
+        if isinstance(node, s.ExerciseStep):
             ex = node.exercise
-            kind = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
-            if ex.weight_kg is not None:
-                shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / KG_PER_LB
-                kind += f" @ {shown:g}{ex.weight_unit}"
+            kind = ex.category_name + (f"/{ex.exercise_name}" if ex.exercise_name else "")
+            if node.weight_kg is not None:
+                kg = node.weight_kg
+                shown = kg if node.weight_unit == "kg" else kg / KG_PER_LB
+                kind += f" @ {shown:g}{node.weight_unit}"
             if node.intensity is not s.Intensity.ACTIVE:
                 kind += f" ({_KIND[node.intensity]} set)"
         else:
             kind = _KIND[node.intensity]
         parts = [f"{pad}{kind:<9} {duration_text(node.duration)}"]
-        if node.target is not None:
+        if isinstance(node, s.Step) and node.target is not None:
             parts.append(target_text(node.target))
-        if node.secondary is not None:
+        if isinstance(node, s.Step) and node.secondary is not None:
             parts.append("+ " + target_text(node.secondary))
         if node.name:
             parts.append(f"'{node.name}'")

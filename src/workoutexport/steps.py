@@ -74,7 +74,11 @@ class Reps:
     count: int
 
 
-Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories | Reps
+#: How long a timed step lasts. Repetitions are not among them: only an exercise has reps.
+Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories
+
+#: How long an exercise step lasts: a number of repetitions, a time, or until the lap button.
+ExerciseDuration = Reps | Time | LapButton
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,30 +155,57 @@ Target = SpeedTarget | HeartRateZone | HeartRateRange | CadenceRange | PowerZone
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise:
-    """A strength exercise: FIT category and name numbers, with their profile names."""
+    """A FIT exercise: its category, and optionally one exercise in it, as numbers and names.
+
+    `category`/`category_name` is the group ('lunge', 22); `exercise`/`exercise_name` the
+    exercise within it ('walking_lunge'), absent when only the category was written.
+    """
 
     category: int
     category_name: str
-    name: int | None = None
-    name_name: str | None = None
-    weight_kg: float | None = None
-    weight_unit: Literal["kg", "lb"] = "kg"
+    exercise: int | None = None
+    exercise_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Step:
+    """A timed step: how long it lasts, and what to hold it at."""
+
     intensity: Intensity
     duration: Duration
     target: Target | None = None
     secondary: Target | None = None
     name: str | None = None
     note: str | None = None
-    exercise: Exercise | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     # Where each part was written, so that a format's complaint points at it.
     duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     target_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     secondary_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+
+
+#: The intensities an exercise set can have, as Garmin Connect marks them.
+ExerciseIntensity = Literal[Intensity.WARMUP, Intensity.ACTIVE, Intensity.COOLDOWN]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseStep:
+    """A strength set: an exercise for a number of reps, a time, or until the lap button.
+
+    `name` is the exercise's display title (FIT exercise_title), not a step name.
+    """
+
+    exercise: Exercise
+    duration: ExerciseDuration
+    intensity: ExerciseIntensity = Intensity.ACTIVE
+    weight_kg: float | None = None
+    weight_unit: Literal["kg", "lb"] = "kg"
+    name: str | None = None
+    note: str | None = None
+    source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
@@ -189,7 +220,9 @@ class Repeat:
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
 
 
-Node = Step | Repeat
+#: A step that runs once when reached: timed, or an exercise set.
+Leaf = Step | ExerciseStep
+Node = Step | ExerciseStep | Repeat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,3 +256,10 @@ def count_nodes(nodes: tuple[Node, ...]) -> int:
         if isinstance(node, Repeat):
             stack.extend(node.steps)
     return total
+
+
+def targets_of(step: Leaf) -> tuple[Target, ...]:
+    """A step's targets, primary first; an exercise set has none."""
+    if isinstance(step, ExerciseStep):
+        return ()
+    return tuple(t for t in (step.target, step.secondary) if t is not None)

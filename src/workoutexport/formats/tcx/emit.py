@@ -94,26 +94,33 @@ class _Writer(Encoder):
         etree.SubElement(el, f"{{{NS}}}StepId").text = str(self.take_id())
         self.step(el, node)
 
-    def step(self, el: Any, step: s.Step) -> None:
+    def step(self, el: Any, step: s.Leaf) -> None:
         from lxml import etree
 
         where = step.source
-        if step.exercise is not None:
+        if isinstance(step, s.ExerciseStep):
             self.unsupported(where, "TCX cannot carry strength exercises")
         if step.name:
             name = self.name(step.name, step.name_source, "step name")
             if name:
                 etree.SubElement(el, f"{{{NS}}}Name").text = name
-        self.duration(
-            etree.SubElement(el, f"{{{NS}}}Duration"), step.duration, step.duration_source
-        )
+        duration = etree.SubElement(el, f"{{{NS}}}Duration")
+        if isinstance(step.duration, s.Reps):
+            duration.set(f"{{{XSI}}}type", "UserInitiated_t")
+            self.unsupported(step.duration_source, "TCX cannot count repetitions")
+        else:
+            self.duration(duration, step.duration, step.duration_source)
         etree.SubElement(el, f"{{{NS}}}Intensity").text = INTENSITY[step.intensity]
-        self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, step.target_source)
-        if step.secondary is not None:
-            self.warn(
-                step.secondary_source,
-                "TCX has no secondary target; it is left out of the TCX file",
-            )
+        target = etree.SubElement(el, f"{{{NS}}}Target")
+        if isinstance(step, s.ExerciseStep):
+            self.target(target, None, where)
+        else:
+            self.target(target, step.target, step.target_source)
+            if step.secondary is not None:
+                self.warn(
+                    step.secondary_source,
+                    "TCX has no secondary target; it is left out of the TCX file",
+                )
         if step.note is not None:
             self.warn(
                 step.note_source, "TCX has no step notes; the note is left out of the TCX file"
@@ -163,9 +170,6 @@ class _Writer(Encoder):
             case s.Calories(kcal=kcal):
                 el.set(f"{{{XSI}}}type", "CaloriesBurned_t")
                 child("Calories", self.ushort(kcal, where, "calories"))
-            case s.Reps():
-                el.set(f"{{{XSI}}}type", "UserInitiated_t")
-                self.unsupported(where, "TCX cannot count repetitions")
             case _:
                 assert_never(d)
 
