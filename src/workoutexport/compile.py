@@ -337,8 +337,6 @@ def compile_workout(
         short_name=workout.short_name,
         description=workout.description,
         steps=tree,
-        running_cadence_unit=profile.running_cadence_unit,
-        fit_identity=profile.fit_identity,
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),

@@ -7,7 +7,7 @@ nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Literal
@@ -15,7 +15,7 @@ from typing import Literal
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
 from .diagnostics import Diagnostic, Position, Report, WorkoutError, internal_error
-from .formats import Emitted
+from .formats import EmitOptions, Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
@@ -101,26 +101,57 @@ def load_workout(
     through `profiles` so that a library's profile is read once. `overrides` replace
     variables (`--set`), and `pick` resolves ranges such as `repeat: 6-8`.
 
-    The tree's `created` is the file's modification time, which FIT writes as time_created
-    unless SOURCE_DATE_EPOCH is set: an unchanged file rebuilds to the same bytes.
+    How to write the tree (the profile's device settings, the file's time) is not part of
+    it: see `emit_options`.
     """
     path = Path(path)
     doc = read_file(path, display_path(path))
+    resolved = _resolve_profile(path, profile, profiles)
+    return compile_document(doc, resolved, overrides=overrides, pick=pick)
+
+
+def _resolve_profile(
+    path: Path, profile: Profile | str | PathLike[str] | None, profiles: ProfileCache | None
+) -> Profile:
     if profile is None:
-        resolved = (profiles or ProfileCache()).for_workout(path)
-    elif isinstance(profile, Profile):
-        resolved = profile
-    else:
-        resolved = load_profile(profile)
-    tree = compile_document(doc, resolved, overrides=overrides, pick=pick)
-    return replace(tree, created=int(path.stat().st_mtime))
+        return (profiles or ProfileCache()).for_workout(path)
+    if isinstance(profile, Profile):
+        return profile
+    return load_profile(profile)
 
 
-def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
+def emit_options(
+    path: str | PathLike[str],
+    *,
+    profile: Profile | str | PathLike[str] | None = None,
+    profiles: ProfileCache | None = None,
+) -> EmitOptions:
+    """How `build` writes the workout file at `path`: its profile's `fit:` settings (the
+    profile found as `load_workout` finds it), and the file's modification time, which FIT
+    writes as time_created unless SOURCE_DATE_EPOCH is set, so that an unchanged file
+    rebuilds to the same bytes. Raises WorkoutError for a bad profile."""
+    path = Path(path)
+    resolved = _resolve_profile(path, profile, profiles)
+    return profile_options(resolved, created=int(path.stat().st_mtime))
+
+
+def profile_options(profile: Profile, *, created: int | None = None) -> EmitOptions:
+    """The emitter options a profile's `fit:` settings ask for (`created`: FIT time_created's
+    Unix time, None for FIT's epoch)."""
+    return EmitOptions(
+        running_cadence_unit=profile.running_cadence_unit,
+        fit_identity=profile.fit_identity,
+        created=created,
+    )
+
+
+def emit(
+    workout: steps.Workout, fmt: str, *, lossy: bool = False, options: EmitOptions | None = None
+) -> Emitted:
     """`workout` as format `fmt` ("fit", "tcx"); raises WorkoutError when it cannot be written
     (under `lossy`, what can be dropped is dropped with a warning) and ValueError for an
-    unknown format."""
-    return formats.emit(workout, fmt, lossy=lossy)
+    unknown format. `options` (see `emit_options`) default to the empty profile's."""
+    return formats.emit(workout, fmt, lossy=lossy, options=options)
 
 
 def verify(data: bytes, fmt: str) -> list[str]:
@@ -224,9 +255,10 @@ def compile_inputs(
             continue
         try:
             workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
+            options = emit_options(item.path, profiles=profiles)
             outputs = []
             for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
+                result = emit(workout, fmt, lossy=lossy, options=options)
                 report.add(result.diagnostics)
                 outputs.append((fmt, result.data))
         except WorkoutError as exc:

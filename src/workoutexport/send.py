@@ -179,7 +179,7 @@ def unit_for(
     bytes as a built one. A training plan gives its sessions on or after `since` (every
     session when None) and its schedule.
     """
-    from .pipeline import emit, load_workout
+    from .pipeline import emit, emit_options, load_workout
     from .plans import is_plan
 
     if is_plan(path):
@@ -195,8 +195,9 @@ def unit_for(
             since=since,
         )
     workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+    options = emit_options(path, profiles=profiles)
     try:
-        result = emit(workout, FORMAT_OF[kind], lossy=lossy)
+        result = emit(workout, FORMAT_OF[kind], lossy=lossy, options=options)
     except WorkoutError as exc:
         if kind is not Kind.TCX_WORKOUTS:
             raise

@@ -275,7 +275,7 @@ def build_site(
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
     with its diagnostics; every other workout still gets its page and downloads.
     """
-    from .pipeline import display_path, emit, load_workout
+    from .pipeline import display_path, emit, emit_options, load_workout
 
     report = report if report is not None else Report()
 
@@ -304,7 +304,8 @@ def build_site(
             continue
         try:
             workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
-            fit = emit(workout, "fit")
+            options = emit_options(item.path, profiles=profiles)
+            fit = emit(workout, "fit", options=options)
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
@@ -327,7 +328,7 @@ def build_site(
         missing: list[tuple[str, str]] = []
         warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
         try:
-            tcx = emit(workout, "tcx")
+            tcx = emit(workout, "tcx", options=options)
         except WorkoutError as exc:
             # Not a fault of the library: TCX is the older, smaller format.
             missing.append(("TCX", "; ".join(d.message for d in exc.diagnostics)))

@@ -233,12 +233,6 @@ class Workout:
     short_name: str | None = None
     description: str | None = None
     steps: tuple[Node, ...] = ()
-    running_cadence_unit: Literal["strides", "steps"] = "strides"
-    #: Whose identity a FIT file_id carries: Garmin Connect's (1/65534) or development (255/0).
-    fit_identity: Literal["connect", "development"] = "connect"
-    #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
-    #: Not part of the workout's meaning, so equality and the content-derived serial ignore it.
-    created: int | None = field(default=None, compare=False, repr=False)
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     description_source: Position = field(default=_NOWHERE, compare=False, repr=False)

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, assert_never
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .. import Emitted, Encoder
+from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
 from ..common import device_cadence, outward
 from .units import (
     CM_PER_M,
@@ -139,11 +139,11 @@ def finish_fit_bytes(data: bytes) -> bytes:
 class _Encoder(Encoder):
     format_name = "FIT"
 
-    def __init__(self, workout: s.Workout) -> None:
+    def __init__(self, options: EmitOptions) -> None:
         from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
 
         super().__init__()
-        self.workout = workout
+        self.options = options
         self.messages: list[Any] = []
         self._new_step = WorkoutStepMessage
 
@@ -343,7 +343,7 @@ class _Encoder(Encoder):
                 offset = 0 if pct else HR_OFFSET
                 window(TGT_HR, lo + offset, hi + offset)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
-                running = self.workout.running_cadence_unit
+                running = self.options.running_cadence_unit
                 window(
                     TGT_CADENCE,
                     max(device_cadence(lo, unit, running), 1),
@@ -415,27 +415,27 @@ def _node_text(node: s.Node) -> str:
             assert_never(node)
 
 
-def content_text(workout: s.Workout) -> str:
+def content_text(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> str:
     """The text a workout's serial number hashes: its meaning, in a fixed spelling.
 
     The spelling is the one the step tree's repr had when serials were introduced, written
     out so that reshaping the tree's classes does not change the serial of every workout
     (Connect and watches tell workouts apart by it). Source positions and time_created are
-    not part of it.
+    not part of it; the running cadence unit and the file_id identity are.
     """
     steps = _tuple_text([_node_text(node) for node in workout.steps])
     return (
         f"Workout(name={workout.name!r}, sport={workout.sport!r}, "
         f"sub_sport={workout.sub_sport!r}, short_name={workout.short_name!r}, "
         f"description={workout.description!r}, steps={steps}, "
-        f"running_cadence_unit={workout.running_cadence_unit!r}, "
-        f"fit_identity={workout.fit_identity!r})"
+        f"running_cadence_unit={options.running_cadence_unit!r}, "
+        f"fit_identity={options.fit_identity!r})"
     )
 
 
-def serial_number(workout: s.Workout) -> int:
+def serial_number(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> int:
     """A non-zero 32-bit serial derived from the workout's content (see `content_text`)."""
-    digest = hashlib.sha256(content_text(workout).encode("utf-8")).digest()
+    digest = hashlib.sha256(content_text(workout, options).encode("utf-8")).digest()
     serial = int.from_bytes(digest[:4], "big") % UINT32_MAX
     return serial or 1
 
@@ -449,16 +449,16 @@ class FileIdentity(NamedTuple):
     time_created: int  # FIT seconds (since 1989-12-31T00:00:00Z)
 
 
-def file_identity(workout: s.Workout) -> FileIdentity:
+def file_identity(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> FileIdentity:
     """The file_id that `emit` writes for `workout`: the one place that decides it.
 
     Manufacturer and product: Garmin Connect's (1 / 65534), or development (255 / 0) under
     `fit: {identity: development}`. Serial: from the compiled content, never 0. time_created:
     SOURCE_DATE_EPOCH, else the workout file's mtime (see `time_created`).
     """
-    manufacturer, product = IDENTITY[workout.fit_identity]
+    manufacturer, product = IDENTITY[options.fit_identity]
     return FileIdentity(
-        manufacturer, product, serial_number(workout), time_created(workout.created)
+        manufacturer, product, serial_number(workout, options), time_created(options.created)
     )
 
 
@@ -533,7 +533,9 @@ def _exercise_steps(nodes: tuple[s.Node, ...]) -> list[s.ExerciseStep]:
     return out
 
 
-def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+def emit(
+    workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+) -> Emitted:
     """The FIT workout file for `workout`; raises WorkoutError when FIT cannot hold it."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_creator_message import FileCreatorMessage
@@ -552,12 +554,12 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
                 )
             ]
         )
-    enc = _Encoder(workout)
+    enc = _Encoder(options)
     enc.nodes(workout.steps)
     titles = _titles(enc, workout.steps)
     diagnostics = enc.diagnostics
 
-    identity = file_identity(workout)
+    identity = file_identity(workout, options)
     file_id = FileIdMessage()
     _put(file_id, F_TYPE, FILE_WORKOUT)
     _put(file_id, F_MANUFACTURER, identity.manufacturer)

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 from ... import __version__
 from ... import steps as s
 from ...diagnostics import Position, WorkoutError, error
-from .. import Emitted, Encoder
+from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
 from ..common import device_cadence, outward
 from .units import decimal_text
 
@@ -45,9 +45,9 @@ def _token(text: str) -> str:
 class _Writer(Encoder):
     format_name = "TCX"
 
-    def __init__(self, workout: s.Workout, lossy: bool) -> None:
+    def __init__(self, lossy: bool, options: EmitOptions) -> None:
         super().__init__(lossy=lossy)
-        self.workout = workout
+        self.options = options
         self.next_id = 1
 
     def name(self, text: str, where: Position, what: str) -> str | None:
@@ -205,7 +205,7 @@ class _Writer(Encoder):
                 self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
                 self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
-                running = self.workout.running_cadence_unit
+                running = self.options.running_cadence_unit
                 el.set(f"{{{XSI}}}type", "Cadence_t")
                 sub(el, "Low", decimal_text(device_cadence(lo, unit, running)))
                 sub(el, "High", decimal_text(device_cadence(hi, unit, running)))
@@ -216,11 +216,13 @@ class _Writer(Encoder):
                 assert_never(t)
 
 
-def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+def emit(
+    workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+) -> Emitted:
     """The TCX workout for `workout`; raises WorkoutError when TCX cannot carry it."""
     from lxml import etree
 
-    w = _Writer(workout, lossy)
+    w = _Writer(lossy, options)
     if workout.sport is s.Sport.STRENGTH:
         raise WorkoutError(
             [
