@@ -250,11 +250,18 @@ class _Compiler:
                     f"named pace '{spec.name}' needs a profile: add a profile.yaml beside the "
                     "workout (or in a parent folder) or pass --profile FILE",
                 )
-            else:
+            elif self.profile.paces_at is None:
                 self.fail(
                     loc,
-                    f"named pace '{spec.name}' is not in the profile {self.profile.source}"
-                    + suggest(spec.name, self.profile.paces),
+                    f"named pace '{spec.name}' is not in the profile {self.profile.source}, "
+                    f"which has no paces: add 'paces: {{{spec.name}: ...}}' to it",
+                )
+            else:
+                known = ", ".join(sorted(self.profile.paces)) or "none"
+                self.fail(
+                    loc,
+                    f"named pace '{spec.name}' is not in the profile's paces at "
+                    f"{self.profile.paces_at} ({known})" + suggest(spec.name, self.profile.paces),
                 )
             return None
         if spec.pct_low is None or spec.pct_high is None:
@@ -297,10 +304,13 @@ class _Compiler:
             lthr = self.profile.lthr
             if lthr is None:
                 where = self.profile.source or "a profile"
+                advice = f"add 'hr: {{lthr: ...}}' to {where}"
+                if self.profile.hr_at is not None:
+                    advice = f"add 'lthr: ...' under the profile's hr: at {self.profile.hr_at}"
                 self.fail(
                     loc,
-                    f"'%lthr' needs the lactate-threshold heart rate: add 'hr: {{lthr: ...}}' "
-                    f"to {where}" + ("" if self.profile.source else " (or pass --profile FILE)"),
+                    f"'%lthr' needs the lactate-threshold heart rate: {advice}"
+                    + ("" if self.profile.source else " (or pass --profile FILE)"),
                 )
                 return None
             bpm = u.Window(spec.low * lthr / 100, spec.high * lthr / 100, "bpm", spec.single)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, internal_error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error
 from .formats import EmitOptions, Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
@@ -39,25 +39,38 @@ def load_profile(path: str | PathLike[str]) -> Profile:
 class ProfileCache:
     """Profiles found beside workouts, each read once; errors in one are reported once."""
 
-    explicit: Profile | None = None
+    #: --profile: every workout's profile, or what is wrong with it.
+    explicit: Profile | WorkoutError | None = None
     found: dict[Path, Profile | WorkoutError] = field(default_factory=dict)
 
     def for_workout(self, path: Path) -> Profile:
-        """The profile for the workout at `path`; raises WorkoutError if that profile is bad."""
+        """The profile for the workout at `path`; raises WorkoutError if that profile is bad.
+
+        The error carries the profile's own diagnostics (a Report says them once) and one
+        at the workout, so that every workout a bad profile stops is named.
+        """
+        cached: Profile | WorkoutError
         if self.explicit is not None:
-            return self.explicit
-        where = find_profile(path)
-        if where is None:
-            return EMPTY
-        cached = self.found.get(where)
-        if cached is None:
-            try:
-                cached = load_profile(where)
-            except WorkoutError as exc:
-                cached = exc
-            self.found[where] = cached
+            cached = self.explicit
+        else:
+            where = find_profile(path)
+            if where is None:
+                return EMPTY
+            found = self.found.get(where)
+            if found is None:
+                try:
+                    found = load_profile(where)
+                except WorkoutError as exc:
+                    found = exc
+                self.found[where] = found
+            cached = found
         if isinstance(cached, WorkoutError):
-            raise cached
+            first = min(cached.diagnostics, key=Diagnostic.sort_key).position
+            blame = error(
+                Position(display_path(path), 0, 0),
+                f"not built: its profile has errors (the first at {first})",
+            )
+            raise WorkoutError([*cached.diagnostics, blame])
         return cached
 
 
@@ -204,7 +217,10 @@ def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
         try:
             cache.explicit = load_profile(explicit)
         except WorkoutError as exc:
+            # Reported now, even when no workout is found; each workout then says it is
+            # not built rather than building against another profile.
             report.add(exc.diagnostics)
+            cache.explicit = exc
     return cache
 
 
