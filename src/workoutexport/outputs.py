@@ -1,13 +1,15 @@
 """Where inputs come from and where outputs go: discovery, output naming, atomic writes.
 
-Every command that reads a tree of files and writes a tree of files (build, import, and
-whatever comes next) uses these, so that all of them find inputs, name outputs, refuse two
-inputs writing one file, and never leave a half-written file, in the same way.
+Every command that reads a tree of files and writes a tree of files (build, import, site,
+and whatever comes next) uses these, so that all of them find inputs, name outputs, refuse
+two inputs writing one file, and never leave a half-written file, in the same way; `send`
+writes to a watch through `write_to_device`, the same write with a read-back fallback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -93,14 +95,60 @@ def write_atomic(target: Path, data: bytes) -> None:
     A reader sees the old file or the whole new one, never a part; raises OSError.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temporary(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_to_device(target: Path, data: bytes) -> None:
+    """Put `data` on a mounted watch as `target`, never leaving a half-written file there.
+
+    As `write_atomic` (the folder must exist), except that some MTP mounts (gvfs, jmtpfs)
+    cannot rename: there the file is written directly, read back and compared, and removed
+    again if it differs. Raises OSError.
+    """
+    tmp = _write_temporary(target, data)
+    try:
+        os.rename(tmp, target)
+        return
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _write_and_read_back(target, data)
+
+
+def _write_temporary(target: Path, data: bytes) -> str:
+    """`data` in a new temporary file beside `target`, on disk; its path (removed on failure)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+def _write_and_read_back(target: Path, data: bytes) -> None:
+    try:
+        with target.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with target.open("rb") as fh:
+            back = fh.read(len(data) + 1)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    if back != data:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise OSError(errno.EIO, "the file read back from the device differs", str(target))
