@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import Position, WorkoutError, error
+
 PROFILE_NAME = "profile.yaml"
 WORKOUT_SUFFIXES = (".yaml", ".yml")
 
@@ -152,3 +154,28 @@ def _write_and_read_back(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             target.unlink()
         raise OSError(errno.EIO, "the file read back from the device differs", str(target))
+
+
+def read_input(
+    path: Path,
+    where: Position,
+    limit: int,
+    *,
+    too_large: str | None = None,
+    error_class: type[WorkoutError] = WorkoutError,
+) -> bytes:
+    """The bytes of the input file at `path`, reading no more than `limit` + 1 of them.
+
+    Raises `error_class` at `where` when the file cannot be read or is larger than `limit`
+    (`too_large` says so in the caller's words), so that a huge or endless file (a FIFO,
+    /dev/zero) is refused without being read whole.
+    """
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise error_class([error(where, f"cannot read: {exc.strerror}")]) from None
+    if len(data) > limit:
+        message = too_large or f"file is larger than {limit // (1024 * 1024)} MiB"
+        raise error_class([error(where, message)])
+    return data
