@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.pipeline import emit, load_workout
+from workoutexport.pipeline import emit, emit_options, load_workout
 
 from conftest import assert_valid_tcx, dump_fit
 
@@ -23,11 +23,12 @@ CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_di
 
 def _outputs(case: Path) -> dict[str, str]:
     workout = load_workout(Path("input.yaml"))
+    options = emit_options(Path("input.yaml"))
     out: dict[str, str] = {}
     diagnostics: list[str] = []
     for fmt in ("fit", "tcx"):
         try:
-            result = emit(workout, fmt)
+            result = emit(workout, fmt, options=options)
         except WorkoutError as exc:
             diagnostics += [f"{fmt}: {d.format()}" for d in exc.diagnostics]
             continue

@@ -250,6 +250,6 @@ def test_named_pace_typo_suggests_the_profile_pace(tmp_path: Path) -> None:
     code, _, stderr = run("check", "w.yaml", cwd=tmp_path)
     assert code == 1
     assert (
-        "w.yaml:4:11: error: named pace 'treshold' is not in the profile profile.yaml; "
-        "did you mean 'threshold'?"
+        "w.yaml:4:11: error: named pace 'treshold' is not in the profile's paces at "
+        "profile.yaml:1:1 (threshold); did you mean 'threshold'?"
     ) in stderr

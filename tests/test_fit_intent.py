@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from garmin_fit_sdk import Profile
 
-from workoutexport.pipeline import compile_document, emit
+from workoutexport.pipeline import compile_document, emit, profile_options
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
 
@@ -22,7 +22,7 @@ MILE = 1609.344
 def build(yaml: str, profile: str | None = None, pick: str = "low") -> bytes:
     prof = build_profile(parse_text(profile, "profile.yaml")) if profile else EMPTY
     workout = compile_document(parse_text(yaml, "w.yaml"), prof, pick=pick)  # type: ignore[arg-type]
-    return emit(workout, "fit").data
+    return emit(workout, "fit", options=profile_options(prof)).data
 
 
 def test_pace_window_is_speed_with_low_slower() -> None:

@@ -17,7 +17,13 @@ from workoutexport.exercises import EVERYDAY, lookup
 from workoutexport.formats.fit.emit import file_identity, finish_fit_bytes
 from workoutexport.formats.fit.reader import read_fit
 from workoutexport.importers.yaml_out import to_yaml
-from workoutexport.pipeline import compile_document, emit, load_workout
+from workoutexport.pipeline import (
+    compile_document,
+    emit,
+    emit_options,
+    load_workout,
+    profile_options,
+)
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
 from workoutexport.units import UnitError, parse_repeat
@@ -29,7 +35,8 @@ CONNECT = sorted(SAMPLES.glob("connect-*.fit"))
 
 def _build(yaml: str, profile: str | None = None) -> bytes:
     prof = build_profile(parse_text(profile, "profile.yaml")) if profile else EMPTY
-    return emit(compile_document(parse_text(yaml, "w.yaml"), prof), "fit").data
+    workout = compile_document(parse_text(yaml, "w.yaml"), prof)
+    return emit(workout, "fit", options=profile_options(prof)).data
 
 
 @pytest.mark.parametrize("path", CONNECT, ids=[p.name for p in CONNECT])
@@ -88,8 +95,8 @@ def _write(tmp_path: Path, mtime: int) -> Path:
 
 def test_time_created_is_the_files_mtime_and_rebuilds_identically(tmp_path: Path) -> None:
     path = _write(tmp_path, 1_600_000_000)
-    first = emit(load_workout(path), "fit").data
-    second = emit(load_workout(path), "fit").data
+    first = emit(load_workout(path), "fit", options=emit_options(path)).data
+    second = emit(load_workout(path), "fit", options=emit_options(path)).data
     assert first == second
     # FIT time counts seconds from 1989-12-31T00:00:00Z (Unix 631065600).
     created = decode_fit(first, raw=True)["file_id_mesgs"][0]["time_created"]
@@ -100,9 +107,11 @@ def test_source_date_epoch_wins_and_rebuilds_identically(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    first = emit(load_workout(_write(tmp_path, 1_600_000_000)), "fit").data
+    path = _write(tmp_path, 1_600_000_000)
+    first = emit(load_workout(path), "fit", options=emit_options(path)).data
     # Touching the file changes nothing while SOURCE_DATE_EPOCH is set.
-    second = emit(load_workout(_write(tmp_path, 1_650_000_000)), "fit").data
+    path = _write(tmp_path, 1_650_000_000)
+    second = emit(load_workout(path), "fit", options=emit_options(path)).data
     assert first == second
     created = decode_fit(first, raw=True)["file_id_mesgs"][0]["time_created"]
     assert created == 1_700_000_000 - 631_065_600
@@ -330,7 +339,7 @@ def test_an_exercise_cannot_be_a_rest() -> None:
 )
 def test_everyday_exercise_names(everyday: str, category: str, name: str | None) -> None:
     ref = lookup(everyday)
-    assert (ref.category_name, ref.name_name) == (category, name)
+    assert (ref.category_name, ref.exercise_name) == (category, name)
 
 
 def test_everyday_names_all_lead_somewhere() -> None:
@@ -356,9 +365,10 @@ def test_a_long_repeat_name_draws_the_step_name_warning() -> None:
 
 def test_file_identity_is_what_the_file_says(tmp_path: Path) -> None:
     """Schedules refer to a workout by these four values; they must be the file's own."""
-    workout = load_workout(_write(tmp_path, 1_600_000_000))
-    file_id = decode_fit(emit(workout, "fit").data, raw=True)["file_id_mesgs"][0]
-    identity = file_identity(workout)
+    path = _write(tmp_path, 1_600_000_000)
+    workout, options = load_workout(path), emit_options(path)
+    file_id = decode_fit(emit(workout, "fit", options=options).data, raw=True)["file_id_mesgs"][0]
+    identity = file_identity(workout, options)
     assert tuple(identity) == (1, 65534, file_id["serial_number"], 1_600_000_000 - 631_065_600)
     assert identity.serial_number == file_id["serial_number"] != 0
 

@@ -23,7 +23,7 @@ def _runs(workout: s.Workout) -> list[s.Step]:
         node = stack.pop()
         if isinstance(node, s.Repeat):
             stack.extend(node.steps)
-        elif node.intensity is s.Intensity.ACTIVE:
+        elif isinstance(node, s.Step) and node.intensity is s.Intensity.ACTIVE:
             out.append(node)
     return out
 

@@ -239,6 +239,7 @@ def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> 
                 assert msg["duration_type"] == kind
                 assert msg["target_value"] == value(node.until)
             continue
+        assert isinstance(node, s.Step)  # the strategy makes timed steps only
         assert msg["intensity"] == INTENSITIES[node.intensity]
         assert msg.get("wkt_step_name") == node.name
         check_duration(msg, node.duration)
@@ -252,6 +253,7 @@ def _tcx_ok(workout: s.Workout) -> bool:
                 if n.until is not None or n.count > 99 or not fits(n.steps):
                     return False
             else:
+                assert isinstance(n, s.Step)  # the strategy makes timed steps only
                 if isinstance(n.target, s.PowerZone | s.PowerRange):
                     return False
                 d = n.duration

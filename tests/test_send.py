@@ -24,7 +24,8 @@ from workoutexport import send as send_mod
 from workoutexport.cli import main
 from workoutexport.device import Kind, find_devices, read_device, resolve
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.send import SendFile, Unit, device_name, place, put_file, write_all
+from workoutexport.outputs import write_to_device as put_file
+from workoutexport.send import SendFile, Unit, device_name, place, write_all
 
 from conftest import assert_valid_tcx, decoded
 
@@ -513,7 +514,7 @@ def test_device_full_midway_removes_what_the_run_wrote(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         put_file(target, data)
 
-    monkeypatch.setattr(send_mod, "put_file", fill_up)
+    monkeypatch.setattr(send_mod, "write_to_device", fill_up)
     code, stdout, stderr = run("send", str(workouts), "--device", str(dev))
     assert code == 1
     assert len(calls) == 2  # the first file really was written before the device filled up

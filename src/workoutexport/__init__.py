@@ -2,9 +2,10 @@
 
 The library API, for scripts::
 
-    from workoutexport import emit_workout, load_workout
+    from workoutexport import emit_options, emit_workout, load_workout
     workout = load_workout("hills.yaml")                # raises WorkoutError on bad input
-    fit_bytes = emit_workout(workout, "fit").data
+    options = emit_options("hills.yaml")                # the profile's fit: settings, mtime
+    fit_bytes = emit_workout(workout, "fit", options=options).data
 
 Names are imported on first use, so that `workoutexport --help` stays light; type checkers
 see them through the static imports below.
@@ -18,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic, Position, WorkoutError
-    from .pipeline import compile_document, import_file, load_profile, load_workout
+    from .formats import EmitOptions
+    from .pipeline import (
+        compile_document,
+        emit_options,
+        import_file,
+        load_profile,
+        load_workout,
+    )
     from .pipeline import emit as emit_workout
     from .pipeline import verify as verify_output
     from .profile import Profile
@@ -37,6 +45,8 @@ _EXPORTS = {
     "WorkoutError": ("workoutexport.diagnostics", "WorkoutError"),
     "Profile": ("workoutexport.profile", "Profile"),
     "Workout": ("workoutexport.steps", "Workout"),
+    "EmitOptions": ("workoutexport.formats", "EmitOptions"),
+    "emit_options": ("workoutexport.pipeline", "emit_options"),
     "load_workout": ("workoutexport.pipeline", "load_workout"),
     "load_profile": ("workoutexport.pipeline", "load_profile"),
     "compile_document": ("workoutexport.pipeline", "compile_document"),
@@ -47,12 +57,14 @@ _EXPORTS = {
 
 __all__ = [
     "Diagnostic",
+    "EmitOptions",
     "Position",
     "Profile",
     "Workout",
     "WorkoutError",
     "__version__",
     "compile_document",
+    "emit_options",
     "emit_workout",
     "import_file",
     "load_profile",

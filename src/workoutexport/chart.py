@@ -73,7 +73,7 @@ def _speed_targets(nodes: tuple[s.Node, ...]) -> Iterator[s.SpeedTarget]:
         if isinstance(node, s.Repeat):
             yield from _speed_targets(node.steps)
             continue
-        for target in (node.target, node.secondary):
+        for target in s.targets_of(node):
             if isinstance(target, s.SpeedTarget):
                 yield target
 
@@ -117,43 +117,41 @@ def _target_intensity(
     return None
 
 
-def _intensity(step: s.Step, profile: Profile, scale: Scale) -> tuple[float, Basis]:
-    for target in (step.target, step.secondary):
+def _intensity(step: s.Leaf, profile: Profile, scale: Scale) -> tuple[float, Basis]:
+    for target in s.targets_of(step):
         found = _target_intensity(target, profile, scale)
         if found is not None:
             return found
     return KIND_INTENSITY[step.intensity], "kind"
 
 
-def _width(step: s.Step, scale: Scale) -> tuple[float, bool, bool]:
+def _width(step: s.Leaf, scale: Scale) -> tuple[float, bool, bool]:
     """(seconds, estimated, nominal)."""
     match step.duration:
         case s.Time(seconds=sec):
             return sec, False, False
         case s.Distance(metres=metres):
-            speeds = [
-                _mid_mps(t) for t in (step.target, step.secondary) if isinstance(t, s.SpeedTarget)
-            ]
+            speeds = [_mid_mps(t) for t in s.targets_of(step) if isinstance(t, s.SpeedTarget)]
             return metres / (speeds[0] if speeds else scale.easy_mps), True, False
     return NOMINAL_SECONDS, False, True
 
 
-def step_name(step: s.Step) -> str:
+def step_name(step: s.Leaf) -> str:
     """What to call a step: its name, else its exercise, else its kind as written in YAML."""
     from .show import _KIND
 
     if step.name:
         return step.name
-    if step.exercise is not None:
-        return step.exercise.name_name or step.exercise.category_name
+    if isinstance(step, s.ExerciseStep):
+        return step.exercise.exercise_name or step.exercise.category_name
     return _KIND[step.intensity]
 
 
-def _label(step: s.Step, where: str) -> str:
+def _label(step: s.Leaf, where: str) -> str:
     from .show import duration_text, target_text
 
     parts = [step_name(step), duration_text(step.duration)]
-    parts += [target_text(t) for t in (step.target, step.secondary) if t is not None]
+    parts += [target_text(t) for t in s.targets_of(step)]
     return " ".join(parts) + where
 
 

@@ -108,9 +108,9 @@ class _Compiler:
                         )
                     )
             elif isinstance(item, m.ExerciseStep):
-                step = self.exercise(item, here)
-                if step is not None:
-                    out.append(step)
+                exercise = self.exercise(item, here)
+                if exercise is not None:
+                    out.append(exercise)
             else:
                 step = self.leaf(item, here)
                 if step is not None:
@@ -149,15 +149,15 @@ class _Compiler:
             written=self.written((*loc, kind)),
         )
 
-    def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.Step | None:
+    def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.ExerciseStep | None:
         from .exercises import lookup
 
         try:
-            ref = lookup(item.exercise)
+            exercise = lookup(item.exercise)
         except u.UnitError as exc:
             self.fail((*loc, "exercise"), str(exc))
             return None
-        duration: s.Duration
+        duration: s.ExerciseDuration
         if item.reps is not None:
             duration = s.Reps(count=item.reps)
         elif item.time is not None:
@@ -169,23 +169,24 @@ class _Compiler:
         else:
             duration = s.LapButton()
         weight = item.weight
-        return s.Step(
-            intensity=_INTENSITY[item.intensity] if item.intensity else s.Intensity.ACTIVE,
+        intensity: s.ExerciseIntensity = s.Intensity.ACTIVE
+        if item.intensity == "warmup":
+            intensity = s.Intensity.WARMUP
+        elif item.intensity == "cooldown":
+            intensity = s.Intensity.COOLDOWN
+        return s.ExerciseStep(
+            exercise=exercise,
             duration=duration,
+            intensity=intensity,
+            weight_kg=weight.kg if weight else None,
+            weight_unit=weight.unit if weight else "kg",
             name=item.name,
             note=item.note,
-            exercise=s.Exercise(
-                category=ref.category,
-                category_name=ref.category_name,
-                name=ref.name,
-                name_name=ref.name_name,
-                weight_kg=weight.kg if weight else None,
-                weight_unit=weight.unit if weight else "kg",
-            ),
             source=self.doc.at(loc),
             duration_source=self.doc.at((*loc, "reps" if item.reps is not None else "time")),
             name_source=self.doc.at((*loc, "name")),
             note_source=self.doc.at((*loc, "note")),
+            written=self.written((*loc, "time")) if item.time is not None else None,
         )
 
     def until(self, spec: u.Until, loc: Loc) -> s.RepeatUntil | None:
@@ -196,7 +197,7 @@ class _Compiler:
                 return s.PowerAbove(watts=cond.watts)
             return s.PowerBelow(watts=cond.watts)
         d = self.duration(cond, loc)
-        if isinstance(d, s.LapButton | s.Reps):  # pragma: no cover - the parser refuses lap
+        if isinstance(d, s.LapButton):  # pragma: no cover - the parser refuses lap
             raise AssertionError(d)
         return d
 
@@ -271,11 +272,18 @@ class _Compiler:
                     f"named pace '{spec.name}' needs a profile: add a profile.yaml beside the "
                     "workout (or in a parent folder) or pass --profile FILE",
                 )
-            else:
+            elif self.profile.paces_at is None:
                 self.fail(
                     loc,
-                    f"named pace '{spec.name}' is not in the profile {self.profile.source}"
-                    + suggest(spec.name, self.profile.paces),
+                    f"named pace '{spec.name}' is not in the profile {self.profile.source}, "
+                    f"which has no paces: add 'paces: {{{spec.name}: ...}}' to it",
+                )
+            else:
+                known = ", ".join(sorted(self.profile.paces)) or "none"
+                self.fail(
+                    loc,
+                    f"named pace '{spec.name}' is not in the profile's paces at "
+                    f"{self.profile.paces_at} ({known})" + suggest(spec.name, self.profile.paces),
                 )
             return None
         if spec.pct_low is None or spec.pct_high is None:
@@ -318,10 +326,13 @@ class _Compiler:
             lthr = self.profile.lthr
             if lthr is None:
                 where = self.profile.source or "a profile"
+                advice = f"add 'hr: {{lthr: ...}}' to {where}"
+                if self.profile.hr_at is not None:
+                    advice = f"add 'lthr: ...' under the profile's hr: at {self.profile.hr_at}"
                 self.fail(
                     loc,
-                    f"'%lthr' needs the lactate-threshold heart rate: add 'hr: {{lthr: ...}}' "
-                    f"to {where}" + ("" if self.profile.source else " (or pass --profile FILE)"),
+                    f"'%lthr' needs the lactate-threshold heart rate: {advice}"
+                    + ("" if self.profile.source else " (or pass --profile FILE)"),
                 )
                 return None
             bpm = u.Window(spec.low * lthr / 100, spec.high * lthr / 100, "bpm", spec.single)
@@ -358,8 +369,6 @@ def compile_workout(
         short_name=workout.short_name,
         description=workout.description,
         steps=tree,
-        running_cadence_unit=profile.running_cadence_unit,
-        fit_identity=profile.fit_identity,
         source=doc.at(()),
         name_source=doc.at(("name",)),
         sport_source=doc.at(("sport",)),

@@ -155,13 +155,15 @@ def read_device(root: Path) -> Device:
             ]
         )
     shown = str(descriptor)
-    try:
-        with descriptor.open("rb") as fh:
-            raw = fh.read(MAX_DESCRIPTOR_BYTES + 1)
-    except OSError as exc:
-        raise DeviceError([error(Position(shown, 0, 0), f"cannot read: {exc.strerror}")]) from None
-    if len(raw) > MAX_DESCRIPTOR_BYTES:
-        raise DeviceError([error(Position(shown, 0, 0), "too large to be a GarminDevice.xml")])
+    from .outputs import read_input
+
+    raw = read_input(
+        descriptor,
+        Position(shown, 0, 0),
+        MAX_DESCRIPTOR_BYTES,
+        too_large="too large to be a GarminDevice.xml",
+        error_class=DeviceError,
+    )
     return parse_descriptor(raw, root=root, descriptor=descriptor)
 
 

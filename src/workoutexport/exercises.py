@@ -7,21 +7,12 @@ Runners write "glute bridge" or "calf raises", not FIT's `hip_raise` or `calf_ra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
 from .diagnostics import did_you_mean
+from .steps import Exercise
 from .units import UnitError
-
-
-@dataclass(frozen=True)
-class ExerciseRef:
-    category: int
-    category_name: str
-    name: int | None
-    name_name: str | None
-
 
 #: Everyday names -> a FIT category, or category/name. Plurals ('lunges') find the singular.
 EVERYDAY: dict[str, str] = {
@@ -96,7 +87,7 @@ def catalogue() -> dict[str, tuple[int, dict[str, int]]]:
     return out
 
 
-def lookup(text: str) -> ExerciseRef:
+def lookup(text: str) -> Exercise:
     """`category` or `category/name` in the FIT exercise profile; raises with a suggestion."""
 
     cat = catalogue()
@@ -112,16 +103,21 @@ def lookup(text: str) -> ExerciseRef:
                 f"unknown exercise '{ex_name}' in category '{cat_name}'"
                 + did_you_mean(ex_name, names)
             )
-        return ExerciseRef(number, cat_name, names[ex_name], ex_name)
+        return Exercise(
+            category=number,
+            category_name=cat_name,
+            exercise=names[ex_name],
+            exercise_name=ex_name,
+        )
     if key in cat:
-        return ExerciseRef(cat[key][0], key, None, None)
+        return Exercise(category=cat[key][0], category_name=key)
     fit_name = _everyday(key)
     if fit_name is not None:
         return lookup(fit_name)
     owners = [(c, n) for c, (n, names) in cat.items() if key in names]
     if len(owners) == 1:
         c, n = owners[0]
-        return ExerciseRef(n, c, cat[c][1][key], key)
+        return Exercise(category=n, category_name=c, exercise=cat[c][1][key], exercise_name=key)
     if len(owners) > 1:
         raise UnitError(
             f"exercise '{key}' is in several categories; write one of "

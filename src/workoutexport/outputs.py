@@ -1,19 +1,23 @@
 """Where inputs come from and where outputs go: discovery, output naming, atomic writes.
 
-Every command that reads a tree of files and writes a tree of files (build, import, and
-whatever comes next) uses these, so that all of them find inputs, name outputs, refuse two
-inputs writing one file, and never leave a half-written file, in the same way.
+Every command that reads a tree of files and writes a tree of files (build, import, site,
+and whatever comes next) uses these, so that all of them find inputs, name outputs, refuse
+two inputs writing one file, and never leave a half-written file, in the same way; `send`
+writes to a watch through `write_to_device`, the same write with a read-back fallback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .diagnostics import Position, WorkoutError, error
 
 PROFILE_NAME = "profile.yaml"
 WORKOUT_SUFFIXES = (".yaml", ".yml")
@@ -113,6 +117,34 @@ def write_atomic(target: Path, data: bytes) -> None:
     A reader sees the old file or the whole new one, never a part; raises OSError.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temporary(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_to_device(target: Path, data: bytes) -> None:
+    """Put `data` on a mounted watch as `target`, never leaving a half-written file there.
+
+    As `write_atomic` (the folder must exist), except that some MTP mounts (gvfs, jmtpfs)
+    cannot rename: there the file is written directly, read back and compared, and removed
+    again if it differs. Raises OSError.
+    """
+    tmp = _write_temporary(target, data)
+    try:
+        os.rename(tmp, target)
+        return
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _write_and_read_back(target, data)
+
+
+def _write_temporary(target: Path, data: bytes) -> str:
+    """`data` in a new temporary file beside `target`, on disk; its path (removed on failure)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file 0600; give it the mode open() would have (0644 under 022).
@@ -121,11 +153,54 @@ def write_atomic(target: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+def _write_and_read_back(target: Path, data: bytes) -> None:
+    try:
+        with target.open("xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with target.open("rb") as fh:
+            back = fh.read(len(data) + 1)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    if back != data:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise OSError(errno.EIO, "the file read back from the device differs", str(target))
+
+
+def read_input(
+    path: Path,
+    where: Position,
+    limit: int,
+    *,
+    too_large: str | None = None,
+    error_class: type[WorkoutError] = WorkoutError,
+) -> bytes:
+    """The bytes of the input file at `path`, reading no more than `limit` + 1 of them.
+
+    Raises `error_class` at `where` when the file cannot be read or is larger than `limit`
+    (`too_large` says so in the caller's words), so that a huge or endless file (a FIFO,
+    /dev/zero) is refused without being read whole.
+    """
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise error_class([error(where, f"cannot read: {exc.strerror}")]) from None
+    if len(data) > limit:
+        message = too_large or f"file is larger than {limit // (1024 * 1024)} MiB"
+        raise error_class([error(where, message)])
+    return data
 
 
 def _umask() -> int:

@@ -7,7 +7,7 @@ nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Literal
@@ -15,7 +15,7 @@ from typing import Literal
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
 from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error, warning
-from .formats import Emitted
+from .formats import EmitOptions, Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
@@ -39,38 +39,43 @@ def load_profile(path: str | PathLike[str]) -> Profile:
 class ProfileCache:
     """Profiles found beside workouts, each read once; errors in one are reported once."""
 
-    explicit: Profile | None = None
+    #: --profile: every workout's profile, or what is wrong with it.
+    explicit: Profile | WorkoutError | None = None
     found: dict[Path, Profile | WorkoutError] = field(default_factory=dict)
-    #: The --profile FILE that failed: then no workout is built, none falls back to another.
-    broken: Path | None = None
 
     def for_workout(self, path: Path) -> Profile:
-        """The profile for the workout at `path`; raises WorkoutError if that profile is bad."""
-        if self.broken is not None:
-            raise WorkoutError(
-                [
-                    error(
-                        Position(display_path(path), 0, 0),
-                        f"not built: the profile given with --profile ({display_path(self.broken)})"
-                        " has errors; fix it, or leave out --profile to use the nearest "
-                        "profile.yaml",
-                    )
-                ]
-            )
+        """The profile for the workout at `path`; raises WorkoutError if that profile is bad.
+
+        The error carries the profile's own diagnostics (a Report says them once) and one
+        at the workout, so that every workout a bad profile stops is named.
+        """
+        cached: Profile | WorkoutError
         if self.explicit is not None:
-            return self.explicit
-        where = find_profile(path)
-        if where is None:
-            return EMPTY
-        cached = self.found.get(where)
-        if cached is None:
-            try:
-                cached = load_profile(where)
-            except WorkoutError as exc:
-                cached = exc
-            self.found[where] = cached
+            cached = self.explicit
+        else:
+            where = find_profile(path)
+            if where is None:
+                return EMPTY
+            found = self.found.get(where)
+            if found is None:
+                try:
+                    found = load_profile(where)
+                except WorkoutError as exc:
+                    found = exc
+                self.found[where] = found
+            cached = found
         if isinstance(cached, WorkoutError):
-            raise cached
+            first = min(cached.diagnostics, key=Diagnostic.sort_key).position
+            if cached is self.explicit:
+                # Never a fall back to another profile: the user chose this one.
+                why = (
+                    f"the profile given with --profile has errors (the first at {first}); "
+                    "fix it, or leave out --profile to use the nearest profile.yaml"
+                )
+            else:
+                why = f"its profile has errors (the first at {first})"
+            blame = error(Position(display_path(path), 0, 0), f"not built: {why}")
+            raise WorkoutError([*cached.diagnostics, blame])
         return cached
 
 
@@ -143,19 +148,23 @@ def load_workout(
     through `profiles` so that a library's profile is read once. `overrides` replace
     variables (`--set`), and `pick` resolves ranges such as `repeat: 6-8`.
 
-    The tree's `created` is the file's modification time, which FIT writes as time_created
-    unless SOURCE_DATE_EPOCH is set: an unchanged file rebuilds to the same bytes.
+    How to write the tree (the profile's device settings, the file's time) is not part of
+    it: see `emit_options`.
     """
     path = Path(path)
     doc = read_file(path, display_path(path))
+    resolved = _resolve_profile(path, profile, profiles)
+    return compile_document(doc, resolved, overrides=overrides, pick=pick, extras=extras)
+
+
+def _resolve_profile(
+    path: Path, profile: Profile | str | PathLike[str] | None, profiles: ProfileCache | None
+) -> Profile:
     if profile is None:
-        resolved = (profiles or ProfileCache()).for_workout(path)
-    elif isinstance(profile, Profile):
-        resolved = profile
-    else:
-        resolved = load_profile(profile)
-    tree = compile_document(doc, resolved, overrides=overrides, pick=pick, extras=extras)
-    return replace(tree, created=int(path.stat().st_mtime))
+        return (profiles or ProfileCache()).for_workout(path)
+    if isinstance(profile, Profile):
+        return profile
+    return load_profile(profile)
 
 
 def defined_overrides(
@@ -189,11 +198,38 @@ def unapplied(overrides: Mapping[str, str], applied: set[str], where: Path) -> l
     ]
 
 
-def emit(workout: steps.Workout, fmt: str, *, lossy: bool = False) -> Emitted:
+def emit_options(
+    path: str | PathLike[str],
+    *,
+    profile: Profile | str | PathLike[str] | None = None,
+    profiles: ProfileCache | None = None,
+) -> EmitOptions:
+    """How `build` writes the workout file at `path`: its profile's `fit:` settings (the
+    profile found as `load_workout` finds it), and the file's modification time, which FIT
+    writes as time_created unless SOURCE_DATE_EPOCH is set, so that an unchanged file
+    rebuilds to the same bytes. Raises WorkoutError for a bad profile."""
+    path = Path(path)
+    resolved = _resolve_profile(path, profile, profiles)
+    return profile_options(resolved, created=int(path.stat().st_mtime))
+
+
+def profile_options(profile: Profile, *, created: int | None = None) -> EmitOptions:
+    """The emitter options a profile's `fit:` settings ask for (`created`: FIT time_created's
+    Unix time, None for FIT's epoch)."""
+    return EmitOptions(
+        running_cadence_unit=profile.running_cadence_unit,
+        fit_identity=profile.fit_identity,
+        created=created,
+    )
+
+
+def emit(
+    workout: steps.Workout, fmt: str, *, lossy: bool = False, options: EmitOptions | None = None
+) -> Emitted:
     """`workout` as format `fmt` ("fit", "tcx"); raises WorkoutError when it cannot be written
     (under `lossy`, what can be dropped is dropped with a warning) and ValueError for an
-    unknown format."""
-    return formats.emit(workout, fmt, lossy=lossy)
+    unknown format. `options` (see `emit_options`) default to the empty profile's."""
+    return formats.emit(workout, fmt, lossy=lossy, options=options)
 
 
 def verify(data: bytes, fmt: str) -> list[str]:
@@ -256,8 +292,10 @@ def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
         try:
             cache.explicit = load_profile(explicit)
         except WorkoutError as exc:
+            # Reported now, even when no workout is found; each workout then says it is
+            # not built rather than building against another profile.
             report.add(exc.diagnostics)
-            cache.broken = explicit
+            cache.explicit = exc
     return cache
 
 
@@ -324,12 +362,13 @@ def compile_inputs(
                 item.path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
             )
             report.add(extras.warnings)
+            options = emit_options(item.path, profiles=profiles)
             outputs = []
             for fmt in fmts:
                 if extras.formats is not None and fmt not in extras.formats:
                     continue
                 try:
-                    result = emit(workout, fmt, lossy=lossy)
+                    result = emit(workout, fmt, lossy=lossy, options=options)
                 except WorkoutError as exc:
                     report.add(_format_failed(exc, fmt, lossy))
                     continue

@@ -547,7 +547,7 @@ def build_plan(
     WorkoutError with every problem found. With `since`, only the sessions on or after that
     day are built, and the schedule and calendar hold only those (what `send` puts on a watch).
     """
-    from .pipeline import ProfileCache, emit, load_workout
+    from .pipeline import ProfileCache, emit, emit_options, load_workout
 
     plan = expand_plan(path, overrides=overrides)
     if since is not None:
@@ -572,9 +572,10 @@ def build_plan(
                 overrides=session.vars,
                 pick=pick,
             )
+            options = emit_options(session.workout, profiles=cache)
             outputs = {}
             for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
+                result = emit(workout, fmt, lossy=lossy, options=options)
                 diagnostics.extend(result.diagnostics)
                 outputs[fmt] = result.data
         except WorkoutError as exc:

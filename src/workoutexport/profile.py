@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 
 from . import units
+from .diagnostics import Position
 from .model import Pace, _wrap
 from .source import Document
 
@@ -89,6 +90,10 @@ class Profile:
     running_cadence_unit: Literal["strides", "steps"] = "strides"
     fit_identity: Literal["connect", "development"] = "connect"
     source: str | None = None
+    #: Where the profile defines its paces (the `paces:` key, else `race:`) and heart rates
+    #: (`hr:`), so that a workout asking for one it lacks can point there.
+    paces_at: Position | None = None
+    hr_at: Position | None = None
 
 
 EMPTY = Profile()
@@ -129,6 +134,8 @@ def build_profile(doc: Document) -> Profile:
         running_cadence_unit=model.fit.running_cadence,
         fit_identity=model.fit.identity,
         source=doc.path,
+        paces_at=doc.keys.get(("paces",)) or doc.keys.get(("race",)),
+        hr_at=doc.keys.get(("hr",)),
     )
 
 

@@ -11,8 +11,9 @@ The steps, each a function the CLI composes:
 2. `workout_kind` picks the format the device takes workouts in (FIT before TCX);
 3. `place` gives every file its folder (from the descriptor), a name that clashes with
    nothing on the device, and draws warnings for the device's known limits;
-4. `write_all` writes them through `put_file` (temporary name, then rename; read back where
-   rename is not supported) and, if any write fails, removes what this run wrote.
+4. `write_all` writes them through `outputs.write_to_device` (temporary name, then rename;
+   read back where rename is not supported) and, if any write fails, removes what this run
+   wrote.
 
 A plan becomes one Unit in `unit_for`: its session workouts (`Kind.FIT_WORKOUT`, or
 `Kind.TCX_WORKOUTS` for a TCX-only device) from a given day on, and its schedule
@@ -31,10 +32,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from .device import Device, DeviceError, Kind, child, find_devices, read_device, resolve
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .outputs import write_to_device
 
 if TYPE_CHECKING:
     from .compile import Pick
@@ -179,7 +179,7 @@ def unit_for(
     bytes as a built one. A training plan gives its sessions on or after `since` (every
     session when None) and its schedule.
     """
-    from .pipeline import emit, load_workout
+    from .pipeline import emit, emit_options, load_workout
     from .plans import is_plan
 
     if is_plan(path):
@@ -195,8 +195,9 @@ def unit_for(
             since=since,
         )
     workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+    options = emit_options(path, profiles=profiles)
     try:
-        result = emit(workout, FORMAT_OF[kind], lossy=lossy)
+        result = emit(workout, FORMAT_OF[kind], lossy=lossy, options=options)
     except WorkoutError as exc:
         if kind is not Kind.TCX_WORKOUTS:
             raise
@@ -440,7 +441,7 @@ def write_all(placements: Sequence[Placement], *, writer: Writer | None = None) 
     Folders the device's descriptor names but that are missing are created (and removed
     again if the run fails).
     """
-    put = writer or put_file
+    put = writer or write_to_device
     written: list[Path] = []
     made: list[Path] = []
     try:
@@ -483,50 +484,6 @@ def _make_folders(folder: Path) -> list[Path]:
         path.mkdir()
         made.append(path)
     return made
-
-
-def put_file(target: Path, data: bytes) -> None:
-    """Put `data` on the device as `target`, never leaving a half-written file under that name.
-
-    Written under a temporary name in the same folder, then renamed. Some MTP mounts
-    (gvfs, jmtpfs) cannot rename: there the file is written directly, read back and
-    compared, and removed again if it differs.
-    """
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:
-        os.rename(tmp, target)
-        return
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    _put_direct(target, data)
-
-
-def _put_direct(target: Path, data: bytes) -> None:
-    try:
-        with target.open("xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with target.open("rb") as fh:
-            back = fh.read(len(data) + 1)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise
-    if back != data:
-        with contextlib.suppress(OSError):
-            target.unlink()
-        raise OSError(errno.EIO, "the file read back from the device differs", str(target))
 
 
 def describe(p: Placement) -> str:

@@ -81,7 +81,9 @@ _KIND = {
 }
 
 
-def duration_text(d: s.Duration, written: str | None = None, units: str | None = None) -> str:
+def duration_text(
+    d: s.Duration | s.ExerciseDuration, written: str | None = None, units: str | None = None
+) -> str:
     """A duration as `show` prints it: a distance in `units`, else in the unit `written`."""
     match d:
         case s.Time(seconds=sec):
@@ -164,10 +166,10 @@ class Totals:
         self.unknown_distance += other.unknown_distance * times
 
 
-def _step_totals(step: s.Step) -> Totals:
+def _step_totals(step: s.Leaf) -> Totals:
     t = Totals()
     speed = None
-    if isinstance(step.target, s.SpeedTarget):
+    if isinstance(step, s.Step) and isinstance(step.target, s.SpeedTarget):
         speed = (step.target.low_mps + step.target.high_mps) / 2
     match step.duration:
         case s.Time(seconds=sec):
@@ -191,7 +193,7 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
     """Known time and distance of `nodes`, repeats multiplied out."""
     out = Totals()
     for node in nodes:
-        if isinstance(node, s.Step):
+        if not isinstance(node, s.Repeat):
             out.add(_step_totals(node))
         elif node.until is not None:
             # How many rounds a condition takes is not known: count it as unknown time.
@@ -206,7 +208,10 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
 def _all_steps(nodes: tuple[s.Node, ...]) -> list[s.Step]:
     out: list[s.Step] = []
     for node in nodes:
-        out.extend([node] if isinstance(node, s.Step) else _all_steps(node.steps))
+        if isinstance(node, s.Step):
+            out.append(node)
+        elif isinstance(node, s.Repeat):
+            out.extend(_all_steps(node.steps))
     return out
 
 
@@ -289,12 +294,13 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
             lines.append(f"{pad}repeat {times}{label}:")
             _render_nodes(node.steps, depth + 1, lines, ctx)
             continue
-        if node.exercise is not None:
+        if isinstance(node, s.ExerciseStep):
             ex = node.exercise
-            kind = words(ex.name_name or ex.category_name)
-            if ex.weight_kg is not None:
-                shown = ex.weight_kg if ex.weight_unit == "kg" else ex.weight_kg / KG_PER_LB
-                kind += f" @ {shown:g}{ex.weight_unit}"
+            kind = words(ex.exercise_name or ex.category_name)
+            if node.weight_kg is not None:
+                kg = node.weight_kg
+                shown = kg if node.weight_unit == "kg" else kg / KG_PER_LB
+                kind += f" @ {shown:g}{node.weight_unit}"
             if node.intensity is not s.Intensity.ACTIVE:
                 kind += f" ({_KIND[node.intensity]} set)"
         else:
@@ -302,12 +308,12 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
         duration = duration_text(node.duration, node.written, ctx.units)
         duration += _range_note(node.written, ctx.pick)
         parts = [f"{pad}{kind:<9} {duration}"]
-        estimate = _estimate(node)
+        estimate = _estimate(node) if isinstance(node, s.Step) else ""
         if estimate:
             parts.append(estimate)
-        if node.target is not None:
+        if isinstance(node, s.Step) and node.target is not None:
             parts.append(target_text(node.target, ctx.units, ctx.hr_max, ctx.file))
-        if node.secondary is not None:
+        if isinstance(node, s.Step) and node.secondary is not None:
             parts.append("+ " + target_text(node.secondary, ctx.units, ctx.hr_max, ctx.file))
         if node.name:
             parts.append(f"'{node.name}'")

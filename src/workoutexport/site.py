@@ -275,7 +275,14 @@ def build_site(
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
     with its diagnostics; every other workout still gets its page and downloads.
     """
-    from .pipeline import defined_overrides, display_path, emit, load_workout, unapplied
+    from .pipeline import (
+        defined_overrides,
+        display_path,
+        emit,
+        emit_options,
+        load_workout,
+        unapplied,
+    )
 
     report = report if report is not None else Report()
 
@@ -310,7 +317,8 @@ def build_site(
         try:
             mine = defined_overrides(item.path, overrides, applied) if several else overrides
             workout = load_workout(item.path, profiles=profiles, overrides=mine, pick=pick)
-            fit = emit(workout, "fit")
+            options = emit_options(item.path, profiles=profiles)
+            fit = emit(workout, "fit", options=options)
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
@@ -333,7 +341,7 @@ def build_site(
         missing: list[tuple[str, str]] = []
         warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
         try:
-            tcx = emit(workout, "tcx")
+            tcx = emit(workout, "tcx", options=options)
         except WorkoutError as exc:
             # Not a fault of the library: TCX is the older, smaller format.
             missing.append(("TCX", "; ".join(d.message for d in exc.diagnostics)))

@@ -69,17 +69,10 @@ class Document:
 
 def read_file(path: Path, display: str | None = None) -> Document:
     """Read and parse a YAML file; every problem becomes a WorkoutError."""
+    from .outputs import read_input
+
     shown = display if display is not None else str(path)
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise WorkoutError([error(Position(shown), f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise WorkoutError(
-            [error(Position(shown), f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")]
-        )
-    return parse_bytes(raw, shown)
+    return parse_bytes(read_input(path, Position(shown), MAX_BYTES), shown)
 
 
 def parse_bytes(raw: bytes, path: str) -> Document:

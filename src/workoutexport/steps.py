@@ -74,7 +74,11 @@ class Reps:
     count: int
 
 
-Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories | Reps
+#: How long a timed step lasts. Repetitions are not among them: only an exercise has reps.
+Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories
+
+#: How long an exercise step lasts: a number of repetitions, a time, or until the lap button.
+ExerciseDuration = Reps | Time | LapButton
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,25 +155,28 @@ Target = SpeedTarget | HeartRateZone | HeartRateRange | CadenceRange | PowerZone
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise:
-    """A strength exercise: FIT category and name numbers, with their profile names."""
+    """A FIT exercise: its category, and optionally one exercise in it, as numbers and names.
+
+    `category`/`category_name` is the group ('lunge', 22); `exercise`/`exercise_name` the
+    exercise within it ('walking_lunge'), absent when only the category was written.
+    """
 
     category: int
     category_name: str
-    name: int | None = None
-    name_name: str | None = None
-    weight_kg: float | None = None
-    weight_unit: Literal["kg", "lb"] = "kg"
+    exercise: int | None = None
+    exercise_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Step:
+    """A timed step: how long it lasts, and what to hold it at."""
+
     intensity: Intensity
     duration: Duration
     target: Target | None = None
     secondary: Target | None = None
     name: str | None = None
     note: str | None = None
-    exercise: Exercise | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     # Where each part was written, so that a format's complaint points at it.
     duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
@@ -179,6 +186,32 @@ class Step:
     note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     #: A display hint, ignored by equality: the duration as the runner wrote it (variables
     #: substituted), so `show` keeps `2mi` in miles and shows a range and its pick.
+    written: str | None = field(default=None, compare=False, repr=False)
+
+
+#: The intensities an exercise set can have, as Garmin Connect marks them.
+ExerciseIntensity = Literal[Intensity.WARMUP, Intensity.ACTIVE, Intensity.COOLDOWN]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseStep:
+    """A strength set: an exercise for a number of reps, a time, or until the lap button.
+
+    `name` is the exercise's display title (FIT exercise_title), not a step name.
+    """
+
+    exercise: Exercise
+    duration: ExerciseDuration
+    intensity: ExerciseIntensity = Intensity.ACTIVE
+    weight_kg: float | None = None
+    weight_unit: Literal["kg", "lb"] = "kg"
+    name: str | None = None
+    note: str | None = None
+    source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    note_source: Position = field(default=_NOWHERE, compare=False, repr=False)
+    #: A display hint, ignored by equality: a set's time as written (`45s`, `30-45s`).
     written: str | None = field(default=None, compare=False, repr=False)
 
 
@@ -194,7 +227,9 @@ class Repeat:
     written: str | None = field(default=None, compare=False, repr=False)
 
 
-Node = Step | Repeat
+#: A step that runs once when reached: timed, or an exercise set.
+Leaf = Step | ExerciseStep
+Node = Step | ExerciseStep | Repeat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,12 +240,6 @@ class Workout:
     short_name: str | None = None
     description: str | None = None
     steps: tuple[Node, ...] = ()
-    running_cadence_unit: Literal["strides", "steps"] = "strides"
-    #: Whose identity a FIT file_id carries: Garmin Connect's (1/65534) or development (255/0).
-    fit_identity: Literal["connect", "development"] = "connect"
-    #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
-    #: Not part of the workout's meaning, so equality and the content-derived serial ignore it.
-    created: int | None = field(default=None, compare=False, repr=False)
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     name_source: Position = field(default=_NOWHERE, compare=False, repr=False)
     description_source: Position = field(default=_NOWHERE, compare=False, repr=False)
@@ -228,3 +257,10 @@ def count_nodes(nodes: tuple[Node, ...]) -> int:
         if isinstance(node, Repeat):
             stack.extend(node.steps)
     return total
+
+
+def targets_of(step: Leaf) -> tuple[Target, ...]:
+    """A step's targets, primary first; an exercise set has none."""
+    if isinstance(step, ExerciseStep):
+        return ()
+    return tuple(t for t in (step.target, step.secondary) if t is not None)

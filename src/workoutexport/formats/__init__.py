@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from ..steps import Workout
@@ -28,8 +28,29 @@ class Emitted:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
+class EmitOptions:
+    """How to write a workout, apart from what it means: the device and the file's origin.
+
+    The pipeline fills these from the workout's profile and file (`pipeline.emit_options`);
+    the defaults are the empty profile's, for a tree made without a file.
+    """
+
+    #: What a watch counts as running cadence: strides (FIT and TCX's own unit) or steps.
+    running_cadence_unit: Literal["strides", "steps"] = "strides"
+    #: Whose identity a FIT file_id carries: Garmin Connect's (1/65534) or development (255/0).
+    fit_identity: Literal["connect", "development"] = "connect"
+    #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
+    created: int | None = None
+
+
+DEFAULT_OPTIONS = EmitOptions()
+
+
 class Emitter(Protocol):
-    def __call__(self, workout: Workout, *, lossy: bool = False) -> Emitted:
+    def __call__(
+        self, workout: Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+    ) -> Emitted:
         """The file for `workout`; raises WorkoutError when the format cannot carry it."""
 
 
@@ -77,9 +98,11 @@ def emitter(fmt: str) -> Emitter:
     return get_format(fmt).emitter()
 
 
-def emit(workout: Workout, fmt: str, *, lossy: bool = False) -> Emitted:
+def emit(
+    workout: Workout, fmt: str, *, lossy: bool = False, options: EmitOptions | None = None
+) -> Emitted:
     """`workout` as format `fmt`; raises WorkoutError when it cannot be written."""
-    return emitter(fmt)(workout, lossy=lossy)
+    return emitter(fmt)(workout, lossy=lossy, options=options or DEFAULT_OPTIONS)
 
 
 def verify(data: bytes, fmt: str) -> list[str]:
@@ -127,7 +150,9 @@ class Encoder:
 
 
 __all__ = [
+    "DEFAULT_OPTIONS",
     "FORMATS",
+    "EmitOptions",
     "Emitted",
     "Emitter",
     "Encoder",

@@ -13,13 +13,9 @@ SUFFIXES = (".fit", ".tcx")
 
 def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnostic]]:
     """The workouts in a FIT or TCX file, and any warnings (raises WorkoutError)."""
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise WorkoutError([error(Position(shown, 0, 0), f"cannot read: {exc.strerror}")]) from None
-    if len(data) > MAX_BYTES:
-        raise WorkoutError([error(Position(shown, 0, 0), "file is larger than 16 MiB")])
+    from ..outputs import read_input
+
+    data = read_input(path, Position(shown, 0, 0), MAX_BYTES)
     if not data:
         raise WorkoutError([error(Position(shown, 0, 0), "file is empty")])
     is_fit = path.suffix.lower() == ".fit" or (len(data) >= 12 and data[8:12] == b".FIT")

@@ -38,7 +38,7 @@ def _g(value: float) -> str:
 
 
 def duration_text(d: s.Duration) -> str:
-    """A duration in the workout format, exact to what FIT stores; NotExpressible for reps."""
+    """A duration in the workout format, exact to what FIT stores."""
     match d:
         case s.Time(seconds=sec):
             # Exact to what FIT stores (ms), the finer of the two formats.
@@ -69,8 +69,6 @@ def duration_text(d: s.Duration) -> str:
             return f"hr {sign} {_g(d.percent_max or 0)}%max"
         case s.Calories(kcal=kcal):
             return f"{_g(kcal)}kcal"
-        case s.Reps():
-            raise NotExpressible("a repetition count belongs to an exercise step")
         case _:
             assert_never(d)
 
@@ -203,9 +201,9 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
         out["steps"] = [_node(child, exact) for child in node.steps]
         return out
     out = {}
-    if node.exercise is not None:
+    if isinstance(node, s.ExerciseStep):
         ex = node.exercise
-        out["exercise"] = ex.category_name + (f"/{ex.name_name}" if ex.name_name else "")
+        out["exercise"] = ex.category_name + (f"/{ex.exercise_name}" if ex.exercise_name else "")
         match node.duration:
             case s.Reps(count=count):
                 out["reps"] = count
@@ -214,13 +212,11 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
             case s.LapButton():
                 pass
             case _:
-                raise NotExpressible("an exercise lasts a number of reps, a time, or until lap")
-        if ex.weight_kg is not None:
-            out["weight"] = _weight_text(ex.weight_kg, ex.weight_unit)
-        if node.intensity in (s.Intensity.WARMUP, s.Intensity.COOLDOWN):
+                assert_never(node.duration)
+        if node.weight_kg is not None:
+            out["weight"] = _weight_text(node.weight_kg, node.weight_unit)
+        if node.intensity is not s.Intensity.ACTIVE:
             out["intensity"] = node.intensity.value
-        elif node.intensity is not s.Intensity.ACTIVE:
-            raise NotExpressible("an exercise step is active, a warm-up set or a cool-down set")
     else:
         out[_KIND[node.intensity]] = duration_text(node.duration)
         if node.target is not None:

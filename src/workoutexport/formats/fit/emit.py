@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, assert_never
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .. import Emitted, Encoder
+from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
 from ..common import device_cadence, outward
 from .units import (
     CM_PER_M,
@@ -139,11 +139,11 @@ def finish_fit_bytes(data: bytes) -> bytes:
 class _Encoder(Encoder):
     format_name = "FIT"
 
-    def __init__(self, workout: s.Workout) -> None:
+    def __init__(self, options: EmitOptions) -> None:
         from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
 
         super().__init__()
-        self.workout = workout
+        self.options = options
         self.messages: list[Any] = []
         self._new_step = WorkoutStepMessage
 
@@ -183,20 +183,28 @@ class _Encoder(Encoder):
 
     def nodes(self, nodes: tuple[s.Node, ...]) -> None:
         for node in nodes:
-            if isinstance(node, s.Step):
-                self.step(node)
-            else:
-                first = len(self.messages)
-                self.nodes(node.steps)
-                msg = self.new_message()
-                if node.name is not None:
-                    _put(msg, S_NAME, self.text(node.name, node.source, "repeat name"))
-                    self.warn_long(node.name, node.source)
-                kind, value = self.repeat_until(node)
-                _put(msg, S_DUR_TYPE, kind)
-                _put(msg, S_DUR_VALUE, first)
-                _put(msg, S_TGT_VALUE, value)
-                self.messages.append(msg)
+            match node:
+                case s.Step():
+                    self.step(node)
+                case s.ExerciseStep():
+                    self.exercise_step(node)
+                case s.Repeat():
+                    self.repeat(node)
+                case _:
+                    assert_never(node)
+
+    def repeat(self, node: s.Repeat) -> None:
+        first = len(self.messages)
+        self.nodes(node.steps)
+        msg = self.new_message()
+        if node.name is not None:
+            _put(msg, S_NAME, self.text(node.name, node.source, "repeat name"))
+            self.warn_long(node.name, node.source)
+        kind, value = self.repeat_until(node)
+        _put(msg, S_DUR_TYPE, kind)
+        _put(msg, S_DUR_VALUE, first)
+        _put(msg, S_TGT_VALUE, value)
+        self.messages.append(msg)
 
     def repeat_until(self, node: s.Repeat) -> tuple[int, int]:
         """A repeat step's duration type and target_value: a count, or the condition's value."""
@@ -237,9 +245,7 @@ class _Encoder(Encoder):
 
     def step(self, step: s.Step) -> None:
         msg = self.new_message()
-        where = step.source
-        # An exercise's name is its exercise_title, as Connect writes it, not a step name.
-        if step.name is not None and step.exercise is None:
+        if step.name is not None:
             _put(msg, S_NAME, self.text(step.name, step.name_source, "step name"))
             self.warn_long(step.name, step.name_source)
         self.duration(msg, step.duration, step.duration_source)
@@ -255,18 +261,30 @@ class _Encoder(Encoder):
         _put(msg, S_INTENSITY, INTENSITY[step.intensity])
         if step.note is not None:
             _put(msg, S_NOTES, self.long_text(step.note, step.note_source, "a note"))
-        if step.exercise is not None:
-            ex = step.exercise
-            _put(msg, S_EX_CATEGORY, ex.category)
-            if ex.name is not None:
-                _put(msg, S_EX_NAME, ex.name)
-            if ex.weight_kg is not None:
-                _put(
-                    msg,
-                    S_EX_WEIGHT,
-                    self.whole(ex.weight_kg * WEIGHT_SCALE, where, "weight", UINT16_MAX),
-                )
-                _put(msg, S_WEIGHT_UNIT, WEIGHT_UNIT[ex.weight_unit])
+        self.messages.append(msg)
+
+    def exercise_step(self, step: s.ExerciseStep) -> None:
+        # An exercise's name is its exercise_title, as Connect writes it, not a step name.
+        msg = self.new_message()
+        if isinstance(step.duration, s.Reps):
+            _put(msg, S_DUR_TYPE, DUR_REPS)
+            count = self.whole(step.duration.count, step.duration_source, "repetitions")
+            _put(msg, S_DUR_VALUE, count)
+        else:
+            self.duration(msg, step.duration, step.duration_source)
+        _put(msg, S_TGT_TYPE, TGT_OPEN)
+        _put(msg, S_TGT_VALUE, 0)
+        _put(msg, S_INTENSITY, INTENSITY[step.intensity])
+        if step.note is not None:
+            _put(msg, S_NOTES, self.long_text(step.note, step.note_source, "a note"))
+        ex = step.exercise
+        _put(msg, S_EX_CATEGORY, ex.category)
+        if ex.exercise is not None:
+            _put(msg, S_EX_NAME, ex.exercise)
+        if step.weight_kg is not None:
+            weight = self.whole(step.weight_kg * WEIGHT_SCALE, step.source, "weight", UINT16_MAX)
+            _put(msg, S_EX_WEIGHT, weight)
+            _put(msg, S_WEIGHT_UNIT, WEIGHT_UNIT[step.weight_unit])
         self.messages.append(msg)
 
     def duration(self, msg: Any, d: s.Duration, where: Position) -> None:
@@ -298,9 +316,6 @@ class _Encoder(Encoder):
             case s.Calories(kcal=kcal):
                 _put(msg, S_DUR_TYPE, DUR_CALORIES)
                 _put(msg, S_DUR_VALUE, self.whole(kcal, where, "calories"))
-            case s.Reps(count=count):
-                _put(msg, S_DUR_TYPE, DUR_REPS)
-                _put(msg, S_DUR_VALUE, self.whole(count, where, "repetitions"))
             case _:
                 assert_never(d)
 
@@ -328,7 +343,7 @@ class _Encoder(Encoder):
                 offset = 0 if pct else HR_OFFSET
                 window(TGT_HR, lo + offset, hi + offset)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
-                running = self.workout.running_cadence_unit
+                running = self.options.running_cadence_unit
                 window(
                     TGT_CADENCE,
                     max(device_cadence(lo, unit, running), 1),
@@ -367,9 +382,60 @@ def _sports(workout: s.Workout, diagnostics: list[Diagnostic]) -> tuple[int, int
     return sport, table[workout.sub_sport]
 
 
-def serial_number(workout: s.Workout) -> int:
-    """A non-zero 32-bit serial derived from the workout's content (source positions excluded)."""
-    digest = hashlib.sha256(repr(workout).encode("utf-8")).digest()
+def _tuple_text(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+def _node_text(node: s.Node) -> str:
+    match node:
+        case s.Step():
+            return (
+                f"Step(intensity={node.intensity!r}, duration={node.duration!r}, "
+                f"target={node.target!r}, secondary={node.secondary!r}, name={node.name!r}, "
+                f"note={node.note!r}, exercise=None)"
+            )
+        case s.ExerciseStep(exercise=ex):
+            exercise = (
+                f"Exercise(category={ex.category!r}, category_name={ex.category_name!r}, "
+                f"name={ex.exercise!r}, name_name={ex.exercise_name!r}, "
+                f"weight_kg={node.weight_kg!r}, weight_unit={node.weight_unit!r})"
+            )
+            return (
+                f"Step(intensity={node.intensity!r}, duration={node.duration!r}, "
+                f"target=None, secondary=None, name={node.name!r}, note={node.note!r}, "
+                f"exercise={exercise})"
+            )
+        case s.Repeat():
+            steps = _tuple_text([_node_text(child) for child in node.steps])
+            return (
+                f"Repeat(count={node.count!r}, steps={steps}, name={node.name!r}, "
+                f"until={node.until!r})"
+            )
+        case _:
+            assert_never(node)
+
+
+def content_text(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> str:
+    """The text a workout's serial number hashes: its meaning, in a fixed spelling.
+
+    The spelling is the one the step tree's repr had when serials were introduced, written
+    out so that reshaping the tree's classes does not change the serial of every workout
+    (Connect and watches tell workouts apart by it). Source positions and time_created are
+    not part of it; the running cadence unit and the file_id identity are.
+    """
+    steps = _tuple_text([_node_text(node) for node in workout.steps])
+    return (
+        f"Workout(name={workout.name!r}, sport={workout.sport!r}, "
+        f"sub_sport={workout.sub_sport!r}, short_name={workout.short_name!r}, "
+        f"description={workout.description!r}, steps={steps}, "
+        f"running_cadence_unit={options.running_cadence_unit!r}, "
+        f"fit_identity={options.fit_identity!r})"
+    )
+
+
+def serial_number(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> int:
+    """A non-zero 32-bit serial derived from the workout's content (see `content_text`)."""
+    digest = hashlib.sha256(content_text(workout, options).encode("utf-8")).digest()
     serial = int.from_bytes(digest[:4], "big") % UINT32_MAX
     return serial or 1
 
@@ -383,16 +449,16 @@ class FileIdentity(NamedTuple):
     time_created: int  # FIT seconds (since 1989-12-31T00:00:00Z)
 
 
-def file_identity(workout: s.Workout) -> FileIdentity:
+def file_identity(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> FileIdentity:
     """The file_id that `emit` writes for `workout`: the one place that decides it.
 
     Manufacturer and product: Garmin Connect's (1 / 65534), or development (255 / 0) under
     `fit: {identity: development}`. Serial: from the compiled content, never 0. time_created:
     SOURCE_DATE_EPOCH, else the workout file's mtime (see `time_created`).
     """
-    manufacturer, product = IDENTITY[workout.fit_identity]
+    manufacturer, product = IDENTITY[options.fit_identity]
     return FileIdentity(
-        manufacturer, product, serial_number(workout), time_created(workout.created)
+        manufacturer, product, serial_number(workout, options), time_created(options.created)
     )
 
 
@@ -419,7 +485,7 @@ def time_created(created: int | None) -> int:
 
 def display_name(exercise: s.Exercise) -> str:
     """An exercise's name in words, as Connect titles it: 'walking_lunge' -> 'Walking Lunge'."""
-    words = (exercise.name_name or exercise.category_name).split("_")
+    words = (exercise.exercise_name or exercise.category_name).split("_")
     return " ".join(w.capitalize() for w in words)
 
 
@@ -427,45 +493,49 @@ def _titles(enc: _Encoder, nodes: tuple[s.Node, ...]) -> list[Any]:
     """One exercise_title per distinct exercise, in order of first use (Connect writes one)."""
     from fit_tool.profile.messages.exercise_title_message import ExerciseTitleMessage
 
-    seen: dict[tuple[int, int | None], tuple[str, s.Step]] = {}
-    for step in _leaves(nodes):
+    seen: dict[s.Exercise, tuple[str, s.ExerciseStep]] = {}
+    for step in _exercise_steps(nodes):
         ex = step.exercise
-        if ex is None:
-            continue
-        key = (ex.category, ex.name)
         title = step.name if step.name is not None else display_name(ex)
-        if key not in seen:
-            seen[key] = (title, step)
-        elif step.name is not None and seen[key][0] != title:
-            first = seen[key][1]
+        if ex not in seen:
+            seen[ex] = (title, step)
+        elif step.name is not None and seen[ex][0] != title:
+            first = seen[ex][1]
             enc.fail(
                 step.name_source,
                 f"FIT gives an exercise one title; this one is already "
-                f"'{seen[key][0]}' (line {first.name_source.line})",
+                f"'{seen[ex][0]}' (line {first.name_source.line})",
             )
     out = []
-    for index, ((category, name), (title, step)) in enumerate(seen.items()):
+    for index, (ex, (title, step)) in enumerate(seen.items()):
         msg = ExerciseTitleMessage()
         _put(msg, T_INDEX, index)
-        _put(msg, T_CATEGORY, category)
-        if name is not None:
-            _put(msg, T_NAME, name)
+        _put(msg, T_CATEGORY, ex.category)
+        if ex.exercise is not None:
+            _put(msg, T_NAME, ex.exercise)
         _put(msg, T_TITLE, enc.text(title, step.name_source, "exercise title"))
         out.append(msg)
     return out
 
 
-def _leaves(nodes: tuple[s.Node, ...]) -> list[s.Step]:
-    out: list[s.Step] = []
+def _exercise_steps(nodes: tuple[s.Node, ...]) -> list[s.ExerciseStep]:
+    out: list[s.ExerciseStep] = []
     for node in nodes:
-        if isinstance(node, s.Step):
-            out.append(node)
-        else:
-            out.extend(_leaves(node.steps))
+        match node:
+            case s.ExerciseStep():
+                out.append(node)
+            case s.Repeat():
+                out.extend(_exercise_steps(node.steps))
+            case s.Step():
+                pass
+            case _:
+                assert_never(node)
     return out
 
 
-def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+def emit(
+    workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+) -> Emitted:
     """The FIT workout file for `workout`; raises WorkoutError when FIT cannot hold it."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_creator_message import FileCreatorMessage
@@ -484,12 +554,12 @@ def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
                 )
             ]
         )
-    enc = _Encoder(workout)
+    enc = _Encoder(options)
     enc.nodes(workout.steps)
     titles = _titles(enc, workout.steps)
     diagnostics = enc.diagnostics
 
-    identity = file_identity(workout)
+    identity = file_identity(workout, options)
     file_id = FileIdMessage()
     _put(file_id, F_TYPE, FILE_WORKOUT)
     _put(file_id, F_MANUFACTURER, identity.manufacturer)

@@ -7,7 +7,7 @@ named in an error, and nothing is written, rather than imported as something els
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
@@ -97,7 +97,7 @@ class _Reader:
             )
         )
 
-    def duration(self, msg: dict[str, Any], index: int, exercise: bool) -> s.Duration | None:
+    def duration(self, msg: dict[str, Any], index: int) -> s.Duration | s.Reps | None:
         kind = msg.get("duration_type")
         value = msg.get("duration_value")
         if kind is None or kind == F.DUR_OPEN:
@@ -111,9 +111,6 @@ class _Reader:
                 return s.Distance(metres=value / U.CM_PER_M)
             if kind == F.DUR_CALORIES:
                 return s.Calories(kcal=float(value))
-            if not exercise:
-                self.refuse(index, "a repetition count outside a strength exercise")
-                return None
             return s.Reps(count=int(value))
         if kind in (F.DUR_HR_LT, F.DUR_HR_GT):
             if value is None:
@@ -206,7 +203,7 @@ class _Reader:
             return True, s.PowerAbove(watts=watts)
         return True, s.PowerBelow(watts=watts)
 
-    def exercise(self, msg: dict[str, Any]) -> s.Exercise | None:
+    def exercise(self, msg: dict[str, Any]) -> _Set | None:
         category = msg.get("exercise_category")
         if category is None or category == 0xFFFF:
             return None
@@ -215,23 +212,68 @@ class _Reader:
         cat_name = next((name for name, (num, _) in catalogue().items() if num == category), None)
         if cat_name is None:
             return None
-        name_num = msg.get("exercise_name")
-        name_name = None
-        if name_num is not None and name_num != 0xFFFF:
+        number = msg.get("exercise_name")
+        exercise_name = None
+        if number is not None and number != 0xFFFF:
             names = catalogue()[cat_name][1]
-            name_name = next((n for n, v in names.items() if v == name_num), None)
+            exercise_name = next((n for n, v in names.items() if v == number), None)
         weight = msg.get("exercise_weight")
         unit: Literal["kg", "lb"] = (
             "lb" if msg.get("weight_display_unit") == F.WEIGHT_UNIT["lb"] else "kg"
         )
-        return s.Exercise(
+        exercise = s.Exercise(
             category=int(category),
             category_name=cat_name,
-            name=int(name_num) if name_name and name_num is not None else None,
-            name_name=name_name,
-            weight_kg=weight / U.WEIGHT_SCALE if weight not in (None, 0xFFFF) else None,
-            weight_unit=unit,
+            exercise=int(number) if exercise_name and number is not None else None,
+            exercise_name=exercise_name,
         )
+        kg = weight / U.WEIGHT_SCALE if weight not in (None, 0xFFFF) else None
+        return _Set(exercise, kg, unit)
+
+    def exercise_step(
+        self,
+        msg: dict[str, Any],
+        index: int,
+        found: _Set,
+        duration: s.Duration | s.Reps,
+        targeted: bool,
+        name: str | None,
+    ) -> s.ExerciseStep | None:
+        """An exercise set, or None (refused) when the step holds what a set cannot."""
+        if not isinstance(duration, s.Reps | s.Time | s.LapButton):
+            self.refuse(index, "an exercise that lasts other than reps, a time or until lap")
+            return None
+        if targeted:
+            self.refuse(index, "a target on an exercise step")
+            return None
+        intensity: s.ExerciseIntensity
+        match _INTENSITY.get(msg.get("intensity", 0), s.Intensity.ACTIVE):
+            case s.Intensity.WARMUP:
+                intensity = s.Intensity.WARMUP
+            case s.Intensity.COOLDOWN:
+                intensity = s.Intensity.COOLDOWN
+            case s.Intensity.ACTIVE:
+                intensity = s.Intensity.ACTIVE
+            case other:
+                self.refuse(index, f"an exercise set of intensity '{other.value}'")
+                return None
+        return s.ExerciseStep(
+            exercise=found.exercise,
+            duration=duration,
+            intensity=intensity,
+            weight_kg=found.weight_kg,
+            weight_unit=found.weight_unit,
+            name=name,
+            note=_text(msg.get("notes")),
+        )
+
+
+class _Set(NamedTuple):
+    """What a workout_step message says about its exercise."""
+
+    exercise: s.Exercise
+    weight_kg: float | None
+    weight_unit: Literal["kg", "lb"]
 
 
 def read_fit(
@@ -326,30 +368,36 @@ def read_fit(
             stack.append((first, repeat))
             continue
         ex = reader.exercise(msg)
-        duration = reader.duration(msg, index, ex is not None)
+        duration = reader.duration(msg, index)
         ok, target = reader.target(msg, index, "", sport)
         ok2, secondary = reader.target(msg, index, "secondary_", sport)
         if duration is None or not ok or not ok2:
             continue
         name = _text(msg.get("wkt_step_name"))
-        if ex is not None and name is None:
-            name = titles.get((ex.category, ex.name))
-            if name == F.display_name(ex):
-                name = None  # the title a rebuild writes anyway
-        stack.append(
-            (
-                index,
-                s.Step(
-                    intensity=_INTENSITY.get(msg.get("intensity", 0), s.Intensity.ACTIVE),
-                    duration=duration,
-                    target=target,
-                    secondary=secondary,
-                    name=name,
-                    note=_text(msg.get("notes")),
-                    exercise=ex,
-                ),
+        leaf: s.Leaf
+        if ex is None:
+            if isinstance(duration, s.Reps):
+                reader.refuse(index, "a repetition count outside a strength exercise")
+                continue
+            leaf = s.Step(
+                intensity=_INTENSITY.get(msg.get("intensity", 0), s.Intensity.ACTIVE),
+                duration=duration,
+                target=target,
+                secondary=secondary,
+                name=name,
+                note=_text(msg.get("notes")),
             )
-        )
+        else:
+            if name is None:
+                name = titles.get((ex.exercise.category, ex.exercise.exercise))
+                if name == F.display_name(ex.exercise):
+                    name = None  # the title a rebuild writes anyway
+            targeted = target is not None or secondary is not None
+            found = reader.exercise_step(msg, index, ex, duration, targeted, name)
+            if found is None:
+                continue
+            leaf = found
+        stack.append((index, leaf))
     if reader.problems:
         raise WorkoutError(reader.problems + reader.notes)
     name = _text(wkt.get("wkt_name")) or default_name

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 from ... import __version__
 from ... import steps as s
 from ...diagnostics import Position, WorkoutError, error
-from .. import Emitted, Encoder
+from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
 from ..common import device_cadence, outward
 from .units import decimal_text
 
@@ -45,9 +45,9 @@ def _token(text: str) -> str:
 class _Writer(Encoder):
     format_name = "TCX"
 
-    def __init__(self, workout: s.Workout, lossy: bool) -> None:
+    def __init__(self, lossy: bool, options: EmitOptions) -> None:
         super().__init__(lossy=lossy)
-        self.workout = workout
+        self.options = options
         self.next_id = 1
 
     def name(self, text: str, where: Position, what: str) -> str | None:
@@ -94,26 +94,33 @@ class _Writer(Encoder):
         etree.SubElement(el, f"{{{NS}}}StepId").text = str(self.take_id())
         self.step(el, node)
 
-    def step(self, el: Any, step: s.Step) -> None:
+    def step(self, el: Any, step: s.Leaf) -> None:
         from lxml import etree
 
         where = step.source
-        if step.exercise is not None:
+        if isinstance(step, s.ExerciseStep):
             self.unsupported(where, "TCX cannot carry strength exercises")
         if step.name:
             name = self.name(step.name, step.name_source, "step name")
             if name:
                 etree.SubElement(el, f"{{{NS}}}Name").text = name
-        self.duration(
-            etree.SubElement(el, f"{{{NS}}}Duration"), step.duration, step.duration_source
-        )
+        duration = etree.SubElement(el, f"{{{NS}}}Duration")
+        if isinstance(step.duration, s.Reps):
+            duration.set(f"{{{XSI}}}type", "UserInitiated_t")
+            self.unsupported(step.duration_source, "TCX cannot count repetitions")
+        else:
+            self.duration(duration, step.duration, step.duration_source)
         etree.SubElement(el, f"{{{NS}}}Intensity").text = INTENSITY[step.intensity]
-        self.target(etree.SubElement(el, f"{{{NS}}}Target"), step.target, step.target_source)
-        if step.secondary is not None:
-            self.warn(
-                step.secondary_source,
-                "TCX has no secondary target; it is left out of the TCX file",
-            )
+        target = etree.SubElement(el, f"{{{NS}}}Target")
+        if isinstance(step, s.ExerciseStep):
+            self.target(target, None, where)
+        else:
+            self.target(target, step.target, step.target_source)
+            if step.secondary is not None:
+                self.warn(
+                    step.secondary_source,
+                    "TCX has no secondary target; it is left out of the TCX file",
+                )
         if step.note is not None:
             self.warn(
                 step.note_source, "TCX has no step notes; the note is left out of the TCX file"
@@ -163,9 +170,6 @@ class _Writer(Encoder):
             case s.Calories(kcal=kcal):
                 el.set(f"{{{XSI}}}type", "CaloriesBurned_t")
                 child("Calories", self.ushort(kcal, where, "calories"))
-            case s.Reps():
-                el.set(f"{{{XSI}}}type", "UserInitiated_t")
-                self.unsupported(where, "TCX cannot count repetitions")
             case _:
                 assert_never(d)
 
@@ -201,7 +205,7 @@ class _Writer(Encoder):
                 self.hr_value(zone, "Low", None if pct else lo, lo if pct else None)
                 self.hr_value(zone, "High", None if pct else hi, hi if pct else None)
             case s.CadenceRange(low=lo, high=hi, unit=unit):
-                running = self.workout.running_cadence_unit
+                running = self.options.running_cadence_unit
                 el.set(f"{{{XSI}}}type", "Cadence_t")
                 sub(el, "Low", decimal_text(device_cadence(lo, unit, running)))
                 sub(el, "High", decimal_text(device_cadence(hi, unit, running)))
@@ -212,11 +216,13 @@ class _Writer(Encoder):
                 assert_never(t)
 
 
-def emit(workout: s.Workout, *, lossy: bool = False) -> Emitted:
+def emit(
+    workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+) -> Emitted:
     """The TCX workout for `workout`; raises WorkoutError when TCX cannot carry it."""
     from lxml import etree
 
-    w = _Writer(workout, lossy)
+    w = _Writer(lossy, options)
     if workout.sport is s.Sport.STRENGTH:
         raise WorkoutError(
             [
