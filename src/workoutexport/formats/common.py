@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+#: Repeats nested deeper than this are refused on import: no workout needs them, and every
+#: reader of the tree (the YAML writer, `show`) may then walk it recursively.
+MAX_REPEAT_DEPTH = 50
+
 
 def outward(low: float, high: float) -> tuple[int, int]:
     """A window as whole numbers, rounded outwards so it never excludes what was asked for."""
