@@ -18,7 +18,7 @@ from .emit import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
 # A number as the schema's decimal types write it, in ASCII digits (no '1_000', 'inf', '٣').
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Elements read as metadata of the file, not of the workout: the writing program.
 _METADATA = {"Creator", "StepId"}
 #: Schema errors reported for one file; the rest are counted.
