@@ -18,7 +18,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from import_fuzzing import NUMBERS, check_import, fit_file, nested_repeats_fit, tcx_file, tcx_seeds
+from import_fuzzing import (
+    NUMBERS,
+    check_import,
+    developer_field_fit,
+    fit_file,
+    nested_repeats_fit,
+    tcx_file,
+    tcx_seeds,
+)
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.formats.common import MAX_REPEAT_DEPTH
@@ -184,3 +192,35 @@ def test_yaml_that_would_not_build_is_reported_at_the_users_file(tmp_path: Path)
         "build ('64535-65035W': more than 3000 W is not a human power output)\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("base_type", "size", "words"),
+    [
+        (23, 1, "it refers to a type or definition numbered 23 that FIT does not define"),
+        (0x86, 1, "a field (often a developer field) is declared smaller than one value"),
+        (0x86, 0, "a field (often a developer field) is declared smaller than one value"),
+    ],
+)
+def test_developer_field_errors_are_in_plain_words(
+    base_type: int, size: int, words: str, tmp_path: Path
+) -> None:
+    """Base type 23 does not exist; a uint32 field of 1 or 0 bytes cannot hold a value."""
+    source = tmp_path / "w.fit"
+    source.write_bytes(developer_field_fit(base_type, size))
+    for command in ("import", "show"):
+        result = CliRunner().invoke(main, [command, str(source)])
+        assert result.exit_code == 1
+        assert (
+            result.stderr
+            == f"{source}: error: Garmin's decoder cannot read this file: {words}"
+            + (" of its type\n" if "smaller" in words else "\n")
+        )
+
+
+def test_a_well_formed_developer_field_does_not_stop_an_import(tmp_path: Path) -> None:
+    source = tmp_path / "w.fit"
+    source.write_bytes(developer_field_fit(0x86, 4))
+    result = CliRunner().invoke(main, ["import", str(source)])
+    assert result.exit_code == 0, result.stderr
+    assert "run: 1min" in result.stdout
