@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .diagnostics import Position, Report, WorkoutError, error
 from .formats import FORMATS
-from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
+from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache
@@ -171,6 +171,7 @@ def build(
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report()
     outputs = Outputs(out_dir)
+    outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     written = 0
     plans: list[Input] = []
     compiled = _compile_all(
@@ -196,7 +197,7 @@ def build(
                 )
                 continue
             try:
-                write_atomic(target, data)
+                outputs.write(target, data)
             except OSError as exc:
                 report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
                 continue
@@ -382,7 +383,9 @@ def import_(source: Path, output: Path | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    for item in discover([source], SUFFIXES, ignore_case=True, skip_names=()):
+    items = list(discover([source], SUFFIXES, ignore_case=True, skip_names=()))
+    outputs.protect(item.path for item in items)
+    for item in items:
         report.checked += 1
         shown = display_path(item.path)
         try:
@@ -408,7 +411,7 @@ def import_(source: Path, output: Path | None) -> None:
                 continue
             target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
             try:
-                write_atomic(target, one.yaml.encode("utf-8"))
+                outputs.write(target, one.yaml.encode("utf-8"), named=not to_folder)
             except OSError as exc:
                 report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
                 continue

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .outputs import read_input
 from .source import MAX_BYTES, Document, Loc, read_file
 
 if TYPE_CHECKING:
@@ -97,9 +98,8 @@ def is_plan(path: Path) -> bool:
         return False
     try:
         # Most inputs are workouts: skip parsing any file that cannot hold a `weeks` key.
-        with path.open("rb") as fh:
-            if b"weeks" not in fh.read(MAX_BYTES + 1):
-                return False
+        if b"weeks" not in read_input(path, MAX_BYTES + 1):
+            return False
     except OSError:
         return False
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Position, WorkoutError, error
+from .outputs import read_input
 
 #: YAML nodes a file may hold as written (a real workout has a few hundred).
 MAX_SOURCE_NODES = 50_000
@@ -71,8 +72,7 @@ def read_file(path: Path, display: str | None = None) -> Document:
     """Read and parse a YAML file; every problem becomes a WorkoutError."""
     shown = display if display is not None else str(path)
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_input(path, MAX_BYTES + 1)
     except OSError as exc:
         raise WorkoutError([error(Position(shown), f"cannot read file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:

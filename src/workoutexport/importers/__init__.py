@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error
+from ..outputs import read_input
 
 MAX_BYTES = 16 * 1024 * 1024
 SUFFIXES = (".fit", ".tcx")
@@ -14,8 +15,7 @@ SUFFIXES = (".fit", ".tcx")
 def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnostic]]:
     """The workouts in a FIT or TCX file, and any warnings (raises WorkoutError)."""
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = read_input(path, MAX_BYTES + 1)
     except OSError as exc:
         raise WorkoutError([error(Position(shown, 0, 0), f"cannot read: {exc.strerror}")]) from None
     if len(data) > MAX_BYTES:
