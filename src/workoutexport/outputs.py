@@ -63,7 +63,7 @@ def quiet(_path: Path, _why: str) -> None:
 def _warn_skipped(path: Path, why: str) -> None:
     from .diagnostics import Position, warning
 
-    print(warning(Position(str(path)), why).format(), file=sys.stderr)
+    print(warning(Position(str(path), 0, 0), why).format(), file=sys.stderr)
 
 
 def _leaves(link: Path, folder: Path, on_skip: Callable[[Path, str], None]) -> bool:
