@@ -152,3 +152,81 @@ def test_a_later_write_removes_temporary_files_a_killed_run_left(tmp_path: Path)
     other.write_bytes(b"half")
     write_atomic(tmp_path / "w.fit", b"whole")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["w.fit", live.name, other.name])
+
+
+def _fit_named(name: str, description: str = "") -> bytes:
+    from workoutexport.pipeline import compile_document, emit
+    from workoutexport.profile import EMPTY
+    from workoutexport.source import parse_text
+
+    text = f'name: "{name}"\nsport: running\n'
+    if description:
+        text += f'description: "{description}"\n'
+    text += "steps:\n  - run: 10min\n"
+    return emit(compile_document(parse_text(text, "w"), EMPTY), "fit").data
+
+
+def _with_crc(data: bytes) -> bytes:
+    from garmin_fit_sdk.crc_calculator import CrcCalculator
+
+    body = data[:-2]
+    return body + CrcCalculator.calculate_crc(body, 0, len(body)).to_bytes(2, "little")
+
+
+def test_a_file_name_cannot_inject_yaml_through_the_import_header(tmp_path: Path) -> None:
+    source = tmp_path / "b\ndescription: injected\n#.fit"
+    source.write_bytes(_fit_named("Easy"))
+    out = tmp_path / "w.yaml"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert text.splitlines()[0] == (
+        "# imported by workoutexport from b\\ndescription: injected\\n#.fit"
+    )
+    assert "description" not in text.split("\n", 1)[1]
+    # The "wrote" line escapes the name too.
+    folder = tmp_path / "out"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert "wrote " in result.stderr and "\ndescription" not in result.stderr
+
+
+def test_show_escapes_control_characters_from_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "w.fit"
+    # The YAML format refuses control characters, so they are put into the FIT bytes.
+    data = _fit_named("E]0;PWNEDAE[2J Easy", "line one\\nline two")
+    data = data.replace(b"E]0;PWNEDAE[2J", b"\x1b]0;PWNED\x07\x1b[2J")
+    source.write_bytes(_with_crc(data))
+    result = CliRunner().invoke(main, ["show", str(source)])
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.splitlines()[0] == "\\x1b]0;PWNED\\x07\\x1b[2J Easy"
+    assert "  line one\\nline two" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("command", ["show", "import"])
+def test_a_stdout_that_is_not_utf8_gets_escapes_not_a_crash(command: str, tmp_path: Path) -> None:
+    source = tmp_path / "w.fit"
+    source.write_bytes(_fit_named("Easy 🏃 run"))
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "workoutexport", command, str(source)],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert b"Traceback" not in run.stderr
+    assert b"Easy \\U0001f3c3 run" in run.stdout
+
+
+def test_build_never_writes_a_tcx_that_check_refuses(tmp_path: Path) -> None:
+    """99,999,999 min/km is 1.7e-7 m/s: six decimals make it 0.0, which the schema refuses."""
+    source = tmp_path / "slow.yaml"
+    source.write_text("name: x\nsport: running\nsteps:\n  - run: 10min\n    pace: 99999999:00/km\n")
+    out = tmp_path / "out"
+    check = CliRunner().invoke(main, ["check", "-f", "tcx", str(source)])
+    build = CliRunner().invoke(main, ["build", "-f", "tcx", str(source), "-o", str(out)])
+    assert check.exit_code == build.exit_code == 1
+    assert "emitted TCX does not verify" in build.stderr
+    assert not (out / "slow.tcx").exists()

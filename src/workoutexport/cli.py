@@ -6,6 +6,7 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Position, Report, WorkoutError, error
+from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable
 from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .pipeline import ProfileCache
     from .profile import Profile
     from .steps import Workout
@@ -84,6 +86,17 @@ def _with_common(fn: F) -> F:
 @click.version_option(__version__, prog_name="workoutexport")
 def main() -> None:
     """Compile structured workouts written in YAML into FIT and TCX workout files."""
+    _tolerant_streams()
+
+
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks (an emoji on a latin-1 stdout) is printed
+    as an escape instead of ending the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 pick_option = click.option(
@@ -180,9 +193,15 @@ def build(
     from .plan_cli import plan_outputs
 
     planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, emitted in (*compiled, *planned):
+    for item, workout, emitted in (*compiled, *planned):
         shown = str(item.path)
         for fmt, data in emitted:
+            # build holds to what check holds to: an output the reference reader refuses
+            # is reported and not written.
+            unverified = _unverified(workout, fmt, data)
+            if unverified is not None:
+                report.add([unverified])
+                continue
             target = outputs.path_for(item, f".{fmt}")
             earlier = outputs.claim(target, shown)
             if earlier is not None:
@@ -202,12 +221,29 @@ def build(
                 report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
                 continue
             written += 1
-            click.echo(f"wrote {target}")
+            click.echo(f"wrote {printable(str(target), MAX_PATH)}")
     _emit_error(report, "text")
     click.echo(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
     )
     sys.exit(report.exit_code)
+
+
+def _unverified(workout: Workout | None, fmt: str, data: bytes) -> Diagnostic | None:
+    """An error if the reference reader (Garmin's decoder, the TCX schema) refuses `data`,
+    an emitted workout (a plan's files, `workout` None, are the plan's own business)."""
+    from .pipeline import verify
+
+    if workout is None:
+        return None
+    problems = verify(data, fmt)
+    if not problems:
+        return None
+    # Our emitter wrote something the reference reader refuses: a bug, but the user must
+    # hear of it as a failure, not a silent pass.
+    return error(
+        workout.source, f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}"
+    )
 
 
 def _check_profile(path: Path, report: Report) -> None:
@@ -248,8 +284,6 @@ def check(
     output_format: str,
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing."""
-    from .pipeline import verify
-
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report(strict=strict)
     plans: list[Input] = []
@@ -258,18 +292,9 @@ def check(
     )
     for _item, workout, outputs in compiled:
         for fmt, data in outputs:
-            problems = verify(data, fmt)
-            if problems:
-                # Our emitter wrote something the reference reader refuses: a bug, but the
-                # user must hear of it as a failed check, not a silent pass.
-                report.add(
-                    [
-                        error(
-                            workout.source,
-                            f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
-                        )
-                    ]
-                )
+            unverified = _unverified(workout, fmt, data)
+            if unverified is not None:
+                report.add([unverified])
     from .plan_cli import check_plans
 
     check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
@@ -415,7 +440,7 @@ def import_(source: Path, output: Path | None) -> None:
             except OSError as exc:
                 report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
                 continue
-            click.echo(f"wrote {target}", err=True)
+            click.echo(f"wrote {printable(str(target), MAX_PATH)}", err=True)
     _emit_error(report, "text")
     sys.exit(report.exit_code)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import assert_never
 
 from . import steps as s
+from .diagnostics import printable
 from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import until_text
 from .units import (
@@ -147,7 +148,9 @@ def render(workout: s.Workout) -> str:
             f"total distance: at least {format_distance(t.metres)} "
             "(steps without a pace or distance are not counted)"
         )
-    return "\n".join(lines) + "\n"
+    # Names, notes and descriptions come from the file: no control character reaches the
+    # terminal (a description's line breaks show as \n).
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str]) -> None:
