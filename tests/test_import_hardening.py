@@ -224,3 +224,40 @@ def test_a_well_formed_developer_field_does_not_stop_an_import(tmp_path: Path) -
     result = CliRunner().invoke(main, ["import", str(source)])
     assert result.exit_code == 0, result.stderr
     assert "run: 1min" in result.stdout
+
+
+def _tiny_messages_fit(count: int) -> bytes:
+    """A file_id definition and `count` two-byte file_id messages (valid framing and CRCs)."""
+    from import_fuzzing import FILE_ID, FitWriter
+
+    w = FitWriter(random.Random(0))
+    w.records += bytes([0x40, 0, 0]) + FILE_ID.to_bytes(2, "little") + bytes([1, 0, 1, 0x00])
+    w.records += bytes([0x00, 5]) * count
+    return w.finish()
+
+
+def test_a_fit_file_of_too_many_messages_is_refused_before_decoding(tmp_path: Path) -> None:
+    from workoutexport.formats.fit.reader import MAX_MESSAGES, _too_many_messages
+
+    assert _too_many_messages(_tiny_messages_fit(MAX_MESSAGES + 1))
+    assert not _too_many_messages(_tiny_messages_fit(MAX_MESSAGES))
+    assert not _too_many_messages(nested_repeats_fit(MAX_REPEAT_DEPTH))
+    source = tmp_path / "w.fit"
+    source.write_bytes(_tiny_messages_fit(1_000_000))  # 2 MB of messages
+    result = CliRunner().invoke(main, ["import", str(source)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{source}: error: this FIT file holds more than 20,000 messages\n"
+
+
+def test_a_tcx_of_too_many_workouts_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from workoutexport.formats.tcx.reader import MAX_WORKOUTS
+
+    seed = seeds()[0].decode()
+    start, end = seed.index("<Workout "), seed.index("</Workout>") + len("</Workout>")
+    many = seed[:start] + seed[start:end] * (MAX_WORKOUTS + 1) + seed[end:]
+    source = tmp_path / "w.tcx"
+    source.write_text(many)
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "holds 1,001 workouts; at most 1,000 are imported from one file" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -290,11 +290,60 @@ class _Reader:
         )
 
 
+#: Messages a workout file may hold: 5,000 steps, as many exercise titles, and room to spare.
+MAX_MESSAGES = 20_000
+
+
+def _too_many_messages(data: bytes) -> bool:
+    """Whether the records of `data` hold more than MAX_MESSAGES data messages.
+
+    Counted from the record headers alone, stopping at the limit, so that a 16 MiB file of
+    tiny messages is refused in a moment instead of decoded for a minute. Anything the count
+    cannot follow is left to Garmin's decoder, which checks the file in full.
+    """
+    if len(data) < 12:
+        return False
+    header = data[0]
+    end = min(len(data), header + int.from_bytes(data[4:8], "little"))
+    sizes: dict[int, int] = {}
+    pos, count = header, 0
+    while pos < end:
+        record = data[pos]
+        pos += 1
+        if record & 0x80:  # compressed timestamp: a data message of local type bits 5-6
+            local, definition = (record >> 5) & 0x3, False
+        else:
+            local, definition = record & 0x0F, bool(record & 0x40)
+        if definition:
+            if pos + 5 > end:
+                return False
+            fields = data[pos + 4]
+            size = sum(data[pos + 5 + 3 * i + 1] for i in range(fields) if pos + 7 + 3 * i < end)
+            pos += 5 + 3 * fields
+            if record & 0x20 and pos < end:
+                dev = data[pos]
+                size += sum(data[pos + 1 + 3 * i + 1] for i in range(dev) if pos + 3 + 3 * i < end)
+                pos += 1 + 3 * dev
+            sizes[local] = size
+            continue
+        if local not in sizes:
+            return False
+        pos += sizes[local]
+        count += 1
+        if count > MAX_MESSAGES:
+            return True
+    return False
+
+
 def read_fit(
     data: bytes, path: str, default_name: str = "Imported workout"
 ) -> tuple[s.Workout, list[Diagnostic]]:
     """A FIT workout file as a step tree (raises WorkoutError with a one-line reason)."""
     where = Position(path, 0, 0)
+    if _too_many_messages(data):
+        raise WorkoutError(
+            [error(where, f"this FIT file holds more than {MAX_MESSAGES:,} messages")]
+        )
     try:
         messages = decode_fit(data, raw=True)
     except VerifyError as exc:

@@ -21,6 +21,8 @@ _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Spor
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Elements read as metadata of the file, not of the workout: the writing program.
 _METADATA = {"Creator", "StepId"}
+#: Workouts imported from one TCX file (each becomes a YAML file).
+MAX_WORKOUTS = 1_000
 #: Schema errors reported for one file; the rest are counted.
 MAX_SCHEMA_ERRORS = 10
 
@@ -272,6 +274,18 @@ def read_tcx(data: bytes, path: str) -> list[s.Workout]:
         ) from None
     if root.tag != _q("TrainingCenterDatabase"):
         raise WorkoutError([error(_at(path, root), "not a Training Center Database (TCX v2) file")])
+    # Counted before the schema and the reader look at them: each costs time.
+    count = sum(1 for _ in root.iterfind(f"{_q('Workouts')}/{_q('Workout')}"))
+    if count > MAX_WORKOUTS:
+        raise WorkoutError(
+            [
+                error(
+                    _at(path, root),
+                    f"this TCX file holds {count:,} workouts; at most "
+                    f"{MAX_WORKOUTS:,} are imported from one file",
+                )
+            ]
+        )
     _validate(root, path)
     elements = root.findall(f"{_q('Workouts')}/{_q('Workout')}")
     if not elements:
