@@ -64,6 +64,11 @@ def test_a_symlink_leaving_a_walked_folder_is_not_followed(tmp_path: Path) -> No
         result.stderr
     )
     assert "SECRET" not in result.output + result.stderr
+    # In the report, so in every output format and in the count.
+    assert "1 warning" in result.output + result.stderr
+    github = CliRunner().invoke(main, ["check", str(folder), "--format", "github"])
+    assert "::warning file=" in github.output + github.stderr
+    assert "not followed" in github.output + github.stderr
     # Named on the command line, a symlink is followed: the user chose that file.
     named = CliRunner().invoke(main, ["check", str(folder / "leak.yaml")])
     assert named.exit_code == 1

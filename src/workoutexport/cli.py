@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable
+from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
 from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
@@ -408,7 +408,15 @@ def import_(source: Path, output: Path | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    items = list(discover([source], SUFFIXES, ignore_case=True, skip_names=()))
+    items = list(
+        discover(
+            [source],
+            SUFFIXES,
+            ignore_case=True,
+            skip_names=(),
+            on_skip=lambda p, why: report.add([warning(Position(str(p), 0, 0), why)]),
+        )
+    )
     outputs.protect(item.path for item in items)
     for item in items:
         report.checked += 1

@@ -240,8 +240,13 @@ def compile_inputs(
     A profile.yaml among the inputs is checked rather than compiled, and an input for which
     `aside` returns True is counted but left to the caller (other kinds of YAML file).
     """
+    from .diagnostics import warning
+
+    def skipped(path: Path, why: str) -> None:
+        report.add([warning(Position(display_path(path), 0, 0), why)])
+
     profiles = profile_cache(profile, report)
-    for item in discover(paths):
+    for item in discover(paths, on_skip=skipped):
         report.checked += 1
         if item.path.name == PROFILE_NAME:
             report.add(check_profile(item.path))
