@@ -21,6 +21,9 @@ _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Spor
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Elements read as metadata of the file, not of the workout: the writing program.
 _METADATA = {"Creator", "StepId"}
+#: No number a TCX workout holds comes near this (the schema's largest is 65,535 s or m);
+#: a bigger one would overflow on its way to the units the YAML is exact to.
+MAX_NUMBER = 1e6
 #: Workouts imported from one TCX file (each becomes a YAML file).
 MAX_WORKOUTS = 1_000
 #: Schema errors reported for one file; the rest are counted.
@@ -82,6 +85,9 @@ class _Reader:
         number = float(value) if _NUMBER.fullmatch(value) else math.nan
         if not math.isfinite(number):
             self.fail(el, f"<{tag}> is not a number: '{value[:40]}'")
+            return None
+        if abs(number) > MAX_NUMBER:
+            self.fail(el, f"<{tag}> is out of range: {number:g} (at most {MAX_NUMBER:g})")
             return None
         return number
 
