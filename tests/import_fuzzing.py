@@ -254,6 +254,28 @@ def nested_repeats_fit(depth: int) -> bytes:
     return w.finish()
 
 
+def developer_field_fit(base_type: int, size: int) -> bytes:
+    """A workout whose one step carries a developer field of `size` bytes, described as
+    `base_type` (valid FIT framing and CRCs; the description itself may be nonsense)."""
+    w = FitWriter(random.Random(0))
+    w.records += bytes([0x40, 0, 0]) + struct.pack("<HB", FILE_ID, 1) + bytes([0, 1, 0x00])
+    w.records += bytes([0x00, 5])
+    # developer_data_id (207): developer_data_index (field 3) = 0.
+    w.records += bytes([0x41, 0, 0]) + struct.pack("<HB", 207, 1) + bytes([3, 1, 0x02])
+    w.records += bytes([0x01, 0])
+    # field_description (206): developer_data_index 0, field_definition_number 0, base type.
+    w.records += bytes([0x42, 0, 0]) + struct.pack("<HB", 206, 3)
+    w.records += bytes([0, 1, 0x02, 1, 1, 0x02, 2, 1, 0x02])
+    w.records += bytes([0x02, 0, 0, base_type])
+    w.records += bytes([0x43, 0, 0]) + struct.pack("<HB", WORKOUT, 1) + bytes([4, 1, 0x00])
+    w.records += bytes([0x03, 1])
+    # workout_step with duration_type time, 60 s, and the developer field (number 0, index 0).
+    w.records += bytes([0x64, 0, 0]) + struct.pack("<HB", WORKOUT_STEP, 3)
+    w.records += bytes([254, 2, 0x84, 1, 1, 0x00, 2, 4, 0x86, 1, 0, size, 0])
+    w.records += bytes([0x04]) + struct.pack("<HBI", 0, 0, 60_000) + bytes(size)
+    return w.finish()
+
+
 # --- TCX ------------------------------------------------------------------------------------
 
 TCX_NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"

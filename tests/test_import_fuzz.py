@@ -1,10 +1,9 @@
-"""The import fuzzers themselves, and every importer crash they found (kept until fixed).
+"""The import fuzzers themselves, and every importer crash they found.
 
 The generators are tested here: a FIT file that Garmin's decoder finds broken, or a TCX that
-is not well-formed XML, would test the decoder's checks and not our importers. The crash
-files in tests/import-fuzz-regressions/ are inputs the campaigns made that crash `import` or
-`show` today; each is a strict expected failure until the importer is fixed, at which point
-the test passes unexpectedly and the file moves to KNOWN_CLEAN below.
+is not well-formed XML, would test the decoder's checks and not our importers. The files in
+tests/import-fuzz-regressions/ are inputs the campaigns made that once crashed `import` or
+`show`; each must now get a clean, positioned answer from the command line.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import random
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -29,22 +29,12 @@ from import_fuzzing import (
     tcx_file,
     tcx_seeds,
 )
+from workoutexport.cli import main
 from workoutexport.verify import decode_fit
 
 RELAXED = settings(deadline=None, suppress_health_check=list(HealthCheck))
 HERE = Path(__file__).parent / "import-fuzz-regressions"
 REGRESSIONS = sorted(p for p in HERE.glob("*") if p.suffix in (".fit", ".tcx"))
-
-# A file named crash-<kind>-<exception>-... crashed `import` or `show` with that exception
-# when the campaign found it (phase 1 of the red-team issue records them; phase 2 fixes
-# them and drops the "crash-" prefix). tests/import-fuzz-regressions/README.md lists each.
-CRASHES: dict[str, type[BaseException]] = {
-    "typeerror": TypeError,
-    "valueerror": ValueError,
-    "overflowerror": OverflowError,
-    "zerodivisionerror": ZeroDivisionError,
-    "recursionerror": RecursionError,
-}
 
 
 @RELAXED
@@ -101,15 +91,23 @@ def test_tcx_seeds_import() -> None:
 
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
-def test_import_fuzz_regressions(path: Path) -> None:
-    data, kind = path.read_bytes(), path.suffix[1:]
-    if not path.name.startswith("crash-"):
-        check_import(data, kind)  # fixed: a clean answer, whatever it is
-        return
-    expected = CRASHES[path.name.split("-")[2]]
-    # Still crashing as recorded; once fixed, this fails and the file is renamed.
-    with pytest.raises(Exception) as info:
-        check_import(data, kind)
-    found = info.value.exceptions if isinstance(info.value, ExceptionGroup) else [info.value]
-    assert any(isinstance(e, expected) for e in found), found
-    pytest.xfail(f"phase 2 fixes this importer crash ({expected.__name__})")
+@pytest.mark.parametrize("command", ["import", "show"])
+def test_import_fuzz_regressions_get_a_clean_answer(
+    path: Path, command: str, tmp_path: Path
+) -> None:
+    """Each input that once crashed `import` or `show` now gets a positioned diagnostic.
+
+    The answer is either a workout (exit 0) or errors on stderr, each naming the file the
+    user gave (never the YAML the importer made), and exit status 1.
+    """
+    source = tmp_path / ("w" + path.suffix)
+    source.write_bytes(path.read_bytes())
+    result = CliRunner().invoke(main, [command, str(source)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.stderr
+    assert "(imported)" not in result.stderr
+    if result.exit_code == 1:
+        errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+        assert errors, result.stderr
+        assert all(line.startswith(f"{source}:") for line in errors), errors

@@ -39,5 +39,5 @@ def test_an_unreadable_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(WorkoutError) as info:
         read_input(tmp_path, Position("folder", 0, 0), 10)  # a folder cannot be opened
     assert [d.format() for d in info.value.diagnostics] == [
-        "folder: error: cannot read: Is a directory"
+        "folder: error: cannot read: not a regular file (a folder)"
     ]

@@ -6,6 +6,7 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,11 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Position, Report, WorkoutError, error
+from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
 from .formats import FORMATS
-from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
+from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .pipeline import ProfileCache
     from .profile import Profile
     from .steps import Workout
@@ -108,6 +110,17 @@ def _with_common(fn: F) -> F:
 @click.version_option(__version__, prog_name="workoutexport")
 def main() -> None:
     """Compile structured workouts written in YAML into FIT and TCX workout files."""
+    _tolerant_streams()
+
+
+def _tolerant_streams() -> None:
+    """A character the terminal's encoding lacks (an emoji on a latin-1 stdout) is printed
+    as an escape instead of ending the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 pick_option = click.option(
@@ -200,6 +213,7 @@ def build(
     fmts = tuple(dict.fromkeys(formats)) or ("fit",)
     report = Report()
     outputs = Outputs(out_dir)
+    outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     written = 0
     plans: list[Input] = []
     failed: list[Input] = []
@@ -218,9 +232,15 @@ def build(
     from .plan_cli import plan_outputs
 
     planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, emitted in (*compiled, *planned):
+    for item, workout, emitted in (*compiled, *planned):
         shown = str(item.path)
         for fmt, data in emitted:
+            # build holds to what check holds to: an output the reference reader refuses
+            # is reported and not written.
+            unverified = _unverified(workout, fmt, data)
+            if unverified is not None:
+                report.add([unverified])
+                continue
             target = outputs.path_for(item, f".{fmt}")
             earlier = outputs.claim(target, shown)
             if earlier is not None:
@@ -235,12 +255,12 @@ def build(
                 )
                 continue
             try:
-                write_atomic(target, data)
+                outputs.write(target, data)
             except OSError as exc:
                 report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
                 continue
             written += 1
-            click.echo(f"wrote {target}")
+            click.echo(f"wrote {printable(str(target), MAX_PATH)}")
     _emit_error(report, "text")
     for line in _stale(failed, fmts, outputs):
         click.echo(line, err=True)
@@ -260,6 +280,23 @@ def _stale(failed: list[Input], fmts: tuple[str, ...], outputs: Outputs) -> list
             if old.is_file():
                 lines.append(f"note: {old} is from an older {item.path} (not rebuilt)")
     return lines
+
+
+def _unverified(workout: Workout | None, fmt: str, data: bytes) -> Diagnostic | None:
+    """An error if the reference reader (Garmin's decoder, the TCX schema) refuses `data`,
+    an emitted workout (a plan's files, `workout` None, are the plan's own business)."""
+    from .pipeline import verify
+
+    if workout is None:
+        return None
+    problems = verify(data, fmt)
+    if not problems:
+        return None
+    # Our emitter wrote something the reference reader refuses: a bug, but the user must
+    # hear of it as a failure, not a silent pass.
+    return error(
+        workout.source, f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}"
+    )
 
 
 def _check_profile(path: Path, report: Report) -> None:
@@ -309,8 +346,6 @@ def check(
     A profile.yaml named here is checked with every workout in its folder, since a change
     to it can break any of them (so the pre-commit hook re-checks them when it changes).
     """
-    from .pipeline import verify
-
     styles = [f for f in formats if f in _PRINT_STYLES]
     if styles:
         click.echo(
@@ -337,18 +372,9 @@ def check(
     )
     for _item, workout, outputs in compiled:
         for fmt, data in outputs:
-            problems = verify(data, fmt)
-            if problems:
-                # Our emitter wrote something the reference reader refuses: a bug, but the
-                # user must hear of it as a failed check, not a silent pass.
-                report.add(
-                    [
-                        error(
-                            workout.source,
-                            f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
-                        )
-                    ]
-                )
+            unverified = _unverified(workout, fmt, data)
+            if unverified is not None:
+                report.add([unverified])
     from .plan_cli import check_plans
 
     check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
@@ -499,7 +525,17 @@ def import_(source: Path, output: Path | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    for item in discover([source], SUFFIXES, skip_names=()):
+    items = list(
+        discover(
+            [source],
+            SUFFIXES,
+            ignore_case=True,
+            skip_names=(),
+            on_skip=lambda p, why: report.add([warning(Position(str(p), 0, 0), why)]),
+        )
+    )
+    outputs.protect(item.path for item in items)
+    for item in items:
         report.checked += 1
         shown = display_path(item.path)
         try:
@@ -538,11 +574,11 @@ def import_(source: Path, output: Path | None) -> None:
                 )
                 continue
             try:
-                write_atomic(target, one.yaml.encode("utf-8"))
+                outputs.write(target, one.yaml.encode("utf-8"), named=not to_folder)
             except OSError as exc:
                 report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
                 continue
-            click.echo(f"wrote {target}", err=True)
+            click.echo(f"wrote {printable(str(target), MAX_PATH)}", err=True)
     _emit_error(report, "text")
     sys.exit(report.exit_code)
 

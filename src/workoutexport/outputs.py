@@ -12,8 +12,13 @@ import contextlib
 import errno
 import fnmatch
 import os
+import re
+import signal
+import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +43,7 @@ def discover(
     ignore_case: bool = True,
     skip_names: tuple[str, ...] = (PROFILE_NAME,),
     exclude: tuple[str, ...] = (),
+    on_skip: Callable[[Path, str], None] | None = None,
 ) -> Iterator[Input]:
     """Every file named, or found below a named folder, each once, in a stable order.
 
@@ -46,10 +52,12 @@ def discover(
     name starts with a dot or lies in a dot-folder (`.pre-commit-config.yaml`,
     `.github/workflows/`: tool settings, not workouts) and anything matching an `exclude`
     glob (matched against the path below the folder, the path as given, and the bare name).
-    A file named directly is always taken.
+    A file named directly is always taken (a symlink named directly is followed: the user
+    chose it). A symlink inside a folder that points out of it is not followed: `on_skip(path,
+    why)` is told (by default a warning on stderr).
     """
     seen: set[Path] = set()
-    for item in _all(paths, suffixes, ignore_case, skip_names, exclude):
+    for item in _all(paths, suffixes, ignore_case, skip_names, exclude, on_skip or _warn_skipped):
         key = item.path.resolve()
         if key not in seen:
             seen.add(key)
@@ -63,12 +71,37 @@ def excluded(path: Path, relative: Path, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(form, pat) for pat in patterns for form in forms)
 
 
+def quiet(_path: Path, _why: str) -> None:
+    """An `on_skip` for a second walk of the same paths, which has said it all once."""
+
+
+def _warn_skipped(path: Path, why: str) -> None:
+    from .diagnostics import Position, warning
+
+    print(warning(Position(str(path), 0, 0), why).format(), file=sys.stderr)
+
+
+def _leaves(link: Path, folder: Path, on_skip: Callable[[Path, str], None]) -> bool:
+    """Whether `link`, found below `folder`, is a symlink pointing out of it (then reported).
+
+    A folder of workouts from elsewhere could otherwise hand any file on the machine, such as
+    /etc/passwd, to a diagnostic that a public CI log shows.
+    """
+    if not link.is_symlink():
+        return False
+    if link.resolve().is_relative_to(folder.resolve()):
+        return False
+    on_skip(link, f"not followed: a symlink that leaves {folder}")
+    return True
+
+
 def _all(
     paths: Iterable[Path],
     suffixes: tuple[str, ...],
     ignore_case: bool,
     skip: tuple[str, ...],
     exclude: tuple[str, ...],
+    on_skip: Callable[[Path, str], None],
 ) -> Iterator[Input]:
     wanted = tuple(s.lower() for s in suffixes) if ignore_case else suffixes
     for path in paths:
@@ -79,11 +112,13 @@ def _all(
         found = sorted(
             p
             for p in path.rglob("*")
-            if p.is_file()
+            if (p.is_file() or p.is_symlink())
             and (p.suffix.lower() if ignore_case else p.suffix) in wanted
             and p.name not in skip
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
             and not excluded(p, p.relative_to(path), exclude)
+            and not _leaves(p, path, on_skip)
+            and p.is_file()
         )
         for p in found:
             yield Input(p, p.relative_to(path))
@@ -95,6 +130,7 @@ class Outputs:
 
     folder: Path
     claimed: dict[Path, str] = field(default_factory=dict)
+    inputs: set[Path] = field(default_factory=set)
 
     def path_for(self, item: Input, suffix: str, *, stem: str | None = None) -> Path:
         """Where `item`'s output goes: its relative path with `suffix` (and `stem`, if given)."""
@@ -110,13 +146,141 @@ class Outputs:
             self.claimed[key] = owner
         return earlier
 
+    def protect(self, paths: Iterable[Path]) -> None:
+        """Mark `paths` as inputs of this run: `write` never replaces one of them."""
+        self.inputs.update(p.resolve() for p in paths)
+
+    def write(self, target: Path, data: bytes, *, named: bool = False) -> None:
+        """`write_atomic`, after refusing (OSError) to replace an input of this run or to
+        leave the output folder through a symlinked folder inside it (unless the user
+        `named` the target outright)."""
+        if target.resolve() in self.inputs:
+            raise OSError(errno.EEXIST, "it is an input of this run, and is never written over")
+        if not named:
+            _inside(target, self.folder)
+        write_atomic(target, data)
+
+
+def _inside(target: Path, folder: Path) -> None:
+    """Raise OSError unless every folder between `folder` and `target` stays inside `folder`.
+
+    `folder` itself may be a symlink (the user named it); a symlinked folder inside it that
+    points elsewhere would carry the write out of it. A symlink at `target` itself is
+    replaced, not followed (write_atomic renames over it).
+    """
+    try:
+        relative = target.relative_to(folder)
+    except ValueError:
+        return  # a path the user named outright (import -o FILE), not one below a folder
+    root = folder.resolve()
+    step = folder
+    for part in relative.parts[:-1]:
+        step = step / part
+        if step.is_symlink() and not step.resolve().is_relative_to(root):
+            raise OSError(errno.EXDEV, f"{step} is a symlink out of the output folder")
+
+
+def read_input(
+    path: Path,
+    where: Position,
+    limit: int,
+    *,
+    too_large: str | None = None,
+    error_class: type[WorkoutError] = WorkoutError,
+) -> bytes:
+    """The bytes of the input file at `path`, reading no more than `limit` + 1 of them.
+
+    Raises `error_class` at `where` when the file cannot be read, is not a regular file, or
+    is larger than `limit` (`too_large` says so in the caller's words). A FIFO, a device or
+    a socket named on the command line would block or never end: it is opened without
+    blocking, looked at, and refused; a huge file is refused without being read whole.
+    """
+    try:
+        data = _read_regular(path, limit + 1)
+    except OSError as exc:
+        raise error_class([error(where, f"cannot read: {exc.strerror}")]) from None
+    if len(data) > limit:
+        message = too_large or f"file is larger than {limit // (1024 * 1024)} MiB"
+        raise error_class([error(where, message)])
+    return data
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` bytes of `path`; OSError unless it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            return fh.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+# Temporary files are named .<target>.wx<pid>.<random>.tmp: the pid says whose they are, so
+# a later run can remove those that a killed run (SIGKILL) left behind, and no other.
+_TMP = re.compile(r"\.(?P<name>.+)\.wx(?P<pid>[0-9]+)\.[^.]+\.tmp")
+_pending: set[str] = set()
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    for tmp in list(_pending):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    # Exit as the signal would have, after the cleanup.
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _guard_signals() -> None:
+    """SIGTERM ends the run with its temporary files removed (SIGINT does so already, as
+    KeyboardInterrupt reaches write_atomic's cleanup)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_signal)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: not ours to judge
+    return True
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove temporary files for `target` left by a run of ours that is no longer alive."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            m = _TMP.fullmatch(entry.name)
+            if m is None or m["name"] != target.name or int(m["pid"]) == os.getpid():
+                continue
+            if (
+                entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+                and not _alive(int(m["pid"]))
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file beside `target`, then rename over it (replacing a symlink).
 
-    A reader sees the old file or the whole new one, never a part; raises OSError.
+    A reader sees the old file or the whole new one, never a part; raises OSError. SIGINT and
+    SIGTERM remove the temporary file; after SIGKILL, the next write of `target` does.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    _guard_signals()
+    _remove_stale(target)
     tmp = _write_temporary(target, data)
     try:
         os.replace(tmp, target)
@@ -124,6 +288,8 @@ def write_atomic(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        _pending.discard(tmp)
 
 
 def write_to_device(target: Path, data: bytes) -> None:
@@ -133,6 +299,7 @@ def write_to_device(target: Path, data: bytes) -> None:
     cannot rename: there the file is written directly, read back and compared, and removed
     again if it differs. Raises OSError.
     """
+    _guard_signals()
     tmp = _write_temporary(target, data)
     try:
         os.rename(tmp, target)
@@ -140,12 +307,20 @@ def write_to_device(target: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+    finally:
+        _pending.discard(tmp)
     _write_and_read_back(target, data)
 
 
 def _write_temporary(target: Path, data: bytes) -> str:
-    """`data` in a new temporary file beside `target`, on disk; its path (removed on failure)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """`data` in a new temporary file beside `target`, on disk; its path (removed on failure).
+
+    The path is in `_pending` (removed on SIGTERM) until the caller discards it.
+    """
+    fd, tmp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.wx{os.getpid()}.", suffix=".tmp"
+    )
+    _pending.add(tmp)
     try:
         # mkstemp makes the file 0600; give it the mode open() would have (0644 under 022).
         os.fchmod(fd, 0o666 & ~_umask())
@@ -156,6 +331,7 @@ def _write_temporary(target: Path, data: bytes) -> str:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _pending.discard(tmp)
         raise
     return tmp
 
@@ -176,31 +352,6 @@ def _write_and_read_back(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             target.unlink()
         raise OSError(errno.EIO, "the file read back from the device differs", str(target))
-
-
-def read_input(
-    path: Path,
-    where: Position,
-    limit: int,
-    *,
-    too_large: str | None = None,
-    error_class: type[WorkoutError] = WorkoutError,
-) -> bytes:
-    """The bytes of the input file at `path`, reading no more than `limit` + 1 of them.
-
-    Raises `error_class` at `where` when the file cannot be read or is larger than `limit`
-    (`too_large` says so in the caller's words), so that a huge or endless file (a FIFO,
-    /dev/zero) is refused without being read whole.
-    """
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise error_class([error(where, f"cannot read: {exc.strerror}")]) from None
-    if len(data) > limit:
-        message = too_large or f"file is larger than {limit // (1024 * 1024)} MiB"
-        raise error_class([error(where, message)])
-    return data
 
 
 def _umask() -> int:

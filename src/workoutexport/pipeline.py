@@ -256,7 +256,6 @@ def import_file(path: Path) -> list[Imported]:
     from .diagnostics import Position, error
     from .importers import read_workouts
     from .importers.yaml_out import NotExpressible, to_yaml
-    from .source import parse_text
 
     shown = display_path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -277,11 +276,38 @@ def import_file(path: Path) -> list[Imported]:
             text = to_yaml(workout, source=path.name, exact=exact)
         except NotExpressible as exc:
             raise WorkoutError([error(Position(shown, 0, 0), str(exc))]) from None
-        # Never hand out YAML that does not build: compile it before anyone sees it.
-        compile_document(parse_text(text, f"{shown} (imported)"), EMPTY)
+        # Never hand out YAML that does not build: compile and emit it, in build's default
+        # format and in the source's, before anyone sees it.
+        _round_trip(text, shown, ("fit", exact))
         stem = path.stem if len(workouts) == 1 else f"{path.stem}-{i}"
         out.append(Imported(stem, text, notes if i == 1 else []))
     return out
+
+
+def _round_trip(text: str, shown: str, fmts: tuple[str, ...]) -> None:
+    """Raise WorkoutError at `shown` (the file the user named, never the YAML made from it,
+    which nobody has seen) unless `text` compiles and emits to each of `fmts`."""
+    from .diagnostics import Position, error
+    from .source import parse_text
+
+    try:
+        tree = compile_document(parse_text(text, "imported YAML"), EMPTY)
+        for fmt in dict.fromkeys(fmts):
+            problems = verify(emit(tree, fmt).data, fmt)
+            if problems:
+                raise WorkoutError([error(Position(shown, 0, 0), problems[0])])
+    except WorkoutError as exc:
+        first = next((d for d in exc.diagnostics if d.severity == "error"), None)
+        why = first.message if first is not None else "it does not compile"
+        raise WorkoutError(
+            [
+                error(
+                    Position(shown, 0, 0),
+                    f"this workout cannot be imported: the YAML made from it would not "
+                    f"build ({why})",
+                )
+            ]
+        ) from None
 
 
 def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
@@ -344,9 +370,12 @@ def compile_inputs(
     """
     from .progress import progress
 
+    def skipped(path: Path, why: str) -> None:
+        report.add([warning(Position(display_path(path), 0, 0), why)])
+
     overrides = overrides or {}
     profiles = profile_cache(profile, report)
-    items = list(discover(paths, exclude=exclude))
+    items = list(discover(paths, exclude=exclude, on_skip=skipped))
     several = len(items) > 1 or any(p.is_dir() for p in paths)
     applied: set[str] | None = set() if several and overrides else None
     for item in progress(items, "checking"):

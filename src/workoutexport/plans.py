@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .outputs import read_input
 from .source import MAX_BYTES, Document, Loc, read_file
 
 if TYPE_CHECKING:
@@ -97,11 +98,10 @@ def is_plan(path: Path) -> bool:
         return False
     try:
         # Most inputs are workouts: skip parsing any file that cannot hold a `weeks` key.
-        with path.open("rb") as fh:
-            if b"weeks" not in fh.read(MAX_BYTES + 1):
-                return False
-    except OSError:
-        return False
+        if b"weeks" not in read_input(path, Position(str(path)), MAX_BYTES):
+            return False
+    except WorkoutError:
+        return False  # unreadable: not a plan; building it as a workout says why
     try:
         doc = read_file(path, str(path))
     except WorkoutError:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
+from .diagnostics import printable
 from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
@@ -252,7 +253,9 @@ def render(
             f"total distance: at least {distance_in(t.metres, total_unit)} "
             "(steps without a pace or distance are not counted)"
         )
-    return "\n".join(lines) + "\n"
+    # Names, notes and descriptions come from the file: no control character reaches the
+    # terminal (a description's line breaks show as \n).
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Position, WorkoutError, error
+from .outputs import read_input
 
 #: YAML nodes a file may hold as written (a real workout has a few hundred).
 MAX_SOURCE_NODES = 50_000
@@ -69,7 +70,6 @@ class Document:
 
 def read_file(path: Path, display: str | None = None) -> Document:
     """Read and parse a YAML file; every problem becomes a WorkoutError."""
-    from .outputs import read_input
 
     shown = display if display is not None else str(path)
     return parse_bytes(read_input(path, Position(shown), MAX_BYTES), shown)

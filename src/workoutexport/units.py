@@ -615,7 +615,10 @@ def parse_tolerance_seconds(value: object) -> float:
 
 
 def format_seconds(seconds: float) -> str:
-    """Seconds as m:ss, or h:mm:ss from an hour."""
+    """Seconds as m:ss, or h:mm:ss from an hour ("too long to count" when not finite)."""
+    if not math.isfinite(seconds):
+        # Repeats nested in repeats can multiply a total past what a float holds.
+        return "too long to count"
     s = round(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
@@ -630,7 +633,9 @@ def format_pace(seconds_per_unit: float) -> str:
 
 
 def format_distance(metres: float) -> str:
-    """Metres as '400m' or '1.5km'."""
+    """Metres as '400m' or '1.5km' ("too far to count" when not finite)."""
+    if not math.isfinite(metres):
+        return "too far to count"
     if metres >= 1000 and metres % 100 == 0:
         return f"{metres / 1000:g}km"
     if metres >= 1000:

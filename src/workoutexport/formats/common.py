@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import math
 
+#: Repeats nested deeper than this are refused on import: it is the deepest a YAML workout
+#: holds within its 200 levels of nesting (tests/test_import_hardening.py), and every reader
+#: of the tree (the YAML writer, `show`) may then walk it recursively.
+MAX_REPEAT_DEPTH = 48
+
 
 def outward(low: float, high: float) -> tuple[int, int]:
     """A window as whole numbers, rounded outwards so it never excludes what was asked for."""

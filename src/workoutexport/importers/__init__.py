@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error
+from ..outputs import read_input
 
 MAX_BYTES = 16 * 1024 * 1024
 SUFFIXES = (".fit", ".tcx")
@@ -13,7 +14,6 @@ SUFFIXES = (".fit", ".tcx")
 
 def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnostic]]:
     """The workouts in a FIT or TCX file, and any warnings (raises WorkoutError)."""
-    from ..outputs import read_input
 
     data = read_input(path, Position(shown, 0, 0), MAX_BYTES)
     if not data:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Literal, assert_never
 
 from .. import steps as s
+from ..diagnostics import MAX_PATH, printable
 from ..formats.fit.units import CM_PER_M as CM
 from ..formats.fit.units import MS_PER_S as MS
 from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
@@ -255,6 +256,7 @@ def to_yaml(workout: s.Workout, source: str | None = None, exact: Exact = "fit")
     yaml.indent(mapping=2, sequence=4, offset=2)
     buffer = io.StringIO()
     if source:
-        buffer.write(f"# imported by workoutexport from {source}\n")
+        # A file name may hold a line break: escaped, it cannot end the comment and add keys.
+        buffer.write(f"# imported by workoutexport from {printable(source, MAX_PATH)}\n")
     yaml.dump(to_data(workout, exact), buffer)
     return buffer.getvalue()

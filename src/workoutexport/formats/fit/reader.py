@@ -7,11 +7,12 @@ named in an error, and nothing is written, rather than imported as something els
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+import math
+from typing import Any, Literal, NamedTuple, overload
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from ..common import from_device_cadence
+from ..common import MAX_REPEAT_DEPTH, from_device_cadence
 from . import emit as F
 from . import units as U
 from .verify import VerifyError, decode_fit
@@ -57,6 +58,58 @@ _TARGET_NAMES = {
 INVALID_U32 = 0xFFFFFFFF
 
 
+class _Msg:
+    """One decoded message whose fields are read through typed accessors.
+
+    A FIT definition may declare any field as an array or a string of any size, so a field
+    that the profile calls a number can arrive as a list or as text: `get` refuses those
+    with a diagnostic that names the message and the field, rather than letting them reach
+    arithmetic.
+    """
+
+    def __init__(self, raw: dict[str, Any], label: str, path: str) -> None:
+        self.raw = raw
+        self.label = label
+        self.path = path
+
+    @overload
+    def get(self, key: str) -> int | None: ...
+    @overload
+    def get(self, key: str, default: int) -> int: ...
+    def get(self, key: str, default: int | None = None) -> int | None:
+        """The field as one whole number, `default` if absent (WorkoutError if not a number)."""
+        value = self.raw.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            return int(value)
+        if isinstance(value, (list, tuple)):
+            found = f"an array of {len(value)} values"
+        elif isinstance(value, (str, bytes)):
+            found = "text"
+        elif isinstance(value, float):
+            found = f"the number {value!r}"
+        else:
+            found = "a value of unknown kind"
+        raise WorkoutError(
+            [
+                error(
+                    Position(self.path, 0, 0),
+                    f"{self.label}: field '{key}' holds {found} where FIT workouts store "
+                    "one whole number",
+                )
+            ]
+        )
+
+    def text(self, key: str) -> str | None:
+        """The field as text (Connect's fixed-size names cut at the first NUL), or None."""
+        return _text(self.raw.get(key))
+
+
 def _text(value: Any) -> str | None:
     """Garmin Connect writes fixed-size names with bytes after the NUL: keep the first part."""
     if isinstance(value, list):
@@ -97,7 +150,7 @@ class _Reader:
             )
         )
 
-    def duration(self, msg: dict[str, Any], index: int) -> s.Duration | s.Reps | None:
+    def duration(self, msg: _Msg, index: int) -> s.Duration | s.Reps | None:
         kind = msg.get("duration_type")
         value = msg.get("duration_value")
         if kind is None or kind == F.DUR_OPEN:
@@ -125,20 +178,23 @@ class _Reader:
         return None
 
     def target(
-        self, msg: dict[str, Any], index: int, prefix: str, sport: s.Sport
+        self, msg: _Msg, index: int, prefix: str, sport: s.Sport
     ) -> tuple[bool, s.Target | None]:
         kind = msg.get(f"{prefix}target_type")
         value = msg.get(f"{prefix}target_value") or 0
-        low = msg.get(f"{prefix}custom_target_value_low")
-        high = msg.get(f"{prefix}custom_target_value_high")
+        raw_low = msg.get(f"{prefix}custom_target_value_low")
+        raw_high = msg.get(f"{prefix}custom_target_value_high")
         if kind is None or kind == F.TGT_OPEN:
             return True, None
-        custom = value == 0 and low is not None and high is not None
-        low = float(low) if low is not None else 0.0
-        high = float(high) if high is not None else 0.0
+        custom = value == 0 and raw_low is not None and raw_high is not None
+        low = float(raw_low) if raw_low is not None else 0.0
+        high = float(raw_high) if raw_high is not None else 0.0
         if kind == F.TGT_SPEED:
             if not custom:
                 self.refuse(index, "a predefined speed zone")
+                return False, None
+            if low <= 0 or high <= 0:
+                self.refuse(index, "a speed target with an end of 0 m/s (no pace)")
                 return False, None
             view: Literal["pace", "speed"] = "speed" if sport is s.Sport.CYCLING else "pace"
             return True, s.SpeedTarget(
@@ -174,7 +230,7 @@ class _Reader:
         self.refuse(index, f"a {_TARGET_NAMES.get(kind, f'type {kind}')} target")
         return False, None
 
-    def until(self, msg: dict[str, Any], index: int) -> tuple[bool, s.RepeatUntil | None]:
+    def until(self, msg: _Msg, index: int) -> tuple[bool, s.RepeatUntil | None]:
         """A repeat step's condition: (True, None) for a plain count, (False, _) if refused."""
         kind = msg.get("duration_type")
         value = msg.get("target_value")
@@ -203,7 +259,7 @@ class _Reader:
             return True, s.PowerAbove(watts=watts)
         return True, s.PowerBelow(watts=watts)
 
-    def exercise(self, msg: dict[str, Any]) -> _Set | None:
+    def exercise(self, msg: _Msg) -> _Set | None:
         category = msg.get("exercise_category")
         if category is None or category == 0xFFFF:
             return None
@@ -232,7 +288,7 @@ class _Reader:
 
     def exercise_step(
         self,
-        msg: dict[str, Any],
+        msg: _Msg,
         index: int,
         found: _Set,
         duration: s.Duration | s.Reps,
@@ -264,7 +320,7 @@ class _Reader:
             weight_kg=found.weight_kg,
             weight_unit=found.weight_unit,
             name=name,
-            note=_text(msg.get("notes")),
+            note=msg.text("notes"),
         )
 
 
@@ -276,17 +332,66 @@ class _Set(NamedTuple):
     weight_unit: Literal["kg", "lb"]
 
 
+#: Messages a workout file may hold: 5,000 steps, as many exercise titles, and room to spare.
+MAX_MESSAGES = 20_000
+
+
+def _too_many_messages(data: bytes) -> bool:
+    """Whether the records of `data` hold more than MAX_MESSAGES data messages.
+
+    Counted from the record headers alone, stopping at the limit, so that a 16 MiB file of
+    tiny messages is refused in a moment instead of decoded for a minute. Anything the count
+    cannot follow is left to Garmin's decoder, which checks the file in full.
+    """
+    if len(data) < 12:
+        return False
+    header = data[0]
+    end = min(len(data), header + int.from_bytes(data[4:8], "little"))
+    sizes: dict[int, int] = {}
+    pos, count = header, 0
+    while pos < end:
+        record = data[pos]
+        pos += 1
+        if record & 0x80:  # compressed timestamp: a data message of local type bits 5-6
+            local, definition = (record >> 5) & 0x3, False
+        else:
+            local, definition = record & 0x0F, bool(record & 0x40)
+        if definition:
+            if pos + 5 > end:
+                return False
+            fields = data[pos + 4]
+            size = sum(data[pos + 5 + 3 * i + 1] for i in range(fields) if pos + 7 + 3 * i < end)
+            pos += 5 + 3 * fields
+            if record & 0x20 and pos < end:
+                dev = data[pos]
+                size += sum(data[pos + 1 + 3 * i + 1] for i in range(dev) if pos + 3 + 3 * i < end)
+                pos += 1 + 3 * dev
+            sizes[local] = size
+            continue
+        if local not in sizes:
+            return False
+        pos += sizes[local]
+        count += 1
+        if count > MAX_MESSAGES:
+            return True
+    return False
+
+
 def read_fit(
     data: bytes, path: str, default_name: str = "Imported workout"
 ) -> tuple[s.Workout, list[Diagnostic]]:
     """A FIT workout file as a step tree (raises WorkoutError with a one-line reason)."""
     where = Position(path, 0, 0)
+    if _too_many_messages(data):
+        raise WorkoutError(
+            [error(where, f"this FIT file holds more than {MAX_MESSAGES:,} messages")]
+        )
     try:
         messages = decode_fit(data, raw=True)
     except VerifyError as exc:
         raise WorkoutError([error(where, str(exc))]) from None
     file_ids = messages.get("file_id_mesgs") or [{}]
-    file_type = file_ids[0].get("type")
+    file_type = _Msg(file_ids[0], "file_id", path).get("type")
     if file_type is not None and file_type != F.FILE_WORKOUT:
         raise WorkoutError(
             [error(where, f"this is not a workout file (FIT file type {file_type})")]
@@ -295,7 +400,7 @@ def read_fit(
     step_msgs = messages.get("workout_step_mesgs") or []
     if not workouts or not step_msgs:
         raise WorkoutError([error(where, "this FIT file holds no workout steps")])
-    wkt = workouts[0]
+    wkt = _Msg(workouts[0], "workout", path)
     reader = _Reader(path)
     sport_num = wkt.get("sport", 0)
     sub_num = wkt.get("sub_sport")
@@ -319,15 +424,18 @@ def read_fit(
 
     # Connect names each exercise once, in exercise_title; on import the name goes on its steps.
     titles: dict[tuple[int, int | None], str] = {}
-    for title in messages.get("exercise_title_mesgs") or []:
-        text = _text(title.get("wkt_step_name"))
+    for i, raw_title in enumerate(messages.get("exercise_title_mesgs") or []):
+        title = _Msg(raw_title, f"exercise_title {i + 1}", path)
+        text = title.text("wkt_step_name")
         category, number = title.get("exercise_category"), title.get("exercise_name")
         if text is not None and category is not None:
             titles[(int(category), None if number in (None, 0xFFFF) else int(number))] = text
 
     # Rebuild the tree: a repeat step closes the block that starts at its duration_value.
-    ordered = sorted(step_msgs, key=lambda m: m.get("message_index", 0))
+    typed = [_Msg(m, f"workout_step {i + 1}", path) for i, m in enumerate(step_msgs)]
+    ordered = sorted(typed, key=lambda m: m.get("message_index", 0) or 0)
     stack: list[tuple[int, s.Node]] = []  # (first message index, node)
+    depth: dict[int, int] = {}  # id of a repeat -> repeats nested in it, itself included
     for position, msg in enumerate(ordered):
         index = msg.get("message_index", position)
         if index != position:
@@ -359,12 +467,26 @@ def read_fit(
                 reader.refuse(index, "a repeat whose block does not start on a step boundary")
                 continue
             # An intensity on a repeat step (the watch writes one) means nothing: not kept.
+            if until is None and count < 1:
+                reader.refuse(index, f"a repeat {count} times")
+                continue
             repeat = s.Repeat(
                 count=1 if until is not None else int(count),
                 steps=tuple(block),
-                name=_text(msg.get("wkt_step_name")),
+                name=msg.text("wkt_step_name"),
                 until=until,
             )
+            depth[id(repeat)] = 1 + max((depth.get(id(n), 0) for n in block), default=0)
+            if depth[id(repeat)] > MAX_REPEAT_DEPTH:
+                raise WorkoutError(
+                    [
+                        error(
+                            where,
+                            f"step {index + 1}: repeats are nested more than "
+                            f"{MAX_REPEAT_DEPTH} deep",
+                        )
+                    ]
+                )
             stack.append((first, repeat))
             continue
         ex = reader.exercise(msg)
@@ -373,7 +495,7 @@ def read_fit(
         ok2, secondary = reader.target(msg, index, "secondary_", sport)
         if duration is None or not ok or not ok2:
             continue
-        name = _text(msg.get("wkt_step_name"))
+        name = msg.text("wkt_step_name")
         leaf: s.Leaf
         if ex is None:
             if isinstance(duration, s.Reps):
@@ -385,7 +507,7 @@ def read_fit(
                 target=target,
                 secondary=secondary,
                 name=name,
-                note=_text(msg.get("notes")),
+                note=msg.text("notes"),
             )
         else:
             if name is None:
@@ -400,12 +522,12 @@ def read_fit(
         stack.append((index, leaf))
     if reader.problems:
         raise WorkoutError(reader.problems + reader.notes)
-    name = _text(wkt.get("wkt_name")) or default_name
+    name = wkt.text("wkt_name") or default_name
     workout = s.Workout(
         name=name,
         sport=sport,
         sub_sport=sub_sport,
-        description=_text(wkt.get("wkt_description")),
+        description=wkt.text("wkt_description"),
         steps=tuple(node for _, node in stack),
     )
     return workout, reader.notes

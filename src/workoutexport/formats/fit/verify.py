@@ -44,8 +44,27 @@ def decode_fit(data: bytes, *, raw: bool = False) -> dict[str, list[dict[str, An
         merge_heart_rates=False,
     )
     if errors:
-        raise VerifyError("; ".join(str(e) for e in errors))
+        raise VerifyError("; ".join(_plain(e) for e in errors))
     return {str(k): list(v) for k, v in messages.items()}  # type: ignore[call-overload]
+
+
+def _plain(exc: BaseException) -> str:
+    """A decoder error in words: the SDK reports some as a bare key or a struct message."""
+    import struct
+
+    if isinstance(exc, KeyError):
+        # A developer field description naming a base type FIT does not have, or a
+        # definition that refers to one the file never gave.
+        return (
+            "Garmin's decoder cannot read this file: it refers to a type or definition "
+            f"numbered {exc.args[0]!r} that FIT does not define"
+        )
+    if isinstance(exc, (struct.error, IndexError)):
+        return (
+            "Garmin's decoder cannot read this file: a field (often a developer field) is "
+            "declared smaller than one value of its type"
+        )
+    return f"Garmin's decoder cannot read this file: {exc}"
 
 
 def problems(data: bytes) -> list[str]:

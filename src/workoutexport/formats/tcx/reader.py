@@ -1,15 +1,33 @@
-"""TCX (Training Center Database v2) workouts -> step trees."""
+"""TCX (Training Center Database v2) workouts -> step trees.
+
+A file is validated against Garmin's schema before it is read, and inside a workout every
+element is either read or refused: nothing is skipped silently (a misspelt element, a step
+where a repeat's child belongs, an extension we cannot read).
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any, Literal
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error
-from ..common import from_device_cadence
+from ..common import MAX_REPEAT_DEPTH, from_device_cadence
 from .emit import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
+# A number as the schema's decimal types write it, in ASCII digits (no '1_000', 'inf', '٣').
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# Elements read as metadata of the file, not of the workout: the writing program.
+_METADATA = {"Creator", "StepId"}
+#: No number a TCX workout holds comes near this (the schema's largest is 65,535 s or m);
+#: a bigger one would overflow on its way to the units the YAML is exact to.
+MAX_NUMBER = 1e6
+#: Workouts imported from one TCX file (each becomes a YAML file).
+MAX_WORKOUTS = 1_000
+#: Schema errors reported for one file; the rest are counted.
+MAX_SCHEMA_ERRORS = 10
 
 
 def _q(tag: str) -> str:
@@ -22,6 +40,10 @@ def _at(path: str, el: Any) -> Position:
     return Position(path, line, 1 if line else 0)
 
 
+def _local(el: Any) -> str:
+    return str(el.tag).rpartition("}")[2] if isinstance(el.tag, str) else ""
+
+
 def _type(el: Any) -> str:
     value = el.get(f"{{{XSI}}}type") or ""
     return str(value).rpartition(":")[2]
@@ -32,6 +54,19 @@ class _Reader:
         self.path = path
         self.sport = sport
         self.problems: list[Diagnostic] = []
+        self.depth = 0
+
+    def only(self, el: Any, *understood: str) -> None:
+        """Refuse every child element of `el` that the importer does not read."""
+        for child in el:
+            name = _local(child)
+            if not name or name in understood or name in _METADATA:
+                continue
+            if name == "Extensions" and len(child) == 0:
+                continue
+            self.fail(
+                child, f"<{name}> in <{_local(el)}> cannot be expressed in the workout format"
+            )
 
     def fail(self, el: Any, message: str) -> None:
         self.problems.append(error(_at(self.path, el), message))
@@ -47,13 +82,27 @@ class _Reader:
         if value is None:
             self.fail(el, f"missing <{tag}>")
             return None
-        try:
-            return float(value)
-        except ValueError:
-            self.fail(el, f"<{tag}> is not a number: '{value}'")
+        number = float(value) if _NUMBER.fullmatch(value) else math.nan
+        if not math.isfinite(number):
+            self.fail(el, f"<{tag}> is not a number: '{value[:40]}'")
             return None
+        if abs(number) > MAX_NUMBER:
+            self.fail(el, f"<{tag}> is out of range: {number:g} (at most {MAX_NUMBER:g})")
+            return None
+        return number
+
+    def whole(self, el: Any, tag: str) -> int | None:
+        """A count or zone number: a whole number, never rounded."""
+        value = self.number(el, tag)
+        if value is None:
+            return None
+        if not value.is_integer():
+            self.fail(el, f"<{tag}> is not a whole number: {value:g}")
+            return None
+        return int(value)
 
     def hr_value(self, el: Any) -> tuple[float | None, float | None] | None:
+        self.only(el, "Value")
         value = self.number(el, "Value")
         if value is None:
             return None
@@ -72,14 +121,23 @@ class _Reader:
     def node(self, el: Any) -> s.Node | None:
         kind = _type(el)
         if kind == "Repeat_t":
-            count = self.number(el, "Repetitions")
-            children = self.nodes(el, "Child")
+            if self.depth >= MAX_REPEAT_DEPTH:
+                self.fail(el, f"repeats are nested more than {MAX_REPEAT_DEPTH} deep")
+                return None
+            self.only(el, "Repetitions", "Child")
+            count = self.whole(el, "Repetitions")
+            self.depth += 1
+            try:
+                children = self.nodes(el, "Child")
+            finally:
+                self.depth -= 1
             if count is None or not children:
                 return None
-            return s.Repeat(count=int(count), steps=children)
+            return s.Repeat(count=count, steps=children)
         if kind != "Step_t":
             self.fail(el, f"unknown step type '{kind}'")
             return None
+        self.only(el, "Name", "Duration", "Intensity", "Target")
         duration = self.duration(el.find(_q("Duration")))
         target = self.target(el.find(_q("Target")))
         intensity = self.text(el, "Intensity")
@@ -96,6 +154,7 @@ class _Reader:
         if el is None:
             return s.LapButton()
         kind = _type(el)
+        self.only(el, "Seconds", "Meters", "Calories", "HeartRate")
         if kind == "Time_t":
             value = self.number(el, "Seconds")
             return None if value is None else s.Time(seconds=value)
@@ -124,6 +183,7 @@ class _Reader:
         if el is None:
             return None
         kind = _type(el)
+        self.only(el, "SpeedZone", "HeartRateZone", "Low", "High")
         if kind == "None_t":
             return None
         if kind == "Speed_t":
@@ -131,9 +191,13 @@ class _Reader:
             if zone is None or _type(zone) != "CustomSpeedZone_t":
                 self.fail(el, "a predefined speed zone cannot be expressed in the workout format")
                 return False
+            self.only(zone, "ViewAs", "LowInMetersPerSecond", "HighInMetersPerSecond")
             low = self.number(zone, "LowInMetersPerSecond")
             high = self.number(zone, "HighInMetersPerSecond")
             if low is None or high is None:
+                return False
+            if low <= 0 or high <= 0:
+                self.fail(zone, "a speed target with an end of 0 m/s (no pace)")
                 return False
             low, high = sorted((low, high))
             view: Literal["pace", "speed"] = (
@@ -146,8 +210,10 @@ class _Reader:
                 self.fail(el, "heart-rate target without a zone")
                 return False
             if _type(zone) == "PredefinedHeartRateZone_t":
-                number = self.number(zone, "Number")
-                return False if number is None else s.HeartRateZone(zone=int(number))
+                self.only(zone, "Number")
+                number = self.whole(zone, "Number")
+                return False if number is None else s.HeartRateZone(zone=number)
+            self.only(zone, "Low", "High")
             low_el, high_el = zone.find(_q("Low")), zone.find(_q("High"))
             lo = self.hr_value(low_el) if low_el is not None else None
             hi = self.hr_value(high_el) if high_el is not None else None
@@ -177,6 +243,29 @@ class _Reader:
         return False
 
 
+def _validate(root: Any, path: str) -> None:
+    """Raise WorkoutError, one diagnostic per schema error, unless `root` is valid TCX v2."""
+    from .verify import schema
+
+    checker = schema()
+    if checker.validate(root):
+        return
+    # libxml2 follows a bad value with a note that it has no value: the first line says it.
+    found = [e for e in checker.error_log if "No precomputed value" not in str(e.message)]
+    problems = [
+        error(
+            Position(path, e.line, e.column + 1 if e.line else 0),
+            "not valid TCX: " + str(e.message).replace(f"{{{NS}}}", ""),
+        )
+        for e in found[:MAX_SCHEMA_ERRORS]
+    ]
+    if len(found) > MAX_SCHEMA_ERRORS:
+        problems.append(
+            error(Position(path, 0, 0), f"{len(found) - MAX_SCHEMA_ERRORS} more schema errors")
+        )
+    raise WorkoutError(problems)
+
+
 def read_tcx(data: bytes, path: str) -> list[s.Workout]:
     """Every workout in a TCX file as a step tree (raises WorkoutError)."""
     from lxml import etree
@@ -191,6 +280,19 @@ def read_tcx(data: bytes, path: str) -> list[s.Workout]:
         ) from None
     if root.tag != _q("TrainingCenterDatabase"):
         raise WorkoutError([error(_at(path, root), "not a Training Center Database (TCX v2) file")])
+    # Counted before the schema and the reader look at them: each costs time.
+    count = sum(1 for _ in root.iterfind(f"{_q('Workouts')}/{_q('Workout')}"))
+    if count > MAX_WORKOUTS:
+        raise WorkoutError(
+            [
+                error(
+                    _at(path, root),
+                    f"this TCX file holds {count:,} workouts; at most "
+                    f"{MAX_WORKOUTS:,} are imported from one file",
+                )
+            ]
+        )
+    _validate(root, path)
     elements = root.findall(f"{_q('Workouts')}/{_q('Workout')}")
     if not elements:
         holder = root.find(_q("Workouts"))
@@ -201,6 +303,7 @@ def read_tcx(data: bytes, path: str) -> list[s.Workout]:
     for el in elements:
         sport = _SPORT.get(str(el.get("Sport")), s.Sport.OTHER)
         reader = _Reader(path, sport)
+        reader.only(el, "Name", "Step", "Notes")
         steps = reader.nodes(el, "Step")
         problems += reader.problems
         name_el = el.find(_q("Name"))

@@ -8,7 +8,8 @@ from typing import Any
 
 
 @cache
-def _schema() -> Any:
+def schema() -> Any:
+    """Garmin's TCX v2 schema, parsed once (an lxml XMLSchema)."""
     from lxml import etree
 
     xsd = resources.files("workoutexport").joinpath("data/TrainingCenterDatabasev2.xsd")
@@ -26,10 +27,10 @@ def validate(data: bytes) -> list[str]:
         )
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
-    schema = _schema()
-    if schema.validate(doc):
+    checker = schema()
+    if checker.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [f"line {e.line}: {e.message}" for e in checker.error_log]
 
 
 def problems(data: bytes) -> list[str]:
