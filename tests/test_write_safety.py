@@ -252,7 +252,9 @@ def test_build_never_writes_an_output_that_does_not_verify(
     from workoutexport import pipeline
     from workoutexport.formats import Emitted
 
-    monkeypatch.setattr(pipeline, "emit", lambda workout, fmt, lossy=False, options=None: Emitted(b"<x/>", []))
+    monkeypatch.setattr(
+        pipeline, "emit", lambda workout, fmt, lossy=False, options=None: Emitted(b"<x/>", [])
+    )
     source = tmp_path / "w.yaml"
     source.write_text(WORKOUT)
     out = tmp_path / "out"
