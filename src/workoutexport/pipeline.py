@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Literal
 
 from . import formats, steps
 from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, internal_error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error
 from .formats import Emitted
 from .outputs import PROFILE_NAME, Input, discover
 from .profile import EMPTY, Profile, build_profile, find_profile
@@ -197,6 +198,59 @@ class Compiled:
     outputs: list[tuple[str, bytes]]
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every file of one compile_inputs run shares; travels with each chunk of files."""
+
+    profiles: ProfileCache
+    fmts: tuple[str, ...]
+    overrides: Mapping[str, str] | None
+    pick: Pick
+    lossy: bool
+    verify: bool
+
+
+def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | None]:
+    """One input of `job`: its diagnostics in order, and what it compiled to."""
+    if item.path.name == PROFILE_NAME:
+        return check_profile(item.path), None
+    diagnostics: list[Diagnostic] = []
+    try:
+        workout = load_workout(
+            item.path, profiles=job.profiles, overrides=job.overrides, pick=job.pick
+        )
+        outputs = []
+        for fmt in job.fmts:
+            result = emit(workout, fmt, lossy=job.lossy)
+            diagnostics.extend(result.diagnostics)
+            outputs.append((fmt, result.data))
+    except WorkoutError as exc:
+        return [*diagnostics, *exc.diagnostics], None
+    except Exception as exc:  # a bug: one file must not stop the others from building
+        return [*diagnostics, internal_error(Position(display_path(item.path), 0, 0), exc)], None
+    if job.verify:
+        for fmt, data in outputs:
+            problems = verify(data, fmt)
+            if problems:
+                # Our emitter wrote something the reference reader refuses: a bug, but the
+                # user must hear of it as a failed check, not a silent pass.
+                diagnostics.append(
+                    error(
+                        workout.source,
+                        f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
+                    )
+                )
+    return diagnostics, Compiled(item, workout, outputs)
+
+
+def _preload(fmts: Iterable[str]) -> None:
+    """Import what compiling needs before workers fork, so that each inherits it."""
+    from . import compile, model, validate  # noqa: F401
+
+    for fmt in fmts:
+        formats.emitter(fmt)
+
+
 def compile_inputs(
     paths: Iterable[Path],
     fmts: Iterable[str],
@@ -207,32 +261,33 @@ def compile_inputs(
     pick: Pick = "low",
     lossy: bool = False,
     aside: Callable[[Input], bool] | None = None,
+    verify_outputs: bool = False,
+    jobs: int | None = 1,
 ) -> Iterator[Compiled]:
     """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
 
     Problems go to `report` and the input is skipped; every other input still builds.
     A profile.yaml among the inputs is checked rather than compiled, and an input for which
     `aside` returns True is counted but left to the caller (other kinds of YAML file).
+    Under `verify_outputs` every emitted file is also read back by the reference reader.
+
+    `jobs` worker processes share the work (None: one per CPU); the results and diagnostics
+    come in the same order, and are the same, as with one.
     """
+    from .parallel import ordered_map, workers_for
+
     profiles = profile_cache(profile, report)
+    items: list[Input] = []
     for item in discover(paths):
         report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            report.add(check_profile(item.path))
+        if item.path.name != PROFILE_NAME and aside is not None and aside(item):
             continue
-        if aside is not None and aside(item):
-            continue
-        try:
-            workout = load_workout(item.path, profiles=profiles, overrides=overrides, pick=pick)
-            outputs = []
-            for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy)
-                report.add(result.diagnostics)
-                outputs.append((fmt, result.data))
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            continue
-        except Exception as exc:  # a bug: one file must not stop the others from building
-            report.add([internal_error(Position(display_path(item.path), 0, 0), exc)])
-            continue
-        yield Compiled(item, workout, outputs)
+        items.append(item)
+    fmts = tuple(fmts)
+    if workers_for(len(items), jobs) > 1:
+        _preload(fmts)
+    job = _Job(profiles, fmts, overrides, pick, lossy, verify_outputs)
+    for diagnostics, done in ordered_map(partial(_compile_one, job), items, jobs=jobs):
+        report.add(diagnostics)
+        if done is not None:
+            yield done
