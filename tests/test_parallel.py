@@ -99,3 +99,32 @@ def test_check_with_two_workers_reports_the_same(tmp_path: Path) -> None:
         two = _run(tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--format", fmt, "-j", "2")
         assert one == two
         assert one[0] == 1
+
+
+def test_site_with_two_workers_is_byte_identical_to_one(tmp_path: Path) -> None:
+    _library(tmp_path)
+    one = _run(tmp_path, "site", "lib", "-o", "one", "-j", "1")
+    two = _run(tmp_path, "site", "lib", "-o", "two", "-j", "2")
+    assert one[0] == two[0] == 1
+    assert one[2].replace("one/", "two/") == two[2]
+    assert "lib/w005.yaml" in one[2]
+    site = _tree(tmp_path / "two")
+    assert _tree(tmp_path / "one") == site
+    assert "workouts/w001.html" in site
+    assert decoded(site["files/w001.fit"])["workout_mesgs"][0]["num_valid_steps"] == 4
+
+
+def test_import_of_a_folder_with_two_workers_matches_one(tmp_path: Path) -> None:
+    _library(tmp_path)
+    assert _run(tmp_path, "build", "lib", "-o", "built", "-j", "1")[0] == 1
+    (tmp_path / "built" / "broken.fit").write_bytes(b"\x0e\x10not a fit file at all")
+    one = _run(tmp_path, "import", "built", "-o", "one", "-j", "1")
+    two = _run(tmp_path, "import", "built", "-o", "two", "-j", "2")
+    assert one[0] == two[0] == 1
+    assert one[2].replace("one/", "two/") == two[2]
+    assert "built/broken.fit" in one[2]
+    imported = _tree(tmp_path / "two")
+    assert _tree(tmp_path / "one") == imported
+    # 48 workouts, 3 of them bad: 45 FIT files, 45 YAML files.
+    assert len(imported) == 45
+    assert b"400m" in imported["w001.yaml"]

@@ -44,16 +44,20 @@ def ordered_map(
     items: Sequence[T],
     *,
     jobs: int | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> Iterator[R]:
     """`fn` applied to each of `items`, yielded in the order of `items`.
 
     With more than one worker, `fn` (a module-level function, or a functools.partial of
-    one), the items and the results must pickle.
+    one), the items and the results must pickle, and `before_fork` runs first here: import
+    there what every worker needs, so that each inherits it instead of importing it again.
     """
     workers = workers_for(len(items), jobs)
     if workers == 1:
         yield from map(fn, items)
         return
+    if before_fork is not None:
+        before_fork()
     chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     # fork: workers inherit the modules this process has imported, instead of importing
     # them again each.

@@ -6,7 +6,7 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from os import PathLike
@@ -166,6 +166,25 @@ def import_file(path: Path) -> list[Imported]:
     return out
 
 
+def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
+    try:
+        return import_file(path), []
+    except WorkoutError as exc:
+        return None, list(exc.diagnostics)
+
+
+def import_files(
+    paths: Sequence[Path], *, jobs: int | None = 1
+) -> Iterator[tuple[list[Imported] | None, list[Diagnostic]]]:
+    """import_file for each of `paths`, in order: the workouts, or None and the errors.
+
+    `jobs` worker processes share the work (None: one per CPU), with the same results.
+    """
+    from .parallel import ordered_map
+
+    yield from ordered_map(_import_one, paths, jobs=jobs)
+
+
 def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
     """The profiles of one run: `explicit` (--profile) for every workout when given, else
     each workout's nearest profile.yaml; a bad explicit profile goes to `report`."""
@@ -243,8 +262,8 @@ def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | N
     return diagnostics, Compiled(item, workout, outputs)
 
 
-def _preload(fmts: Iterable[str]) -> None:
-    """Import what compiling needs before workers fork, so that each inherits it."""
+def preload(fmts: Iterable[str] = ("fit", "tcx")) -> None:
+    """Import what compiling and emitting `fmts` needs (before workers fork)."""
     from . import compile, model, validate  # noqa: F401
 
     for fmt in fmts:
@@ -274,7 +293,7 @@ def compile_inputs(
     `jobs` worker processes share the work (None: one per CPU); the results and diagnostics
     come in the same order, and are the same, as with one.
     """
-    from .parallel import ordered_map, workers_for
+    from .parallel import ordered_map
 
     profiles = profile_cache(profile, report)
     items: list[Input] = []
@@ -284,10 +303,10 @@ def compile_inputs(
             continue
         items.append(item)
     fmts = tuple(fmts)
-    if workers_for(len(items), jobs) > 1:
-        _preload(fmts)
     job = _Job(profiles, fmts, overrides, pick, lossy, verify_outputs)
-    for diagnostics, done in ordered_map(partial(_compile_one, job), items, jobs=jobs):
+    for diagnostics, done in ordered_map(
+        partial(_compile_one, job), items, jobs=jobs, before_fork=partial(preload, fmts)
+    ):
         report.add(diagnostics)
         if done is not None:
             yield done
