@@ -6,6 +6,7 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
 from .diagnostics import Position, Report, WorkoutError, error
 from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, write_atomic
@@ -81,7 +81,7 @@ def _with_common(fn: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="workoutexport")
+@click.version_option(package_name="workoutexport", prog_name="workoutexport")
 def main() -> None:
     """Compile structured workouts written in YAML into FIT and TCX workout files."""
 
@@ -201,29 +201,35 @@ def build(
     from .plan_cli import plan_outputs
 
     planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
-    for item, _workout, emitted in (*compiled, *planned):
-        shown = str(item.path)
-        for fmt, data in emitted:
-            target = outputs.path_for(item, f".{fmt}")
-            earlier = outputs.claim(target, shown)
-            if earlier is not None:
-                report.add(
-                    [
-                        error(
-                            Position(shown),
-                            f"{target} is also the output of {earlier}; "
-                            "rename one of the two workouts",
-                        )
-                    ]
-                )
-                continue
-            try:
-                write_atomic(target, data)
-            except OSError as exc:
-                report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
-                continue
-            written += 1
-            click.echo(f"wrote {target}")
+    from .batch import Batch
+
+    def done(target: Path, shown: str, exc: OSError | None) -> None:
+        nonlocal written
+        if exc is not None:
+            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
+            return
+        written += 1
+        click.echo(f"wrote {target}")
+
+    # One file-system sync for many files instead of an fsync each (batch.py).
+    with Batch() as batch:
+        for item, _workout, emitted in (*compiled, *planned):
+            shown = str(item.path)
+            for fmt, data in emitted:
+                target = outputs.path_for(item, f".{fmt}")
+                earlier = outputs.claim(target, shown)
+                if earlier is not None:
+                    report.add(
+                        [
+                            error(
+                                Position(shown),
+                                f"{target} is also the output of {earlier}; "
+                                "rename one of the two workouts",
+                            )
+                        ]
+                    )
+                    continue
+                batch.add(target, data, functools.partial(done, target, shown))
     _emit_error(report, "text")
     click.echo(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
@@ -388,10 +394,11 @@ def _show_file(path: Path, report: Report, chart: bool = False) -> None:
     help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
     "TCX holding several workouts, needs a folder. Default: standard output.",
 )
-def import_(source: Path, output: Path | None) -> None:
+@jobs_option
+def import_(source: Path, output: Path | None, jobs: int | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
-    from .pipeline import display_path, import_file
+    from .pipeline import display_path, import_files
 
     report = Report()
     if source.is_dir() and output is None:
@@ -401,13 +408,13 @@ def import_(source: Path, output: Path | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    for item in discover([source], SUFFIXES, ignore_case=True, skip_names=()):
+    items = list(discover([source], SUFFIXES, ignore_case=True, skip_names=()))
+    results = import_files([item.path for item in items], jobs=jobs)
+    for item, (imported, problems) in zip(items, results, strict=True):
         report.checked += 1
         shown = display_path(item.path)
-        try:
-            imported = import_file(item.path)
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
+        if imported is None:
+            report.add(problems)
             continue
         if not to_folder and len(imported) > 1:
             report.add(
@@ -574,8 +581,14 @@ def send(
 )
 @_with_common
 @pick_option
+@jobs_option
 def site(
-    paths: tuple[Path, ...], out_dir: Path, profile: Path | None, sets: tuple[str, ...], pick: str
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    profile: Path | None,
+    sets: tuple[str, ...],
+    pick: str,
+    jobs: int | None,
 ) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
     from .site import SiteInput, build_site
@@ -591,6 +604,7 @@ def site(
         overrides=_parse_sets(sets),
         pick=pick,  # type: ignore[arg-type]
         report=report,
+        jobs=jobs,
     )
     _emit_error(report, "text")
     click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)
