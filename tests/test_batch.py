@@ -54,6 +54,7 @@ def test_files_are_synced_whole_before_any_takes_its_name(
         for i, target in enumerate(targets):
             b.add(target, f"new{i}".encode(), done)
     assert len(synced) == 1  # one sync for the three files
+    assert seen == [("", None)] * 3
     assert [t.read_bytes() for t in targets] == [b"new0", b"new1", b"new2"]
 
 
@@ -102,10 +103,16 @@ def test_the_limit_flushes_in_several_syncs(
 ) -> None:
     calls: list[int] = []
     real_sync = batch.sync_files
-    monkeypatch.setattr(batch, "sync_files", lambda p: (calls.append(len(p)), real_sync(p)))
+
+    def count(paths: list[Path]) -> None:
+        calls.append(len(paths))
+        real_sync(paths)
+
+    monkeypatch.setattr(batch, "sync_files", count)
     seen, done = _outcomes()
     with Batch(limit=2) as b:
         for i in range(5):
             b.add(tmp_path / f"{i}.fit", b"x", done)
     assert calls == [2, 2, 1]
+    assert seen == [("", None)] * 5
     assert len(os.listdir(tmp_path)) == 5
