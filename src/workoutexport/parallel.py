@@ -8,10 +8,8 @@ Small inputs stay in this process: starting workers costs more than it saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -56,6 +54,10 @@ def ordered_map(
     if workers == 1:
         yield from map(fn, items)
         return
+    # Imported only here: a one-process run does not pay for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if before_fork is not None:
         before_fork()
     chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
