@@ -116,3 +116,16 @@ def test_the_limit_flushes_in_several_syncs(
     assert calls == [2, 2, 1]
     assert seen == [("", None)] * 5
     assert len(os.listdir(tmp_path)) == 5
+
+
+def test_a_batch_dropped_unflushed_leaves_no_temporary_file(tmp_path: Path) -> None:
+    import gc
+
+    seen, done = _outcomes()
+    b = Batch()
+    b.add(tmp_path / "a.fit", b"new", done)
+    assert len(list(tmp_path.iterdir())) == 1  # the staged temporary file
+    del b
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+    assert seen == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -73,14 +74,23 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _remove(staged: list[tuple[Path, Path, Done]]) -> None:
+    for tmp, _, _ in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    staged.clear()
+
+
 class Batch:
     """Stage files with `add`; `flush` (or leaving the `with` block) makes them durable and
-    puts them in place. Leaving the block on an exception removes the staged files and
-    leaves every target as it was."""
+    puts them in place. Leaving the block on an exception, or a batch dropped unflushed (an
+    interrupted run), removes the staged files and leaves every target as it was."""
 
     def __init__(self, limit: int = LIMIT) -> None:
         self.limit = limit
         self.staged: list[tuple[Path, Path, Done]] = []
+        # Also at interpreter exit: no temporary file outlives an interrupted run.
+        weakref.finalize(self, _remove, self.staged)
 
     def add(self, target: Path, data: bytes, done: Done) -> None:
         """Write `data` in full to a temporary file beside `target`; `done` hears the outcome
@@ -103,7 +113,7 @@ class Batch:
 
     def flush(self) -> None:
         """Sync every staged file, then rename each over its target, in the order added."""
-        staged = self.staged
+        staged = list(self.staged)
         if not staged:
             return
         placed: list[Done] = []
@@ -133,10 +143,7 @@ class Batch:
 
     def discard(self) -> None:
         """Remove every staged file; no target changes."""
-        staged, self.staged = self.staged, []
-        for tmp, _, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        _remove(self.staged)
 
     def __enter__(self) -> Batch:
         return self

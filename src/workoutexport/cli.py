@@ -211,25 +211,25 @@ def build(
         written += 1
         click.echo(f"wrote {target}")
 
-    # One file-system sync for many files instead of an fsync each (batch.py).
-    with Batch() as batch:
-        for item, _workout, emitted in (*compiled, *planned):
-            shown = str(item.path)
-            for fmt, data in emitted:
-                target = outputs.path_for(item, f".{fmt}")
-                earlier = outputs.claim(target, shown)
-                if earlier is not None:
-                    report.add(
-                        [
-                            error(
-                                Position(shown),
-                                f"{target} is also the output of {earlier}; "
-                                "rename one of the two workouts",
-                            )
-                        ]
-                    )
-                    continue
-                batch.add(target, data, functools.partial(done, target, shown))
+    batch = Batch()  # one file-system sync for many files instead of an fsync each
+    for item, _workout, emitted in (*compiled, *planned):
+        shown = str(item.path)
+        for fmt, data in emitted:
+            target = outputs.path_for(item, f".{fmt}")
+            earlier = outputs.claim(target, shown)
+            if earlier is not None:
+                report.add(
+                    [
+                        error(
+                            Position(shown),
+                            f"{target} is also the output of {earlier}; "
+                            "rename one of the two workouts",
+                        )
+                    ]
+                )
+                continue
+            batch.add(target, data, functools.partial(done, target, shown))
+    batch.flush()
     _emit_error(report, "text")
     click.echo(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
