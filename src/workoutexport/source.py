@@ -180,7 +180,11 @@ def parse_text(text: str, path: str) -> Document:
         raise WorkoutError([error(Position(path, line, 1), "file contains a NUL character")])
     yaml = _yaml()
     try:
-        root = _fast_compose(text, yaml)
+        # The first document of a run goes through ruamel alone: importing PyYAML costs a
+        # single build more than libyaml saves on one file; from the second on it pays.
+        global _warm
+        root = _fast_compose(text, yaml) if _warm else None
+        _warm = True
         if root is None:
             with warnings.catch_warnings():
                 # YAML 1.2 lets an anchor be defined again (the later one counts); ruamel warns.
@@ -206,6 +210,10 @@ def parse_text(text: str, path: str) -> Document:
     converter = _Converter(yaml, doc)
     doc.data = converter.convert(root)
     return doc
+
+
+#: Whether this process has read a document already (see parse_text).
+_warm = False
 
 
 def _fast_compose(text: str, yaml: Any) -> Any:
