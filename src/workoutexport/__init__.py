@@ -14,10 +14,10 @@ see them through the static imports below.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from .diagnostics import Diagnostic, Position, WorkoutError
     from .formats import EmitOptions
     from .pipeline import (
@@ -32,10 +32,17 @@ if TYPE_CHECKING:
     from .profile import Profile
     from .steps import Workout
 
-try:
-    __version__ = version("workoutexport")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree not installed
-    __version__ = "0.0.0"
+
+def _version() -> str:
+    # importlib.metadata costs more to import than the command line itself: look the
+    # version up only when asked.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("workoutexport")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+        return "0.0.0"
+
 
 # public name -> (module, name there); emit and verify are also subpackage/module names,
 # so the functions are exported under longer names.
@@ -74,6 +81,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     target = _EXPORTS.get(name)
     if target is None:
         raise AttributeError(f"module 'workoutexport' has no attribute {name!r}")

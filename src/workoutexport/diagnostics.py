@@ -144,6 +144,11 @@ class WorkoutError(Exception):
         )
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[WorkoutError], tuple[tuple[Diagnostic, ...]]]:
+        # Rebuilt from its diagnostics, not its message: errors travel back from --jobs
+        # workers (and a profile's error travels to them) by pickling.
+        return (type(self), (self.diagnostics,))
+
 
 @dataclass
 class Report:

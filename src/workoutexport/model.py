@@ -112,7 +112,11 @@ Note = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    # defer_build: each model's validator is made on its first use, as part of the one for
+    # Workout, instead of once per class at import (most of this module's import time).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
 
 TARGET_KEYS = ("pace", "speed", "hr", "cadence", "power")
@@ -363,7 +367,3 @@ class Workout(_Model):
         description="The steps, in order.",
         examples=[[{"warmup": "15min"}, {"run": "20min", "pace": "threshold"}]],
     )
-
-
-RepeatStep.model_rebuild()
-Workout.model_rebuild()

@@ -150,14 +150,18 @@ class Outputs:
         """Mark `paths` as inputs of this run: `write` never replaces one of them."""
         self.inputs.update(p.resolve() for p in paths)
 
-    def write(self, target: Path, data: bytes, *, named: bool = False) -> None:
-        """`write_atomic`, after refusing (OSError) to replace an input of this run or to
-        leave the output folder through a symlinked folder inside it (unless the user
-        `named` the target outright)."""
+    def check(self, target: Path, *, named: bool = False) -> None:
+        """Refuse (OSError) a write that would replace an input of this run, or leave the
+        output folder through a symlinked folder inside it (unless the user `named` the
+        target outright)."""
         if target.resolve() in self.inputs:
             raise OSError(errno.EEXIST, "it is an input of this run, and is never written over")
         if not named:
             _inside(target, self.folder)
+
+    def write(self, target: Path, data: bytes, *, named: bool = False) -> None:
+        """`write_atomic`, after `check`."""
+        self.check(target, named=named)
         write_atomic(target, data)
 
 
@@ -312,10 +316,24 @@ def write_to_device(target: Path, data: bytes) -> None:
     _write_and_read_back(target, data)
 
 
-def _write_temporary(target: Path, data: bytes) -> str:
-    """`data` in a new temporary file beside `target`, on disk; its path (removed on failure).
+def stage(target: Path, data: bytes) -> str:
+    """`data` in full in a new temporary file beside `target`, not yet synced: the caller
+    (batch.py) makes many durable at once, renames each, then calls `release`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _guard_signals()
+    _remove_stale(target)
+    return _write_temporary(target, data, sync=False)
 
-    The path is in `_pending` (removed on SIGTERM) until the caller discards it.
+
+def release(tmp: str) -> None:
+    """Forget a staged temporary file (renamed or removed by the caller)."""
+    _pending.discard(tmp)
+
+
+def _write_temporary(target: Path, data: bytes, *, sync: bool = True) -> str:
+    """`data` in a new temporary file beside `target`, on disk unless not `sync`; its path
+    (removed on failure). Named `.NAME.wxPID.*.tmp`, mode as open() would give, and in
+    `_pending` (removed on SIGTERM) until the caller releases it.
     """
     fd, tmp = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.wx{os.getpid()}.", suffix=".tmp"
@@ -326,8 +344,9 @@ def _write_temporary(target: Path, data: bytes) -> str:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -6,8 +6,9 @@ nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Literal
@@ -310,6 +311,25 @@ def _round_trip(text: str, shown: str, fmts: tuple[str, ...]) -> None:
         ) from None
 
 
+def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
+    try:
+        return import_file(path), []
+    except WorkoutError as exc:
+        return None, list(exc.diagnostics)
+
+
+def import_files(
+    paths: Sequence[Path], *, jobs: int | None = 1
+) -> Iterator[tuple[list[Imported] | None, list[Diagnostic]]]:
+    """import_file for each of `paths`, in order: the workouts, or None and the errors.
+
+    `jobs` worker processes share the work (None: one per CPU), with the same results.
+    """
+    from .parallel import ordered_map
+
+    yield from ordered_map(_import_one, paths, jobs=jobs)
+
+
 def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
     """The profiles of one run: `explicit` (--profile) for every workout when given, else
     each workout's nearest profile.yaml; a bad explicit profile goes to `report`."""
@@ -345,6 +365,80 @@ class Compiled:
     outputs: list[tuple[str, bytes]]
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every file of one compile_inputs run shares; travels with each chunk of files."""
+
+    profiles: ProfileCache
+    fmts: tuple[str, ...]
+    overrides: Mapping[str, str]
+    pick: Pick
+    lossy: bool
+    verify: bool
+    #: Several inputs: `--set` applies to the workouts that define the variable.
+    several: bool
+
+
+def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | None, set[str]]:
+    """One input of `job`: its diagnostics in order, what it compiled to, and the `--set`
+    names it used (a worker's findings travel back in the result, not in shared state)."""
+    if item.path.name == PROFILE_NAME:
+        return check_profile(item.path), None, set()
+    diagnostics: list[Diagnostic] = []
+    extras = Extras(applied=set() if job.several else None)
+    try:
+        workout = load_workout(
+            item.path,
+            profiles=job.profiles,
+            overrides=job.overrides,
+            pick=job.pick,
+            extras=extras,
+        )
+        diagnostics.extend(extras.warnings)
+        options = emit_options(item.path, profiles=job.profiles)
+        outputs = []
+        for fmt in job.fmts:
+            if extras.formats is not None and fmt not in extras.formats:
+                continue
+            try:
+                result = emit(workout, fmt, lossy=job.lossy, options=options)
+            except WorkoutError as exc:
+                diagnostics.extend(_format_failed(exc, fmt, job.lossy))
+                continue
+            diagnostics.extend(result.diagnostics)
+            outputs.append((fmt, result.data))
+    except WorkoutError as exc:
+        return [*diagnostics, *exc.diagnostics], None, extras.applied or set()
+    except Exception as exc:  # a bug: one file must not stop the others from building
+        problem = internal_error(Position(display_path(item.path), 0, 0), exc)
+        return [*diagnostics, problem], None, extras.applied or set()
+    if job.verify:
+        verified = []
+        for fmt, data in outputs:
+            problems = verify(data, fmt)
+            if problems:
+                # Our emitter wrote something the reference reader refuses: a bug, but the
+                # user must hear of it as a failure, and the file is not handed on.
+                diagnostics.append(
+                    error(
+                        workout.source,
+                        f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
+                    )
+                )
+            else:
+                verified.append((fmt, data))
+        outputs = verified
+    return diagnostics, Compiled(item, workout, outputs), extras.applied or set()
+
+
+def preload(fmts: Iterable[str] = ("fit", "tcx")) -> None:
+    """Import what compiling and emitting `fmts` needs (before workers fork)."""
+    from . import compile, model, validate  # noqa: F401
+
+    for fmt in fmts:
+        formats.emitter(fmt)
+
+
 def compile_inputs(
     paths: Iterable[Path],
     fmts: Iterable[str],
@@ -357,6 +451,8 @@ def compile_inputs(
     aside: Callable[[Input], bool] | None = None,
     exclude: tuple[str, ...] = (),
     failed: list[Input] | None = None,
+    verify_outputs: bool = False,
+    jobs: int | None = 1,
 ) -> Iterator[Compiled]:
     """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
 
@@ -367,7 +463,13 @@ def compile_inputs(
     to the workouts that define them, and one that none defines is an error.
     A profile.yaml among the inputs is checked rather than compiled, and an input for which
     `aside` returns True is counted but left to the caller (other kinds of YAML file).
+    Under `verify_outputs` every emitted file is also read back by the reference reader, and
+    one it refuses is an error and left out of the outputs.
+
+    `jobs` worker processes share the work (None: one per CPU); the results and diagnostics
+    come in the same order, and are the same, as with one.
     """
+    from .parallel import ordered_map
     from .progress import progress
 
     def skipped(path: Path, why: str) -> None:
@@ -375,45 +477,29 @@ def compile_inputs(
 
     overrides = overrides or {}
     profiles = profile_cache(profile, report)
-    items = list(discover(paths, exclude=exclude, on_skip=skipped))
-    several = len(items) > 1 or any(p.is_dir() for p in paths)
+    found = list(discover(paths, exclude=exclude, on_skip=skipped))
+    several = len(found) > 1 or any(p.is_dir() for p in paths)
     applied: set[str] | None = set() if several and overrides else None
-    for item in progress(items, "checking"):
+    items: list[Input] = []
+    for item in found:
         report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            report.add(check_profile(item.path))
+        if item.path.name != PROFILE_NAME and aside is not None and aside(item):
             continue
-        if aside is not None and aside(item):
-            continue
-        extras = Extras(applied=applied)
-        try:
-            workout = load_workout(
-                item.path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
-            )
-            report.add(extras.warnings)
-            options = emit_options(item.path, profiles=profiles)
-            outputs = []
-            for fmt in fmts:
-                if extras.formats is not None and fmt not in extras.formats:
-                    continue
-                try:
-                    result = emit(workout, fmt, lossy=lossy, options=options)
-                except WorkoutError as exc:
-                    report.add(_format_failed(exc, fmt, lossy))
-                    continue
-                report.add(result.diagnostics)
-                outputs.append((fmt, result.data))
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            if failed is not None:
-                failed.append(item)
-            continue
-        except Exception as exc:  # a bug: one file must not stop the others from building
-            report.add([internal_error(Position(display_path(item.path), 0, 0), exc)])
-            if failed is not None:
-                failed.append(item)
-            continue
-        yield Compiled(item, workout, outputs)
+        items.append(item)
+    fmts = tuple(fmts)
+    job = _Job(profiles, fmts, overrides, pick, lossy, verify_outputs, applied is not None)
+    results = ordered_map(
+        partial(_compile_one, job), items, jobs=jobs, before_fork=partial(preload, fmts)
+    )
+    for item in progress(items, "checking"):
+        diagnostics, done, used = next(results)
+        report.add(diagnostics)
+        if applied is not None:
+            applied.update(used)
+        if done is not None:
+            yield done
+        elif failed is not None and item.path.name != PROFILE_NAME:
+            failed.append(item)
     if applied is not None:
         report.add(unapplied(overrides, applied, next(iter(paths), Path("."))))
 

@@ -38,7 +38,8 @@ def _pace_tolerance(value: object) -> float:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built when a profile is first read, not by every run that imports this.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class HeartRate(_Model):

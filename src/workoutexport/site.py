@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .diagnostics import Position, Report, WorkoutError, error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from . import steps as s
     from .compile import Pick
+    from .formats import Emitted
     from .pipeline import ProfileCache
 
 Writer = Callable[[Path, bytes], None]
@@ -259,6 +260,37 @@ def _workout_page(
     )
 
 
+@dataclass(frozen=True)
+class _Built:
+    """One workout compiled for the site: the tree and its FIT, or the errors; its TCX, or
+    why TCX cannot carry it."""
+
+    workout: s.Workout | None
+    errors: tuple[Diagnostic, ...]
+    fit: Emitted | None = None
+    tcx: Emitted | None = None
+    tcx_errors: tuple[Diagnostic, ...] = ()
+
+
+def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, str]]) -> _Built:
+    """Compile and emit one workout, as `build` would; runs in a worker under --jobs."""
+    from .pipeline import emit, emit_options, load_workout
+
+    profiles, pick = job
+    path, overrides = task
+    try:
+        workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+        options = emit_options(path, profiles=profiles)
+        fit = emit(workout, "fit", options=options)
+    except WorkoutError as exc:
+        return _Built(None, exc.diagnostics)
+    try:
+        tcx = emit(workout, "tcx", options=options)
+    except WorkoutError as exc:
+        return _Built(workout, (), fit, None, exc.diagnostics)
+    return _Built(workout, (), fit, tcx)
+
+
 def build_site(
     inputs: Iterable[SiteInput],
     out_dir: Path,
@@ -269,20 +301,16 @@ def build_site(
     pick: Pick = "low",
     plans: Sequence[Plan] = (),
     report: Report | None = None,
+    jobs: int | None = 1,
 ) -> Report:
     """Write the catalog of `inputs` (and `plans`) into `out_dir`; problems go to the report.
 
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
-    with its diagnostics; every other workout still gets its page and downloads.
+    with its diagnostics; every other workout still gets its page and downloads. `jobs`
+    worker processes compile the workouts (None: one per CPU), with the same result.
     """
-    from .pipeline import (
-        defined_overrides,
-        display_path,
-        emit,
-        emit_options,
-        load_workout,
-        unapplied,
-    )
+    from .parallel import ordered_map
+    from .pipeline import defined_overrides, display_path, preload, unapplied
 
     report = report if report is not None else Report()
 
@@ -303,25 +331,34 @@ def build_site(
     claimed: dict[PurePosixPath, str] = {}
     slug_of: dict[Path, str] = {}  # a workout file -> its page, for plan calendars to link
     plan_inputs: list[SiteInput] = []
-    inputs = list(inputs)
+    items = [(item, is_plan(item.path)) for item in inputs]
     overrides = overrides or {}
-    # Several workouts: --set applies to those that define the variable (issue 12).
-    several = len(inputs) > 1
+    # Several workouts: --set applies to those that define the variable (issue 12). Worked
+    # out here, before the workers, so that `applied` sees every workout.
+    several = len(items) > 1
     applied: set[str] = set()
-    for item in inputs:
+    tasks = [
+        (item.path, defined_overrides(item.path, overrides, applied) if several else overrides)
+        for item, in_plan in items
+        if not in_plan
+    ]
+    compiled = ordered_map(
+        functools.partial(_build_one, (profiles, pick)),
+        tasks,
+        jobs=jobs,
+        before_fork=preload,
+    )
+    for item, in_plan in items:
         report.checked += 1
         shown = display_path(item.path)
-        if is_plan(item.path):
+        if in_plan:
             plan_inputs.append(item)
             continue
-        try:
-            mine = defined_overrides(item.path, overrides, applied) if several else overrides
-            workout = load_workout(item.path, profiles=profiles, overrides=mine, pick=pick)
-            options = emit_options(item.path, profiles=profiles)
-            fit = emit(workout, "fit", options=options)
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
+        built = next(compiled)
+        workout, fit = built.workout, built.fit
+        if workout is None or fit is None:
+            report.add(built.errors)
+            broken.append(Broken(shown, [d.format() for d in built.errors]))
             continue
         files = PurePosixPath("files", *item.relative.with_suffix("").parts)
         if files in claimed:
@@ -340,11 +377,10 @@ def build_site(
         outputs = [("fit", fit.data)]
         missing: list[tuple[str, str]] = []
         warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
-        try:
-            tcx = emit(workout, "tcx", options=options)
-        except WorkoutError as exc:
+        tcx = built.tcx
+        if tcx is None:
             # Not a fault of the library: TCX is the older, smaller format.
-            missing.append(("TCX", "; ".join(d.message for d in exc.diagnostics)))
+            missing.append(("TCX", "; ".join(d.message for d in built.tcx_errors)))
         else:
             outputs.append(("tcx", tcx.data))
             warnings += [f"TCX: {d.message}" for d in tcx.diagnostics]

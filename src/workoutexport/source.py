@@ -191,10 +191,16 @@ def parse_text(text: str, path: str) -> Document:
         raise WorkoutError([error(Position(path, line, 1), "file contains a NUL character")])
     yaml = _yaml()
     try:
-        with warnings.catch_warnings():
-            # YAML 1.2 lets an anchor be defined again (the later one counts); ruamel warns.
-            warnings.simplefilter("ignore")
-            root = yaml.compose(text)
+        # The first document of a run goes through ruamel alone: importing PyYAML costs a
+        # single build more than libyaml saves on one file; from the second on it pays.
+        global _warm
+        root = _fast_compose(text, yaml) if _warm else None
+        _warm = True
+        if root is None:
+            with warnings.catch_warnings():
+                # YAML 1.2 lets an anchor be defined again (the later one counts); ruamel warns.
+                warnings.simplefilter("ignore")
+                root = yaml.compose(text)
     except _Limit as exc:
         raise WorkoutError([error(_mark(path, exc.mark), exc.message)]) from None
     except MarkedYAMLError as exc:
@@ -217,6 +223,91 @@ def parse_text(text: str, path: str) -> Document:
     converter = _Converter(yaml, doc)
     doc.data = converter.convert(root)
     return doc
+
+
+#: Whether this process has read a document already (see parse_text).
+_warm = False
+
+
+def _fast_compose(text: str, yaml: Any) -> Any:
+    """The document's node graph from libyaml (PyYAML's C parser), about thirty times faster
+    than ruamel's pure-Python one, as the same ruamel nodes with the same marks and YAML 1.2
+    tags; None where the careful path must read it instead.
+
+    That is: any text with a tag or a directive (`!`, or `%` at the start of a line), which
+    ruamel's path refuses with its own messages; any text libyaml finds wrong (the
+    diagnostics come from ruamel's path, as before); any text past the depth or node limits
+    (found from libyaml's events, before anything is composed); and any document with an
+    empty value, which the two place differently. Otherwise libyaml and ruamel report the
+    same marks, and every plain scalar's tag is resolved again by ruamel's YAML 1.2 resolver.
+    """
+    if "!" in text or text.startswith("%") or "\n%" in text:
+        return None
+    try:
+        import yaml as pyyaml  # type: ignore[import-untyped]
+        from yaml import CSafeLoader
+    except ImportError:  # PyYAML without libyaml: the careful path it is
+        return None
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    try:
+        depth = count = 0
+        for event in pyyaml.parse(text, Loader=CSafeLoader):
+            if isinstance(event, pyyaml.CollectionStartEvent):
+                depth += 1
+                count += 1
+                if depth > MAX_DEPTH:
+                    return None
+            elif isinstance(event, pyyaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, pyyaml.ScalarEvent | pyyaml.AliasEvent):
+                count += 1
+            if count > MAX_SOURCE_NODES:
+                return None
+        root = pyyaml.compose(text, Loader=CSafeLoader)
+    except pyyaml.YAMLError:
+        return None
+    if root is None:
+        return None
+    resolve = yaml.resolver.resolve
+    made: dict[int, Any] = {}
+
+    def node(old: Any) -> Any:
+        # Aliases are shared nodes: each is made once, so an alias bomb stays as small here
+        # as in the file, and an alias inside its own node stays a cycle for _check_size.
+        new = made.get(id(old))
+        if new is not None:
+            return new
+        if isinstance(old, pyyaml.ScalarNode):
+            # libyaml marks a plain scalar's style '' (PyYAML's own parser, None).
+            plain = not old.style
+            if plain and not old.value:
+                # An empty value: libyaml puts it after the colon, ruamel at the next token.
+                raise _Careful
+            tag = resolve(ScalarNode, old.value, (True, False)) if plain else STR
+            new = ScalarNode(tag, old.value, old.start_mark, old.end_mark, style=old.style or None)
+            made[id(old)] = new
+        elif isinstance(old, pyyaml.SequenceNode):
+            new = SequenceNode(SEQ, [], old.start_mark, old.end_mark)
+            made[id(old)] = new
+            new.value.extend(node(item) for item in old.value)
+        else:
+            new = MappingNode(MAP, [], old.start_mark, old.end_mark)
+            made[id(old)] = new
+            new.value.extend((node(k), node(v)) for k, v in old.value)
+        return new
+
+    try:
+        return node(root)
+    except _Careful:
+        return None
+
+
+class _Careful(Exception):
+    """This document is for ruamel's path after all."""
+
+
+STR, SEQ, MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 def _children(node: Any) -> Iterator[Any]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from ..steps import Workout
+
+if TYPE_CHECKING:  # the step tree is not needed to list the formats (--help)
+    from ..steps import Workout
 
 
 @dataclass

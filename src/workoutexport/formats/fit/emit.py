@@ -116,7 +116,8 @@ def finish_fit_bytes(data: bytes) -> bytes:
     knows. The records and the profile version are kept as they are. Any FIT writer in this
     project (workouts, schedules) passes its bytes through here.
     """
-    from garmin_fit_sdk import CrcCalculator
+    # fit-tool's CRC: garmin_fit_sdk costs a build more to import than fit-tool's encode.
+    from fit_tool.utils.crc import crc16
 
     size = data[0]
     if size not in (12, 14) or len(data) < size + 2 or data[8:12] != b".FIT":
@@ -131,9 +132,9 @@ def finish_fit_bytes(data: bytes) -> bytes:
     header[2:4] = data[2:4]  # profile version
     struct.pack_into("<I", header, 4, records_size)
     header[8:12] = b".FIT"
-    struct.pack_into("<H", header, 12, CrcCalculator.calculate_crc(header, 0, 12))
+    struct.pack_into("<H", header, 12, crc16(header[:12]))
     body = bytes(header) + records
-    return body + struct.pack("<H", CrcCalculator.calculate_crc(body, 0, len(body)))
+    return body + struct.pack("<H", crc16(body))
 
 
 class _Encoder(Encoder):
@@ -596,4 +597,4 @@ def emit(
     builder.add(wkt)
     builder.add_all(enc.messages)
     builder.add_all(titles)
-    return Emitted(finish_fit_bytes(builder.build().to_bytes()), diagnostics)
+    return Emitted(finish_fit_bytes(builder.build_bytes()), diagnostics)

@@ -117,4 +117,4 @@ def schedule_fit(
     builder.add(file_id)
     builder.add_all(messages)
     # The same 14-byte, protocol 1.0 header as the workout files it points at.
-    return finish_fit_bytes(builder.build().to_bytes())
+    return finish_fit_bytes(builder.build_bytes())

@@ -1,0 +1,155 @@
+"""-j/--jobs: worker processes change nothing the user sees, only how long it takes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from workoutexport.cli import main
+from workoutexport.parallel import MIN_PER_WORKER, ordered_map, workers_for
+
+from conftest import assert_valid_tcx, decoded
+
+GOOD = """name: Intervals {i}
+steps:
+  - warmup: 10min
+  - repeat: {reps}
+    steps:
+      - run: 400m
+        pace: 4:{sec:02d}/km
+      - recover: 200m
+"""
+
+
+def _pid_of(value: int) -> tuple[int, int]:
+    return value, os.getpid()
+
+
+def test_ordered_map_keeps_order_across_worker_processes() -> None:
+    items = list(range(4 * MIN_PER_WORKER))
+    results = list(ordered_map(_pid_of, items, jobs=2))
+    assert [value for value, _ in results] == items
+    # Worker processes did the work (which of the two took which chunk is up to the OS).
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_small_inputs_stay_in_one_process() -> None:
+    assert workers_for(MIN_PER_WORKER * 2 - 1, 8) == 1
+    assert workers_for(MIN_PER_WORKER * 2, 8) == 2
+    assert workers_for(1000, 1) == 1
+    results = list(ordered_map(_pid_of, [1, 2, 3], jobs=4))
+    assert results == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
+
+
+def _library(root: Path) -> Path:
+    lib = root / "lib"
+    (lib / "sub").mkdir(parents=True)
+    for i in range(3 * MIN_PER_WORKER):
+        folder = lib / "sub" if i % 3 == 0 else lib
+        (folder / f"w{i:03d}.yaml").write_text(
+            GOOD.format(i=i, reps=2 + i % 5, sec=i % 60), encoding="utf-8"
+        )
+    # Bad files scattered through the order, so that their diagnostics must interleave.
+    (lib / "w005.yaml").write_text("name: Bad\nsteps:\n  - run: 400\n", encoding="utf-8")
+    (lib / "w020.yaml").write_text("name: x\nsteps: [\n", encoding="utf-8")
+    (lib / "sub" / "w030.yaml").write_text("name: y\nsteps:\n  - run: 5 parsecs\n")
+    return lib
+
+
+def _run(cwd: Path, *args: str) -> tuple[int, str, str]:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_build_with_two_workers_is_byte_identical_to_one(tmp_path: Path) -> None:
+    _library(tmp_path)
+    args = ("build", "lib", "-f", "fit", "-f", "tcx", "-o")
+    one = _run(tmp_path, *args, "one", "-j", "1")
+    two = _run(tmp_path, *args, "two", "-j", "2")
+    assert one[0] == two[0] == 1
+    assert one[1].replace("one/", "two/") == two[1]
+    assert one[2] == two[2]
+    # Diagnostics come in the order inputs are found (sorted paths: sub/ before w...).
+    stderr = one[2]
+    assert stderr.index("lib/sub/w030.yaml") < stderr.index("lib/w005.yaml")
+    assert stderr.index("lib/w005.yaml") < stderr.index("lib/w020.yaml")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    built = _tree(tmp_path / "two")
+    # 48 workouts, 3 of them bad: 45 FIT and 45 TCX files.
+    assert len(built) == 2 * (3 * MIN_PER_WORKER - 3)
+    assert decoded(built["w001.fit"])["workout_mesgs"][0]["num_valid_steps"] == 4
+    assert_valid_tcx(built["sub/w003.tcx"])
+
+
+def test_check_with_two_workers_reports_the_same(tmp_path: Path) -> None:
+    _library(tmp_path)
+    for fmt in ("text", "json"):
+        one = _run(tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--format", fmt, "-j", "1")
+        two = _run(tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--format", fmt, "-j", "2")
+        assert one == two
+        assert one[0] == 1
+
+
+def test_site_with_two_workers_is_byte_identical_to_one(tmp_path: Path) -> None:
+    _library(tmp_path)
+    one = _run(tmp_path, "site", "lib", "-o", "one", "-j", "1")
+    two = _run(tmp_path, "site", "lib", "-o", "two", "-j", "2")
+    assert one[0] == two[0] == 1
+    assert one[2].replace("one/", "two/") == two[2]
+    assert "lib/w005.yaml" in one[2]
+    site = _tree(tmp_path / "two")
+    assert _tree(tmp_path / "one") == site
+    assert "workouts/w001.html" in site
+    assert decoded(site["files/w001.fit"])["workout_mesgs"][0]["num_valid_steps"] == 4
+
+
+def test_import_of_a_folder_with_two_workers_matches_one(tmp_path: Path) -> None:
+    _library(tmp_path)
+    assert _run(tmp_path, "build", "lib", "-o", "built", "-j", "1")[0] == 1
+    (tmp_path / "built" / "broken.fit").write_bytes(b"\x0e\x10not a fit file at all")
+    one = _run(tmp_path, "import", "built", "-o", "one", "-j", "1")
+    two = _run(tmp_path, "import", "built", "-o", "two", "-j", "2")
+    assert one[0] == two[0] == 1
+    assert one[2].replace("one/", "two/") == two[2]
+    assert "built/broken.fit" in one[2]
+    imported = _tree(tmp_path / "two")
+    assert _tree(tmp_path / "one") == imported
+    # 48 workouts, 3 of them bad: 45 FIT files, 45 YAML files.
+    assert len(imported) == 45
+    assert b"400m" in imported["w001.yaml"]
+
+
+def test_a_bad_profile_reaches_every_worker_as_its_errors(tmp_path: Path) -> None:
+    # The profile's WorkoutError travels to the workers (and errors back) by pickling: it
+    # must come back as diagnostics, never as a broken process pool.
+    import pickle
+
+    from workoutexport.diagnostics import Position, WorkoutError, error
+
+    original = WorkoutError([error(Position("p.yaml", 2, 3), "bad")])
+    copy = pickle.loads(pickle.dumps(original))
+    assert type(copy) is WorkoutError and copy.diagnostics == original.diagnostics
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for i in range(40):
+        (lib / f"w{i:02}.yaml").write_text(f"name: W{i}\nsteps:\n  - run: 10min\n    pace: easy\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("paces:\n  easy: fast\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(lib), "--profile", str(bad), "-j", "2", "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("not built: the profile given with --profile") == 40
+    assert not out.exists() or not any(out.rglob("*.fit"))
