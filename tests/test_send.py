@@ -389,6 +389,29 @@ def test_a_plan_sends_only_the_sessions_from_today_on(tmp_path: Path, workouts: 
     ]
 
 
+def test_until_sends_a_plan_a_few_weeks_at_a_time(tmp_path: Path, workouts: Path) -> None:
+    (workouts / "good.yaml").write_text(GOOD)
+    # Four Mondays from 2098-01-06; --until the second Monday sends the first two only.
+    (workouts / "long.yaml").write_text(
+        PLAN.replace("2026-01-05", "2098-01-06").replace(
+            "  - days: {mon: good.yaml}\n", "  - repeat: 4\n    days: {mon: good.yaml}\n"
+        )
+    )
+    dev = make_device(tmp_path / "fr935", FR935)
+    code, _, stderr = run(
+        "send", str(workouts / "long.yaml"), "--device", str(dev), "--until", "2098-01-13"
+    )
+    assert code == 0, stderr
+    newfiles = dev / "GARMIN" / "NEWFILES"
+    assert sorted(p.name for p in newfiles.iterdir()) == [
+        "2098-01-06-good.fit",
+        "2098-01-13-good.fit",
+        "long-schedule.fit",
+    ]
+    entries = decoded((newfiles / "long-schedule.fit").read_bytes())["schedule_mesgs"]
+    assert len(entries) == 2
+
+
 def test_a_plan_to_a_device_without_schedules_goes_without_dates(
     tmp_path: Path, workouts: Path
 ) -> None:

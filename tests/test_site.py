@@ -391,3 +391,10 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
         assert sessions and all(s.startswith("../workouts/") for s in sessions)
         for s in sessions:
             assert (site / "plans" / s).resolve().is_file()
+    # A session's own values show on the calendar: the workout page has only its defaults.
+    # The intermediate plan's week 4 long run: distance 4.5mi up 8 % a week from week 1.
+    page = _html((site / "plans" / "plans-faster-mile.html").read_bytes())
+    cells = [x.text_content() for x in page.find_class("week")[3].find_class("session")]
+    # 5mi up 8 % a week, compounded: 5 x 1.08^3 = 6.2986 -> 6.3mi; 45min x 1.08^3 = 56.69min.
+    assert any(c.startswith("Long run") and "distance 6.3mi" in c for c in cells), cells
+    assert any(c.startswith("Easy base run") and "minutes 56.69min" in c for c in cells), cells

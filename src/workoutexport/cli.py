@@ -7,6 +7,7 @@ Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import sys
@@ -635,6 +636,13 @@ def paces(race: str, model: str) -> None:
     is_flag=True,
     help="For a plan: send every session, not only those from today on.",
 )
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
+    "30 scheduled workouts, so send a plan a few weeks at a time.",
+)
 @_with_common
 @pick_option
 @lossy_option
@@ -643,6 +651,7 @@ def send(
     device_root: Path | None,
     dry_run: bool,
     all_sessions: bool,
+    until: dt.datetime | None,
     profile: Path | None,
     sets: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -650,8 +659,6 @@ def send(
     lossy: bool,
 ) -> None:
     """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says."""
-    import datetime as dt
-
     from . import send as s
     from .device import MOUNT_HELP
 
@@ -699,6 +706,7 @@ def send(
                 pick=pick,  # type: ignore[arg-type]
                 lossy=lossy,
                 since=None if all_sessions else dt.date.today(),
+                until=until.date() if until is not None else None,
             )
         except WorkoutError as exc:
             report.add(exc.diagnostics)

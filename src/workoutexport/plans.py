@@ -539,20 +539,26 @@ def build_plan(
     pick: Pick = "low",
     lossy: bool = False,
     since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> PlanBuild:
     """Expand a plan, compile and emit every session, add the schedule and the calendar.
 
     A session compiles exactly as `build WORKOUT --set NAME=VALUE ...` would. Any error in any
     session fails the whole plan (a schedule must not point at a missing workout): raises
-    WorkoutError with every problem found. With `since`, only the sessions on or after that
-    day are built, and the schedule and calendar hold only those (what `send` puts on a watch).
+    WorkoutError with every problem found. With `since` and `until`, only the sessions from
+    `since` to `until` (both included) are built, and the schedule and calendar hold only
+    those (what `send` puts on a watch).
     """
     from .pipeline import ProfileCache, emit, emit_options, load_workout
 
     plan = expand_plan(path, overrides=overrides)
-    if since is not None:
-        later = tuple(s for s in plan.sessions if s.date >= since)
-        plan = dataclasses.replace(plan, sessions=later)
+    if since is not None or until is not None:
+        window = tuple(
+            s
+            for s in plan.sessions
+            if (since is None or s.date >= since) and (until is None or s.date <= until)
+        )
+        plan = dataclasses.replace(plan, sessions=window)
     cache = profiles if profiles is not None else ProfileCache()
     diagnostics: list[Diagnostic] = []
     failed: list[Diagnostic] = []

@@ -172,6 +172,7 @@ def unit_for(
     pick: Pick,
     lossy: bool,
     since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
     """Compile one input into what goes on `device` (raises WorkoutError).
 
@@ -193,6 +194,7 @@ def unit_for(
             pick=pick,
             lossy=lossy,
             since=since,
+            until=until,
         )
     workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
     options = emit_options(path, profiles=profiles)
@@ -226,8 +228,10 @@ def plan_unit(
     pick: Pick,
     lossy: bool,
     since: dt.date | None,
+    until: dt.date | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
-    """A plan's session workouts on or after `since`, and its schedule (raises WorkoutError).
+    """A plan's session workouts from `since` to `until`, and its schedule (raises
+    WorkoutError).
 
     The files are those `build` writes for the plan (the calendar file stays on the
     computer). A device that takes no FIT schedules gets the workouts without their dates,
@@ -244,11 +248,14 @@ def plan_unit(
         pick=pick,
         lossy=lossy,
         since=since,
+        until=until,
     )
     notes = list(build.diagnostics)
     where = Position(shown, 0, 0)
     if not build.sessions:
         when = f" on or after {since.isoformat()}" if since else ""
+        if until is not None:
+            when += f"{' and' if since else ''} up to {until.isoformat()}"
         raise WorkoutError(
             [error(where, f"this plan has no sessions{when}; --all sends every session")]
         )
@@ -353,7 +360,8 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                 warning(
                     Position(str(device.root), 0, 0),
                     f"this sends {count} {limit.what} to {device.model}, and {limit.evidence}: "
-                    "the rest may not show up; send fewer at a time",
+                    "the rest may not show up; send fewer at a time (for a plan: "
+                    "--until DATE sends the sessions up to that day)",
                 )
             )
     return placements, diagnostics

@@ -60,6 +60,9 @@ class PlanSession:
     seconds: float
     metres: float = 0.0
     workout_slug: str | None = None
+    #: What makes this session differ from its workout's page: the plan's values of its
+    #: vars and its own estimated time and distance ("distance 6.3mi · 1:02:00 · 10.1km").
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -437,11 +440,13 @@ def site_plan(
 
     Each session is compiled as `build` compiles it and timed as `show` estimates it
     (strength sessions are listed but add no volume); a session whose workout has a page in
-    the catalog links to it.
+    the catalog links to it, and says the plan's values of its vars, which that page (the
+    workout with its own defaults) does not show.
     """
     from .plans import build_plan
     from .show import totals
     from .steps import Sport
+    from .units import format_distance, format_seconds
 
     build = build_plan(path, ("fit",), profiles=profiles, overrides=overrides, pick=pick)
     plan = build.plan
@@ -450,10 +455,16 @@ def site_plan(
         t = totals(c.workout.steps)
         # As in `show plan` and the 10 % rule, strength is listed but is no running volume.
         running = c.workout.sport is not Sport.STRENGTH
+        parts = [f"{name} {value}" for name, value in c.session.vars.items()]
+        if t.seconds:
+            parts.append(format_seconds(t.seconds))
+        if t.metres:
+            parts.append(format_distance(t.metres))
         weeks[c.session.week - 1].append(
             PlanSession(
                 date=c.session.date,
                 name=c.workout.name,
+                detail=" · ".join(parts),
                 seconds=t.seconds if running else 0.0,
                 metres=t.metres if running else 0.0,
                 workout_slug=slug_of.get(c.session.workout.resolve()),
