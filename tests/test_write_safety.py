@@ -155,10 +155,12 @@ def test_a_later_write_removes_temporary_files_a_killed_run_left(tmp_path: Path)
     stale.write_bytes(b"half")
     live = tmp_path / ".w.fit.wx1.def456.tmp"  # pid 1 is alive: not ours to remove
     live.write_bytes(b"busy")
-    other = tmp_path / f".x.fit.wx{dead}.abc123.tmp"  # another target's: left alone
+    other = tmp_path / f".x.fit.wx{dead}.abc123.tmp"  # another target's, same dead run: gone
     other.write_bytes(b"half")
+    foreign = tmp_path / f".x.fit.{dead}.abc123.tmp"  # not our naming: never touched
+    foreign.write_bytes(b"theirs")
     write_atomic(tmp_path / "w.fit", b"whole")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["w.fit", live.name, other.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["w.fit", live.name, foreign.name])
 
 
 def _fit_named(name: str, description: str = "") -> bytes:

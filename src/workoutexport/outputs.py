@@ -260,12 +260,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: Folders this process has already cleared of stale temporary files.
+_cleared: set[str] = set()
+
+
 def _remove_stale(target: Path) -> None:
-    """Remove temporary files for `target` left by a run of ours that is no longer alive."""
+    """Remove the temporary files in `target`'s folder left by a run of ours that is no
+    longer alive (SIGKILL). Each folder is looked at once a process: a library build writes
+    hundreds of files into one folder, and scanning it for each would cost O(n^2)."""
+    folder = os.path.abspath(target.parent)
+    if folder in _cleared:
+        return
+    _cleared.add(folder)
     with contextlib.suppress(OSError):
-        for entry in os.scandir(target.parent):
+        for entry in os.scandir(folder):
             m = _TMP.fullmatch(entry.name)
-            if m is None or m["name"] != target.name or int(m["pid"]) == os.getpid():
+            if m is None or int(m["pid"]) == os.getpid():
                 continue
             if (
                 entry.is_file(follow_symlinks=False)
@@ -280,7 +290,8 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file beside `target`, then rename over it (replacing a symlink).
 
     A reader sees the old file or the whole new one, never a part; raises OSError. SIGINT and
-    SIGTERM remove the temporary file; after SIGKILL, the next write of `target` does.
+    SIGTERM remove the temporary file; after SIGKILL, the next run writing into that folder
+    does.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _guard_signals()
