@@ -15,7 +15,7 @@ from typing import Literal
 
 from . import steps as s
 from .profile import Profile
-from .units import METRES_PER_MILE, format_seconds
+from .units import HR_ZONES_PERCENT_MAX, METRES_PER_PACE_UNIT, format_seconds
 
 # Width of a step whose length is not known beforehand (lap button, heart-rate condition,
 # calories, reps): wide enough to see and to hover, narrow enough not to dominate.
@@ -31,11 +31,11 @@ KIND_INTENSITY = {
     s.Intensity.ACTIVE: 0.9,
 }
 # Middles of Garmin's default heart-rate zones (percent of maximum: 50-60, ..., 90-100).
-HR_ZONE_PERCENT_MAX = {1: 55.0, 2: 65.0, 3: 75.0, 4: 85.0, 5: 95.0}
+HR_ZONE_PERCENT_MAX = {zone: (lo + hi) / 2 for zone, (lo, hi) in HR_ZONES_PERCENT_MAX.items()}
 # Middles of the seven classic power zones, percent of FTP (z1 below 55 %, z7 above 150 %).
 POWER_ZONE_PERCENT_FTP = {1: 45.0, 2: 65.0, 3: 83.0, 4: 98.0, 5: 113.0, 6: 135.0, 7: 160.0}
 
-_UNIT_METRES = {"km": 1000.0, "mi": METRES_PER_MILE}
+_UNIT_METRES = METRES_PER_PACE_UNIT
 
 Basis = Literal["pace", "hr", "power", "kind"]
 

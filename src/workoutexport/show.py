@@ -18,8 +18,11 @@ from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
 from .units import (
+    HR_ZONES_PERCENT_MAX,
     KG_PER_LB,
+    METRES_PER_MILE,
     METRES_PER_PACE_UNIT,
+    METRES_PER_YARD,
     format_distance,
     format_pace,
     format_seconds,
@@ -28,7 +31,7 @@ from .units import (
 if TYPE_CHECKING:
     from .profile import Profile
 
-_METRES = {"km": 1000.0, "mi": 1609.344, "yd": 0.9144, "m": 1.0}
+_METRES = {"km": 1000.0, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD, "m": 1.0}
 _UNIT_WORDS = {
     "k": "km",
     "km": "km",
@@ -38,8 +41,7 @@ _UNIT_WORDS = {
     "yd": "yd",
     "yds": "yd",
 }
-# Garmin's default heart-rate zones, percent of maximum (as chart.py draws them).
-_HR_ZONES = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
+_HR_ZONES = HR_ZONES_PERCENT_MAX
 
 
 def written_unit(written: str | None) -> str | None:

@@ -18,6 +18,9 @@ METRES_PER_YARD = 0.9144
 KG_PER_LB = 0.45359237
 #: Metres in the distance a pace is written per ('4:00/km', '6:30/mi').
 METRES_PER_PACE_UNIT = {"km": 1000.0, "mi": METRES_PER_MILE}
+#: Garmin's default heart-rate zones, percent of maximum (what `hr: z2` means on a watch
+#: that has not been told other zones): `show` prints them in bpm, charts use their middles.
+HR_ZONES_PERCENT_MAX = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
 
 
 class UnitError(ValueError):
