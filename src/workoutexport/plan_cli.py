@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .cli import _emit_error, _parse_sets, _profiles
-from .diagnostics import Report, WorkoutError, error
+from .diagnostics import Position, Report, WorkoutError, error, internal_error
 from .outputs import Input
 from .plans import PlanBuild, build_plan
 
@@ -39,8 +39,39 @@ def _build(
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return None
+    except Exception as exc:  # a bug: one plan must not stop the other inputs
+        report.add([internal_error(_plan_position(item.path), exc)])
+        return None
     report.add(build.diagnostics)
     return build
+
+
+def _plan_position(path: Path) -> Position:
+    from .pipeline import display_path
+
+    return Position(display_path(path), 0, 0)
+
+
+def _unverified(build: PlanBuild) -> list[str]:
+    """A line for each of the plan's files that the reference readers refuse."""
+    from icalendar import Calendar
+
+    from .pipeline import verify
+
+    found = []
+    for name, data in build.files:
+        suffix = Path(name).suffix[1:]
+        if suffix == "ics":
+            try:
+                Calendar.from_ical(data)
+                problems = []
+            except ValueError as exc:
+                problems = [str(exc)]
+        else:
+            problems = verify(data, suffix)
+        if problems:
+            found.append(f"internal error: {name} does not verify: {problems[0]}")
+    return found
 
 
 def plan_outputs(
@@ -59,6 +90,13 @@ def plan_outputs(
         build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
         if build is None:
             continue
+        problems = _unverified(build)
+        if problems:
+            # As for a workout, nothing the reference reader refuses is written; and a
+            # schedule must not point at a missing session, so the whole plan is held back.
+            where = build.plan.week_sources[0] if build.plan.week_sources else None
+            report.add([error(where or _plan_position(item.path), problems[0])])
+            continue
         for name, data in build.files:
             relative = item.relative.parent / name
             yield Input(item.path, relative), None, [(relative.suffix[1:], data)]
@@ -75,9 +113,6 @@ def check_plans(
     lossy: bool,
 ) -> None:
     """Build each plan in memory, verify every file, and warn where a week breaks the 10 % rule."""
-    from icalendar import Calendar
-
-    from .pipeline import verify
     from .plans import volume_warnings
 
     for item in plans:
@@ -85,18 +120,8 @@ def check_plans(
         if build is None:
             continue
         where = build.plan.week_sources[0] if build.plan.week_sources else None
-        for name, data in build.files:
-            suffix = Path(name).suffix[1:]
-            if suffix == "ics":
-                try:
-                    Calendar.from_ical(data)
-                    problems = []
-                except ValueError as exc:
-                    problems = [str(exc)]
-            else:
-                problems = verify(data, suffix)
-            if problems and where is not None:
-                report.add([error(where, f"internal error: {name} does not verify: {problems[0]}")])
+        for problem in _unverified(build):
+            report.add([error(where or _plan_position(item.path), problem)])
         report.add(volume_warnings(build))
 
 

@@ -1,0 +1,95 @@
+"""Review findings: plan outputs verified as workouts are, one file's crash stops no other
+file in every command, the catalog writes through `Outputs`, `--set` lenient across plans."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workoutexport.cli import main
+from workoutexport.formats.fit import emit as fit_emit
+from workoutexport.formats.fit import schedule as fit_schedule
+from workoutexport.verify import decode_fit
+
+EASY = "name: Easy\nvars:\n  minutes: 40min\nsteps:\n  - run: ${minutes}\n"
+PLAN = "name: P\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: easy.yaml\n"
+B = "name: B\nsteps:\n  - run: 1km\n"
+
+
+def run(*args: str, cwd: Path) -> tuple[int, str, str]:
+    old = Path.cwd()
+    try:
+        os.chdir(cwd)
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "easy.yaml").write_text(EASY)
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    (tmp_path / "b.yaml").write_text(B)
+    return tmp_path
+
+
+def _damage(data: bytes) -> bytes:
+    # The data CRC no longer matches: Garmin's decoder refuses the file.
+    return data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:]
+
+
+def test_build_does_not_write_a_plan_whose_session_fit_fails_verification(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = fit_emit.finish_fit_bytes
+    monkeypatch.setattr(fit_emit, "finish_fit_bytes", lambda data: _damage(real(data)))
+    code, _out, err = run("build", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml" in err and "internal error" in err
+    assert not (folder / "out" / "plan").exists()
+
+
+def test_build_skips_a_plan_whose_schedule_fails_verification_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = fit_emit.finish_fit_bytes
+    monkeypatch.setattr(fit_schedule, "finish_fit_bytes", lambda data: _damage(real(data)))
+    code, _out, err = run("build", "b.yaml", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error" in err and "does not verify" in err
+    assert not (folder / "out" / "plan").exists()
+    decode_fit((folder / "out" / "b.fit").read_bytes())
+
+
+def test_build_reports_a_crash_in_a_plan_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("workoutexport.plan_cli.build_plan", boom)
+    code, _out, err = run("build", "b.yaml", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((folder / "out" / "b.fit").read_bytes())
+
+
+def test_check_reports_a_plan_that_does_not_verify_even_without_weeks(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import plans
+
+    real = plans.expand_plan
+    # A plan that names no week entry to blame: the problem is reported at the plan file.
+    monkeypatch.setattr(
+        plans, "expand_plan", lambda *a, **k: dataclasses.replace(real(*a, **k), week_sources=())
+    )
+    monkeypatch.setattr(plans, "calendar", lambda *_a: b"not a calendar")
+    code, _out, err = run("check", "plan.yaml", cwd=folder)
+    assert code == 1
+    assert "plan.yaml" in err and "does not verify" in err
