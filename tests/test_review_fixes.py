@@ -93,3 +93,84 @@ def test_check_reports_a_plan_that_does_not_verify_even_without_weeks(
     code, _out, err = run("check", "plan.yaml", cwd=folder)
     assert code == 1
     assert "plan.yaml" in err and "does not verify" in err
+
+
+# --- one file's crash, in every command -----------------------------------------------------
+
+
+def test_import_reports_a_crash_in_one_file_and_imports_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    assert run("build", "a.yaml", "b.yaml", "-o", "fit", cwd=tmp_path)[0] == 0
+    real = pipeline.import_file
+
+    def flaky(path: Path) -> list[pipeline.Imported]:
+        if path.stem == "a":
+            raise RuntimeError("bug")
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "import_file", flaky)
+    code, _out, err = run("import", "fit", "-o", "yaml", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "fit/a.fit:" in err and "internal error (RuntimeError: bug)" in err
+    assert [p.name for p in (tmp_path / "yaml").iterdir()] == ["b.yaml"]
+
+
+def test_site_reports_a_crash_in_one_workout_and_builds_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    real = pipeline.load_workout
+
+    def flaky(path: Path, **kwargs: object) -> object:
+        if Path(path).stem == "a":
+            raise RuntimeError("bug")
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_workout", flaky)
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "a.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((tmp_path / "out" / "files" / "b.fit").read_bytes())
+    assert not (tmp_path / "out" / "files" / "a.fit").exists()
+
+
+def test_site_reports_a_crash_in_a_plan_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("workoutexport.plans.build_plan", boom)
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((folder / "out" / "files" / "b.fit").read_bytes())
+
+
+def test_show_reports_a_crash_in_one_file_and_shows_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import show
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    real = show.render
+
+    def flaky(workout: object, **kwargs: object) -> str:
+        if getattr(workout, "name", None) == "a":
+            raise RuntimeError("bug")
+        return real(workout, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(show, "render", flaky)
+    code, out, err = run("show", "a.yaml", "b.yaml", cwd=tmp_path)
+    assert code == 1
+    assert "a.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    assert "b" in out and "10:00" in out

@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
+from .diagnostics import (
+    MAX_PATH,
+    Diagnostic,
+    Position,
+    Report,
+    WorkoutError,
+    error,
+    internal_error,
+    printable,
+    warning,
+)
 from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
@@ -475,14 +485,23 @@ def _show_one(
             pick=pick,  # type: ignore[arg-type]
             extras=extras,
         )
+        text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
+        if chart:
+            text += _chart_text(workout, profiles.for_workout(path))
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return "", 1
+    except Exception as exc:  # a bug: one file must not stop the others from showing
+        report.add([_internal(path, exc)])
+        return "", 1
     report.add(extras.warnings)
-    text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
-    if chart:
-        text += _chart_text(workout, profiles.for_workout(path))
     return text, 0
+
+
+def _internal(path: Path, exc: Exception) -> Diagnostic:
+    from .pipeline import display_path
+
+    return internal_error(Position(display_path(path), 0, 0), exc)
 
 
 def _chart_text(workout: Workout, profile: Profile) -> str:
@@ -498,16 +517,19 @@ def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tu
 
     try:
         workouts, notes = read_workouts(path, display_path(path))
+        file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+        shown = [render(w, units=units, file=file) for w in workouts]
+        if chart:
+            from .profile import EMPTY
+
+            shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return "", 1
+    except Exception as exc:  # a bug: one file must not stop the others from showing
+        report.add([_internal(path, exc)])
+        return "", 1
     report.add(notes)
-    file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
-    shown = [render(w, units=units, file=file) for w in workouts]
-    if chart:
-        from .profile import EMPTY
-
-        shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
     return "\n".join(shown), 0
 
 

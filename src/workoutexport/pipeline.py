@@ -316,6 +316,8 @@ def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
         return import_file(path), []
     except WorkoutError as exc:
         return None, list(exc.diagnostics)
+    except Exception as exc:  # a bug: one file must not stop the others from importing
+        return None, [internal_error(Position(display_path(path), 0, 0), exc)]
 
 
 def import_files(

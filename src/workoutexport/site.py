@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -277,7 +277,7 @@ class _Built:
 
 def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, str]]) -> _Built:
     """Compile and emit one workout, as `build` would; runs in a worker under --jobs."""
-    from .pipeline import emit, emit_options, load_workout
+    from .pipeline import display_path, emit, emit_options, load_workout
 
     profiles, pick = job
     path, overrides = task
@@ -287,10 +287,14 @@ def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, st
         fit = emit(workout, "fit", options=options)
     except WorkoutError as exc:
         return _Built(None, exc.diagnostics)
+    except Exception as exc:  # a bug: one workout must not stop the catalog
+        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
     try:
         tcx = emit(workout, "tcx", options=options)
     except WorkoutError as exc:
         return _Built(workout, (), fit, None, exc.diagnostics)
+    except Exception as exc:
+        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
     return _Built(workout, (), fit, tcx)
 
 
@@ -416,6 +420,10 @@ def build_site(
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
+        except Exception as exc:  # a bug: one plan must not stop the catalog
+            problem = internal_error(Position(shown, 0, 0), exc)
+            report.add([problem])
+            broken.append(Broken(shown, [problem.format()]))
     if several and not plan_inputs:  # a plan's sessions take vars by the plan's own rules
         report.add(unapplied(overrides, applied, Path(".")))
     for plan in plans:
