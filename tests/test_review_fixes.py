@@ -174,3 +174,33 @@ def test_show_reports_a_crash_in_one_file_and_shows_the_rest(
     assert code == 1
     assert "a.yaml:" in err and "internal error (RuntimeError: bug)" in err
     assert "b" in out and "10:00" in out
+
+
+# --- site -----------------------------------------------------------------------------------
+
+
+def test_site_offers_only_the_formats_a_workout_is_for(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("name: f\nformats: [fit]\nsteps:\n  - run: 10min\n")
+    (tmp_path / "t.yaml").write_text("name: t\nformats: [tcx]\nsteps:\n  - run: 10min\n")
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 0, err
+    files = tmp_path / "out" / "files"
+    assert sorted(p.name for p in files.iterdir()) == ["f.fit", "t.tcx"]
+    decode_fit((files / "f.fit").read_bytes())
+    from workoutexport.pipeline import verify
+
+    assert verify((files / "t.tcx").read_bytes(), "tcx") == []
+    assert "t.html" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_site_does_not_write_through_a_symlinked_folder_out_of_it(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("name: w\nsteps:\n  - run: 10min\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "files").symlink_to(elsewhere)
+    code, _out, err = run("site", "w.yaml", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "symlink out of the output folder" in err
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "out" / "index.html").exists()

@@ -790,11 +790,14 @@ def site(
         for i in _inputs(paths, exclude=exclude)
         if i.path.name != PROFILE_NAME
     ]
+    # Written as build writes: never over an input, never out through a symlinked folder.
+    outputs = Outputs(out_dir)
+    outputs.protect(i.path for i in inputs)
     build_site(
         inputs,
         out_dir,
         profiles=profiles,
-        write=_write_atomic,
+        write=outputs.write,
         overrides=_parse_sets(sets),
         pick=pick,  # type: ignore[arg-type]
         report=report,

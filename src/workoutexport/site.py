@@ -266,7 +266,8 @@ def _workout_page(
 @dataclass(frozen=True)
 class _Built:
     """One workout compiled for the site: the tree and its FIT, or the errors; its TCX, or
-    why TCX cannot carry it."""
+    why TCX cannot carry it (either is None, with no errors, when the workout's own
+    `formats:` leaves it out)."""
 
     workout: s.Workout | None
     errors: tuple[Diagnostic, ...]
@@ -277,18 +278,25 @@ class _Built:
 
 def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, str]]) -> _Built:
     """Compile and emit one workout, as `build` would; runs in a worker under --jobs."""
-    from .pipeline import display_path, emit, emit_options, load_workout
+    from .pipeline import Extras, display_path, emit, emit_options, load_workout
 
     profiles, pick = job
     path, overrides = task
+    extras = Extras()
     try:
-        workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+        workout = load_workout(
+            path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
+        )
         options = emit_options(path, profiles=profiles)
-        fit = emit(workout, "fit", options=options)
+        # As in build: a workout's own `formats:` says which downloads it gets.
+        wanted = extras.formats or ("fit", "tcx")
+        fit = emit(workout, "fit", options=options) if "fit" in wanted else None
     except WorkoutError as exc:
         return _Built(None, exc.diagnostics)
     except Exception as exc:  # a bug: one workout must not stop the catalog
         return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
+    if "tcx" not in wanted:
+        return _Built(workout, (), fit)
     try:
         tcx = emit(workout, "tcx", options=options)
     except WorkoutError as exc:
@@ -363,7 +371,7 @@ def build_site(
             continue
         built = next(compiled)
         workout, fit = built.workout, built.fit
-        if workout is None or fit is None:
+        if workout is None:
             report.add(built.errors)
             broken.append(Broken(shown, [d.format() for d in built.errors]))
             continue
@@ -379,16 +387,19 @@ def build_site(
             broken.append(Broken(shown, [problem.format()]))
             continue
         claimed[files] = shown
-        report.add(fit.diagnostics)
         slug = _slug(item.relative, taken)
-        outputs = [("fit", fit.data)]
+        outputs = []
         missing: list[tuple[str, str]] = []
-        warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
+        warnings = []
+        if fit is not None:
+            report.add(fit.diagnostics)
+            outputs.append(("fit", fit.data))
+            warnings += [f"FIT: {d.message}" for d in fit.diagnostics]
         tcx = built.tcx
-        if tcx is None:
+        if built.tcx_errors:
             # Not a fault of the library: TCX is the older, smaller format.
             missing.append(("TCX", "; ".join(d.message for d in built.tcx_errors)))
-        else:
+        elif tcx is not None:
             outputs.append(("tcx", tcx.data))
             warnings += [f"TCX: {d.message}" for d in tcx.diagnostics]
         downloads = []
