@@ -204,3 +204,67 @@ def test_site_does_not_write_through_a_symlinked_folder_out_of_it(tmp_path: Path
     assert "symlink out of the output folder" in err
     assert list(elsewhere.iterdir()) == []
     assert (tmp_path / "out" / "index.html").exists()
+
+
+# --- --set with plans among several inputs --------------------------------------------------
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """A plan whose workout lacks `x`, and a workout that defines it."""
+    (tmp_path / "easy.yaml").write_text(EASY)
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    (tmp_path / "x.yaml").write_text("name: X\nvars:\n  x: 10min\nsteps:\n  - run: ${x}\n")
+    return tmp_path
+
+
+def test_check_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, out, err = run("check", ".", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, out + err
+
+
+def test_build_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, _out, err = run("build", ".", "-o", "out", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+    assert (mixed / "out" / "plan" / "plan-schedule.fit").exists()
+    # 5 min at no pace target: the step's duration is 300 s (300,000 ms in FIT).
+    steps = decode_fit((mixed / "out" / "x.fit").read_bytes())["workout_step_mesgs"]
+    assert steps[0]["duration_time"] == 300
+
+
+def test_a_set_nobody_defines_is_one_error_counting_plans(mixed: Path) -> None:
+    for command in (["check", "."], ["build", ".", "-o", "out"], ["site", ".", "-o", "site"]):
+        code, out, err = run(*command, "--set", "y=1", "-j", "1", cwd=mixed)
+        assert code == 1
+        said = (out + err).count("--set y=...")
+        assert said == 1, (command, out, err)
+
+
+def test_a_set_the_plan_alone_defines_is_taken_by_the_plan(mixed: Path) -> None:
+    code, _out, err = run("build", ".", "-o", "out", "--set", "minutes=20min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+    session = mixed / "out" / "plan" / "2027-01-05-easy.fit"
+    steps = decode_fit(session.read_bytes())["workout_step_mesgs"]
+    assert steps[0]["duration_time"] == 1200
+
+
+def test_site_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, _out, err = run("site", ".", "-o", "site", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+
+
+def test_send_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    import shutil
+
+    root = mixed.parent / "fr935"
+    (root / "GARMIN").mkdir(parents=True)
+    devices = Path(__file__).resolve().parent / "files" / "devices"
+    shutil.copyfile(
+        devices / "forerunner-935-GarminDevice.xml", root / "GARMIN" / "GarminDevice.xml"
+    )
+    args = ("send", ".", "--device", str(root), "--all", "--dry-run")
+    code, out, err = run(*args, "--set", "x=5min", cwd=mixed)
+    assert code == 0, out + err
+    code, out, err = run(*args, "--set", "y=1", cwd=mixed)
+    assert code == 1
+    assert (out + err).count("--set y=...") == 1, out + err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from .cli import _emit_error, _parse_sets, _profiles
 from .diagnostics import Position, Report, WorkoutError, error, internal_error
 from .outputs import Input
 from .plans import PlanBuild, build_plan
+
+if TYPE_CHECKING:
+    from .pipeline import SetUse
 
 
 def _build(
@@ -26,7 +30,10 @@ def _build(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> PlanBuild | None:
+    """Build one plan; problems go to `report`. Under a lenient `use` (several inputs) the
+    plan takes the `--set` vars its workouts define, and says which in `use.applied`."""
     try:
         build = build_plan(
             item.path,
@@ -35,6 +42,7 @@ def _build(
             overrides=_parse_sets(sets),
             pick=pick,  # type: ignore[arg-type]
             lossy=lossy,
+            lenient=use is not None and use.lenient,
         )
     except WorkoutError as exc:
         report.add(exc.diagnostics)
@@ -43,6 +51,8 @@ def _build(
         report.add([internal_error(_plan_position(item.path), exc)])
         return None
     report.add(build.diagnostics)
+    if use is not None:
+        use.applied.update(build.plan.applied)
     return build
 
 
@@ -83,11 +93,14 @@ def plan_outputs(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> Iterator[tuple[Input, None, list[tuple[str, bytes]]]]:
     """Each file of each plan, shaped as `build` writes workouts: `relative` is the file's
     path under the output folder (suffix included), with one (suffix, bytes) output."""
     for item in plans:
-        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        build = _build(
+            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+        )
         if build is None:
             continue
         problems = _unverified(build)
@@ -111,12 +124,15 @@ def check_plans(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> None:
     """Build each plan in memory, verify every file, and warn where a week breaks the 10 % rule."""
     from .plans import volume_warnings
 
     for item in plans:
-        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        build = _build(
+            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+        )
         if build is None:
             continue
         where = build.plan.week_sources[0] if build.plan.week_sources else None

@@ -317,12 +317,15 @@ def build_site(
     plans: Sequence[Plan] = (),
     report: Report | None = None,
     jobs: int | None = 1,
+    several: bool | None = None,
 ) -> Report:
     """Write the catalog of `inputs` (and `plans`) into `out_dir`; problems go to the report.
 
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
     with its diagnostics; every other workout still gets its page and downloads. `jobs`
     worker processes compile the workouts (None: one per CPU), with the same result.
+    `several` (default: more than one input) makes `--set` apply to the workouts and plans
+    that define each variable (`pipeline.several_inputs`).
     """
     from .parallel import ordered_map
     from .pipeline import defined_overrides, display_path, preload, unapplied
@@ -350,7 +353,7 @@ def build_site(
     overrides = overrides or {}
     # Several workouts: --set applies to those that define the variable (issue 12). Worked
     # out here, before the workers, so that `applied` sees every workout.
-    several = len(items) > 1
+    several = len(items) > 1 if several is None else several
     applied: set[str] = set()
     tasks = [
         (item.path, defined_overrides(item.path, overrides, applied) if several else overrides)
@@ -426,6 +429,7 @@ def build_site(
                     profiles=profiles,
                     overrides=overrides,
                     pick=pick,
+                    applied=applied if several else None,
                 )
             )
         except WorkoutError as exc:
@@ -435,7 +439,7 @@ def build_site(
             problem = internal_error(Position(shown, 0, 0), exc)
             report.add([problem])
             broken.append(Broken(shown, [problem.format()]))
-    if several and not plan_inputs:  # a plan's sessions take vars by the plan's own rules
+    if several:
         report.add(unapplied(overrides, applied, Path(".")))
     for plan in plans:
         put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
@@ -454,6 +458,7 @@ def site_plan(
     profiles: ProfileCache,
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
+    applied: set[str] | None = None,
 ) -> Plan:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
@@ -467,7 +472,16 @@ def site_plan(
     from .steps import Sport
     from .units import format_distance, format_seconds
 
-    build = build_plan(path, ("fit",), profiles=profiles, overrides=overrides, pick=pick)
+    build = build_plan(
+        path,
+        ("fit",),
+        profiles=profiles,
+        overrides=overrides,
+        pick=pick,
+        lenient=applied is not None,
+    )
+    if applied is not None:  # one of several inputs: the plan takes the vars it defines
+        applied.update(build.plan.applied)
     plan = build.plan
     weeks: list[list[PlanSession]] = [[] for _ in range(plan.weeks)]
     for c in build.sessions:
