@@ -268,3 +268,40 @@ def test_send_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> Non
     code, out, err = run(*args, "--set", "y=1", cwd=mixed)
     assert code == 1
     assert (out + err).count("--set y=...") == 1, out + err
+
+
+# --- small ones -----------------------------------------------------------------------------
+
+
+def test_compile_inputs_takes_paths_as_any_iterable(tmp_path: Path) -> None:
+    from workoutexport.diagnostics import Report
+    from workoutexport.pipeline import compile_inputs
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "w.yaml").write_text(B)
+    report = Report()
+    # A folder is several inputs: an unknown --set is the run-wide error, said at the folder.
+    done = list(compile_inputs(iter([tmp_path / "lib"]), ["fit"], report, overrides={"y": "1"}))
+    assert len(done) == 1
+    [problem] = report.diagnostics
+    assert "no workout here defines a variable 'y'" in problem.message
+    assert problem.position.path.endswith("lib")
+
+
+def test_a_workout_for_no_requested_format_is_said(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("name: f\nformats: [fit]\nsteps:\n  - run: 10min\n")
+    code, _out, err = run("build", "f.yaml", "-f", "tcx", "-o", "out", cwd=tmp_path)
+    assert code == 0
+    assert "warning: this workout is for fit only" in err
+    assert "nothing written for -f tcx" in err
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_show_says_a_shared_profile_error_again_after_a_plan(folder: Path) -> None:
+    (folder / "profile.yaml").write_text("paces:\n  easy: fast\n")
+    (folder / "c.yaml").write_text("name: C\nsteps:\n  - run: 1km\n")
+    code, _out, err = run("show", "b.yaml", "plan.yaml", "c.yaml", cwd=folder)
+    assert code == 1
+    # Said for b, by the plan's own report, and for c after the plan (not dropped as said).
+    profile_lines = [line for line in err.splitlines() if line.startswith("profile.yaml:")]
+    assert len(profile_lines) == 3, err

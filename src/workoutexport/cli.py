@@ -498,7 +498,7 @@ def _show_one(
 
         # A plan prints its own diagnostics and calendar.
         _emit_error(report, "text")
-        report.diagnostics.clear()
+        report.clear()
         return "", show_plan(path, profile, sets, pick)
     extras = Extras()
     try:

@@ -416,8 +416,18 @@ def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | N
         diagnostics.extend(extras.warnings)
         options = emit_options(item.path, profiles=job.profiles)
         outputs = []
+        skipped = [f for f in job.fmts if extras.formats is not None and f not in extras.formats]
+        if skipped and len(skipped) == len(job.fmts) and extras.formats is not None:
+            # Not an error (the workout says what it is for), but never silent.
+            diagnostics.append(
+                warning(
+                    workout.source,
+                    f"this workout is for {', '.join(extras.formats)} only (its formats:); "
+                    f"nothing written for {' '.join(f'-f {f}' for f in skipped)}",
+                )
+            )
         for fmt in job.fmts:
-            if extras.formats is not None and fmt not in extras.formats:
+            if fmt in skipped:
                 continue
             try:
                 result = emit(workout, fmt, lossy=job.lossy, options=options)
