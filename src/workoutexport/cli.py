@@ -17,12 +17,22 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
+from .diagnostics import (
+    MAX_PATH,
+    Diagnostic,
+    Position,
+    Report,
+    WorkoutError,
+    error,
+    internal_error,
+    printable,
+    warning,
+)
 from .formats import FORMATS
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
 
 if TYPE_CHECKING:
-    from .pipeline import ProfileCache
+    from .pipeline import ProfileCache, SetUse
     from .profile import Profile
     from .steps import Workout
 
@@ -157,6 +167,7 @@ def _compile_all(
     failed: list[Input] | None = None,
     jobs: int | None = 1,
     verify: bool = False,
+    use: SetUse | None = None,
 ) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
     """Each valid workout with its emitted files; every problem goes to `report`.
 
@@ -185,6 +196,7 @@ def _compile_all(
         failed=failed,
         verify_outputs=verify,
         jobs=jobs,
+        sets=use,
     ):
         yield done.input, done.workout, done.outputs
 
@@ -231,6 +243,7 @@ def build(
     written = 0
     plans: list[Input] = []
     failed: list[Input] = []
+    use = _set_use()
     compiled = _compile_all(
         paths,
         fmts,
@@ -246,11 +259,14 @@ def build(
         # build holds to what check holds to: an output the reference reader refuses is
         # reported (where it was compiled, in its worker) and not written.
         verify=True,
+        use=use,
     )
     from .batch import Batch
     from .plan_cli import plan_outputs
 
-    planned = plan_outputs(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    planned = plan_outputs(
+        plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+    )
 
     def done(target: Path, shown: str, exc: OSError | None) -> None:
         nonlocal written
@@ -284,6 +300,7 @@ def build(
                 continue
             batch.add(target, data, functools.partial(done, target, shown))
     batch.flush()
+    _unapplied(sets, use, paths, report)
     _emit_error(report, "text")
     for line in _stale(failed, fmts, outputs):
         click.echo(line, err=True)
@@ -291,6 +308,20 @@ def build(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
     )
     sys.exit(report.exit_code)
+
+
+def _set_use() -> SetUse:
+    from .pipeline import SetUse
+
+    return SetUse()
+
+
+def _unapplied(sets: tuple[str, ...], use: SetUse, paths: tuple[Path, ...], report: Report) -> None:
+    """With several inputs, an error for each `--set` that no workout or plan took."""
+    from .pipeline import unapplied
+
+    if use.lenient:
+        report.add(unapplied(_parse_sets(sets), use.applied, paths[0]))
 
 
 def _stale(failed: list[Input], fmts: tuple[str, ...], outputs: Outputs) -> list[str]:
@@ -367,6 +398,7 @@ def check(
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
     plans: list[Input] = []
+    use = _set_use()
     compiled = _compile_all(
         paths,
         fmts,
@@ -380,12 +412,14 @@ def check(
         jobs=jobs,
         # Every emitted file is verified where it was compiled (in its worker).
         verify=True,
+        use=use,
     )
     for _done in compiled:
         pass
     from .plan_cli import check_plans
 
-    check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+    check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use)
+    _unapplied(sets, use, paths, report)
     _emit_error(report, output_format)
     if output_format == "text":
         click.echo(report.summary())
@@ -464,7 +498,7 @@ def _show_one(
 
         # A plan prints its own diagnostics and calendar.
         _emit_error(report, "text")
-        report.diagnostics.clear()
+        report.clear()
         return "", show_plan(path, profile, sets, pick)
     extras = Extras()
     try:
@@ -475,14 +509,23 @@ def _show_one(
             pick=pick,  # type: ignore[arg-type]
             extras=extras,
         )
+        text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
+        if chart:
+            text += _chart_text(workout, profiles.for_workout(path))
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return "", 1
+    except Exception as exc:  # a bug: one file must not stop the others from showing
+        report.add([_internal(path, exc)])
+        return "", 1
     report.add(extras.warnings)
-    text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
-    if chart:
-        text += _chart_text(workout, profiles.for_workout(path))
     return text, 0
+
+
+def _internal(path: Path, exc: Exception) -> Diagnostic:
+    from .pipeline import display_path
+
+    return internal_error(Position(display_path(path), 0, 0), exc)
 
 
 def _chart_text(workout: Workout, profile: Profile) -> str:
@@ -498,16 +541,19 @@ def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tu
 
     try:
         workouts, notes = read_workouts(path, display_path(path))
+        file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+        shown = [render(w, units=units, file=file) for w in workouts]
+        if chart:
+            from .profile import EMPTY
+
+            shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return "", 1
+    except Exception as exc:  # a bug: one file must not stop the others from showing
+        report.add([_internal(path, exc)])
+        return "", 1
     report.add(notes)
-    file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
-    shown = [render(w, units=units, file=file) for w in workouts]
-    if chart:
-        from .profile import EMPTY
-
-        shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
     return "\n".join(shown), 0
 
 
@@ -678,15 +724,15 @@ def send(
         report.add(exc.diagnostics)
         _emit_error(report, "text")
         sys.exit(1)
-    from .pipeline import defined_overrides, unapplied
+    from .pipeline import defined_overrides, several_inputs, unapplied
     from .plans import is_plan
 
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
     units = []
     items = list(_inputs(paths, exclude=exclude))
-    # Several workouts: --set applies to those that define the variable (issue 12).
-    lenient = len(items) > 1 and not any(is_plan(i.path) for i in items)
+    # Several inputs: --set applies to the workouts and plans that define the variable.
+    lenient = several_inputs(paths, len(items))
     applied: set[str] = set()
     for item in items:
         report.checked += 1
@@ -701,8 +747,9 @@ def send(
                 kind,
                 profiles=profiles,
                 overrides=defined_overrides(item.path, overrides, applied)
-                if lenient
+                if lenient and not is_plan(item.path)
                 else overrides,
+                applied=applied if lenient else None,
                 pick=pick,  # type: ignore[arg-type]
                 lossy=lossy,
                 since=None if all_sessions else dt.date.today(),
@@ -763,20 +810,23 @@ def site(
 
     report = Report()
     profiles = _profiles(profile, report)
-    inputs = [
-        SiteInput(i.path, i.relative)
-        for i in _inputs(paths, exclude=exclude)
-        if i.path.name != PROFILE_NAME
-    ]
+    from .pipeline import several_inputs
+
+    found = list(_inputs(paths, exclude=exclude))
+    inputs = [SiteInput(i.path, i.relative) for i in found if i.path.name != PROFILE_NAME]
+    # Written as build writes: never over an input, never out through a symlinked folder.
+    outputs = Outputs(out_dir)
+    outputs.protect(i.path for i in inputs)
     build_site(
         inputs,
         out_dir,
         profiles=profiles,
-        write=_write_atomic,
+        write=outputs.write,
         overrides=_parse_sets(sets),
         pick=pick,  # type: ignore[arg-type]
         report=report,
         jobs=jobs,
+        several=several_inputs(paths, len(found)),
     )
     _emit_error(report, "text")
     click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)

@@ -167,6 +167,11 @@ class Report:
             self._seen.add(d)
             self.diagnostics.append(d)
 
+    def clear(self) -> None:
+        """Forget what was collected (once it is printed), so that it may be said again."""
+        self.diagnostics.clear()
+        self._seen.clear()
+
     @property
     def errors(self) -> int:
         """How many errors were collected."""

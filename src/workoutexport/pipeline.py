@@ -188,6 +188,23 @@ def defined_overrides(
     return mine
 
 
+def several_inputs(paths: Iterable[Path], count: int) -> bool:
+    """Whether a run of `count` inputs found below `paths` has several: more than one file,
+    or a folder. Then `--set` applies to the workouts and plans that define each variable
+    (`defined_overrides`, `build_plan(lenient=True)`), and is an error only when none does
+    (`unapplied`). The one rule of build, check, site and send."""
+    return count > 1 or any(Path(p).is_dir() for p in paths)
+
+
+@dataclass
+class SetUse:
+    """How one run applies `--set`: `lenient` with several inputs (`several_inputs`), and the
+    names some workout or plan used, for `unapplied` once every input is built."""
+
+    lenient: bool = False
+    applied: set[str] = field(default_factory=set)
+
+
 def unapplied(overrides: Mapping[str, str], applied: set[str], where: Path) -> list[Diagnostic]:
     """An error for each `--set` variable that no workout of the run defines."""
     return [
@@ -316,6 +333,8 @@ def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
         return import_file(path), []
     except WorkoutError as exc:
         return None, list(exc.diagnostics)
+    except Exception as exc:  # a bug: one file must not stop the others from importing
+        return None, [internal_error(Position(display_path(path), 0, 0), exc)]
 
 
 def import_files(
@@ -397,8 +416,18 @@ def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | N
         diagnostics.extend(extras.warnings)
         options = emit_options(item.path, profiles=job.profiles)
         outputs = []
+        skipped = [f for f in job.fmts if extras.formats is not None and f not in extras.formats]
+        if skipped and len(skipped) == len(job.fmts) and extras.formats is not None:
+            # Not an error (the workout says what it is for), but never silent.
+            diagnostics.append(
+                warning(
+                    workout.source,
+                    f"this workout is for {', '.join(extras.formats)} only (its formats:); "
+                    f"nothing written for {' '.join(f'-f {f}' for f in skipped)}",
+                )
+            )
         for fmt in job.fmts:
-            if extras.formats is not None and fmt not in extras.formats:
+            if fmt in skipped:
                 continue
             try:
                 result = emit(workout, fmt, lossy=job.lossy, options=options)
@@ -453,6 +482,7 @@ def compile_inputs(
     failed: list[Input] | None = None,
     verify_outputs: bool = False,
     jobs: int | None = 1,
+    sets: SetUse | None = None,
 ) -> Iterator[Compiled]:
     """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
 
@@ -464,7 +494,9 @@ def compile_inputs(
     A profile.yaml among the inputs is checked rather than compiled, and an input for which
     `aside` returns True is counted but left to the caller (other kinds of YAML file).
     Under `verify_outputs` every emitted file is also read back by the reference reader, and
-    one it refuses is an error and left out of the outputs.
+    one it refuses is an error and left out of the outputs. When `sets` is given, it learns
+    whether the run is lenient and the `--set` names used, and the caller reports the names
+    no input used (after the plans set aside by `aside`, which count too).
 
     `jobs` worker processes share the work (None: one per CPU); the results and diagnostics
     come in the same order, and are the same, as with one.
@@ -475,11 +507,13 @@ def compile_inputs(
     def skipped(path: Path, why: str) -> None:
         report.add([warning(Position(display_path(path), 0, 0), why)])
 
+    paths = tuple(paths)  # walked more than once: a generator would be spent by the first
     overrides = overrides or {}
     profiles = profile_cache(profile, report)
     found = list(discover(paths, exclude=exclude, on_skip=skipped))
-    several = len(found) > 1 or any(p.is_dir() for p in paths)
-    applied: set[str] | None = set() if several and overrides else None
+    use = sets if sets is not None else SetUse()
+    use.lenient = several_inputs(paths, len(found))
+    applied: set[str] | None = use.applied if use.lenient and overrides else None
     items: list[Input] = []
     for item in found:
         report.checked += 1
@@ -500,7 +534,7 @@ def compile_inputs(
             yield done
         elif failed is not None and item.path.name != PROFILE_NAME:
             failed.append(item)
-    if applied is not None:
+    if applied is not None and sets is None:
         report.add(unapplied(overrides, applied, next(iter(paths), Path("."))))
 
 

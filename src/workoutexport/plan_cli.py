@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli import _emit_error, _parse_sets, _profiles
-from .diagnostics import Report, WorkoutError, error
+from .diagnostics import Position, Report, WorkoutError, error, internal_error
 from .outputs import Input
 from .plans import PlanBuild, build_plan
+
+if TYPE_CHECKING:
+    from .pipeline import SetUse
 
 
 def _build(
@@ -26,7 +30,10 @@ def _build(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> PlanBuild | None:
+    """Build one plan; problems go to `report`. Under a lenient `use` (several inputs) the
+    plan takes the `--set` vars its workouts define, and says which in `use.applied`."""
     try:
         build = build_plan(
             item.path,
@@ -35,12 +42,46 @@ def _build(
             overrides=_parse_sets(sets),
             pick=pick,  # type: ignore[arg-type]
             lossy=lossy,
+            lenient=use is not None and use.lenient,
         )
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return None
+    except Exception as exc:  # a bug: one plan must not stop the other inputs
+        report.add([internal_error(_plan_position(item.path), exc)])
+        return None
     report.add(build.diagnostics)
+    if use is not None:
+        use.applied.update(build.plan.applied)
     return build
+
+
+def _plan_position(path: Path) -> Position:
+    from .pipeline import display_path
+
+    return Position(display_path(path), 0, 0)
+
+
+def _unverified(build: PlanBuild) -> list[str]:
+    """A line for each of the plan's files that the reference readers refuse."""
+    from icalendar import Calendar
+
+    from .pipeline import verify
+
+    found = []
+    for name, data in build.files:
+        suffix = Path(name).suffix[1:]
+        if suffix == "ics":
+            try:
+                Calendar.from_ical(data)
+                problems = []
+            except ValueError as exc:
+                problems = [str(exc)]
+        else:
+            problems = verify(data, suffix)
+        if problems:
+            found.append(f"internal error: {name} does not verify: {problems[0]}")
+    return found
 
 
 def plan_outputs(
@@ -52,12 +93,22 @@ def plan_outputs(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> Iterator[tuple[Input, None, list[tuple[str, bytes]]]]:
     """Each file of each plan, shaped as `build` writes workouts: `relative` is the file's
     path under the output folder (suffix included), with one (suffix, bytes) output."""
     for item in plans:
-        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        build = _build(
+            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+        )
         if build is None:
+            continue
+        problems = _unverified(build)
+        if problems:
+            # As for a workout, nothing the reference reader refuses is written; and a
+            # schedule must not point at a missing session, so the whole plan is held back.
+            where = build.plan.week_sources[0] if build.plan.week_sources else None
+            report.add([error(where or _plan_position(item.path), problems[0])])
             continue
         for name, data in build.files:
             relative = item.relative.parent / name
@@ -73,30 +124,20 @@ def check_plans(
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
+    use: SetUse | None = None,
 ) -> None:
     """Build each plan in memory, verify every file, and warn where a week breaks the 10 % rule."""
-    from icalendar import Calendar
-
-    from .pipeline import verify
     from .plans import volume_warnings
 
     for item in plans:
-        build = _build(item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy)
+        build = _build(
+            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+        )
         if build is None:
             continue
         where = build.plan.week_sources[0] if build.plan.week_sources else None
-        for name, data in build.files:
-            suffix = Path(name).suffix[1:]
-            if suffix == "ics":
-                try:
-                    Calendar.from_ical(data)
-                    problems = []
-                except ValueError as exc:
-                    problems = [str(exc)]
-            else:
-                problems = verify(data, suffix)
-            if problems and where is not None:
-                report.add([error(where, f"internal error: {name} does not verify: {problems[0]}")])
+        for problem in _unverified(build):
+            report.add([error(where or _plan_position(item.path), problem)])
         report.add(volume_warnings(build))
 
 

@@ -79,6 +79,8 @@ class Plan:
     weeks: int
     sessions: tuple[Session, ...]
     week_sources: tuple[Position, ...]  # for each week, its entry in the plan
+    #: The `--set` names some workout of the plan defines (and so takes).
+    applied: frozenset[str] = frozenset()
 
     @property
     def stem(self) -> str:
@@ -344,11 +346,15 @@ class _Expander:
         return entries, sources
 
 
-def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Plan:
+def expand_plan(
+    path: Path, *, overrides: Mapping[str, str] | None = None, lenient: bool = False
+) -> Plan:
     """A plan file as dated sessions, each with the vars to compile its workout with.
 
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
+    An override no workout of the plan defines is an error, unless `lenient` (one of several
+    inputs: another may define it; see `pipeline.several_inputs`).
     """
     shown = _display(path)
     doc = read_file(path, shown)
@@ -377,7 +383,7 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
         if entries and not defined(var):
             ex.fail(doc.key_at(("vars", var)), f"no workout of this plan defines '{var}'")
     for var in overrides:
-        if not defined(var):
+        if not defined(var) and not lenient:
             ex.fail(Position(shown), f"--set {var}=...: no workout of this plan defines '{var}'")
 
     sessions: list[Session] = []
@@ -437,6 +443,7 @@ def expand_plan(path: Path, *, overrides: Mapping[str, str] | None = None) -> Pl
         weeks=len(week_sources),
         sessions=tuple(sessions),
         week_sources=tuple(week_sources),
+        applied=frozenset(var for var in overrides if defined(var)),
     )
 
 
@@ -540,6 +547,7 @@ def build_plan(
     lossy: bool = False,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    lenient: bool = False,
 ) -> PlanBuild:
     """Expand a plan, compile and emit every session, add the schedule and the calendar.
 
@@ -547,11 +555,12 @@ def build_plan(
     session fails the whole plan (a schedule must not point at a missing workout): raises
     WorkoutError with every problem found. With `since` and `until`, only the sessions from
     `since` to `until` (both included) are built, and the schedule and calendar hold only
-    those (what `send` puts on a watch).
+    those (what `send` puts on a watch). `lenient`: see `expand_plan`; the overrides the plan
+    takes are `plan.applied`.
     """
     from .pipeline import ProfileCache, emit, emit_options, load_workout
 
-    plan = expand_plan(path, overrides=overrides)
+    plan = expand_plan(path, overrides=overrides, lenient=lenient)
     if since is not None or until is not None:
         window = tuple(
             s

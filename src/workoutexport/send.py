@@ -173,12 +173,14 @@ def unit_for(
     lossy: bool,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    applied: set[str] | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
     """Compile one input into what goes on `device` (raises WorkoutError).
 
     The workout file is emitted exactly as `build` emits it, so a sent FIT is the same
     bytes as a built one. A training plan gives its sessions on or after `since` (every
-    session when None) and its schedule.
+    session when None) and its schedule; with `applied` (one of several inputs) it takes
+    the overrides its workouts define, and adds their names to `applied`.
     """
     from .pipeline import emit, emit_options, load_workout
     from .plans import is_plan
@@ -195,6 +197,7 @@ def unit_for(
             lossy=lossy,
             since=since,
             until=until,
+            applied=applied,
         )
     workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
     options = emit_options(path, profiles=profiles)
@@ -229,6 +232,7 @@ def plan_unit(
     lossy: bool,
     since: dt.date | None,
     until: dt.date | None = None,
+    applied: set[str] | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
     """A plan's session workouts from `since` to `until`, and its schedule (raises
     WorkoutError).
@@ -249,7 +253,10 @@ def plan_unit(
         lossy=lossy,
         since=since,
         until=until,
+        lenient=applied is not None,
     )
+    if applied is not None:
+        applied.update(build.plan.applied)
     notes = list(build.diagnostics)
     where = Position(shown, 0, 0)
     if not build.sessions:

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, error
+from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -266,7 +266,8 @@ def _workout_page(
 @dataclass(frozen=True)
 class _Built:
     """One workout compiled for the site: the tree and its FIT, or the errors; its TCX, or
-    why TCX cannot carry it."""
+    why TCX cannot carry it (either is None, with no errors, when the workout's own
+    `formats:` leaves it out)."""
 
     workout: s.Workout | None
     errors: tuple[Diagnostic, ...]
@@ -277,20 +278,31 @@ class _Built:
 
 def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, str]]) -> _Built:
     """Compile and emit one workout, as `build` would; runs in a worker under --jobs."""
-    from .pipeline import emit, emit_options, load_workout
+    from .pipeline import Extras, display_path, emit, emit_options, load_workout
 
     profiles, pick = job
     path, overrides = task
+    extras = Extras()
     try:
-        workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
+        workout = load_workout(
+            path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
+        )
         options = emit_options(path, profiles=profiles)
-        fit = emit(workout, "fit", options=options)
+        # As in build: a workout's own `formats:` says which downloads it gets.
+        wanted = extras.formats or ("fit", "tcx")
+        fit = emit(workout, "fit", options=options) if "fit" in wanted else None
     except WorkoutError as exc:
         return _Built(None, exc.diagnostics)
+    except Exception as exc:  # a bug: one workout must not stop the catalog
+        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
+    if "tcx" not in wanted:
+        return _Built(workout, (), fit)
     try:
         tcx = emit(workout, "tcx", options=options)
     except WorkoutError as exc:
         return _Built(workout, (), fit, None, exc.diagnostics)
+    except Exception as exc:
+        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
     return _Built(workout, (), fit, tcx)
 
 
@@ -305,12 +317,15 @@ def build_site(
     plans: Sequence[Plan] = (),
     report: Report | None = None,
     jobs: int | None = 1,
+    several: bool | None = None,
 ) -> Report:
     """Write the catalog of `inputs` (and `plans`) into `out_dir`; problems go to the report.
 
     A workout that does not compile, or whose FIT cannot be written, is listed on the index
     with its diagnostics; every other workout still gets its page and downloads. `jobs`
     worker processes compile the workouts (None: one per CPU), with the same result.
+    `several` (default: more than one input) makes `--set` apply to the workouts and plans
+    that define each variable (`pipeline.several_inputs`).
     """
     from .parallel import ordered_map
     from .pipeline import defined_overrides, display_path, preload, unapplied
@@ -338,7 +353,7 @@ def build_site(
     overrides = overrides or {}
     # Several workouts: --set applies to those that define the variable (issue 12). Worked
     # out here, before the workers, so that `applied` sees every workout.
-    several = len(items) > 1
+    several = len(items) > 1 if several is None else several
     applied: set[str] = set()
     tasks = [
         (item.path, defined_overrides(item.path, overrides, applied) if several else overrides)
@@ -359,7 +374,7 @@ def build_site(
             continue
         built = next(compiled)
         workout, fit = built.workout, built.fit
-        if workout is None or fit is None:
+        if workout is None:
             report.add(built.errors)
             broken.append(Broken(shown, [d.format() for d in built.errors]))
             continue
@@ -375,16 +390,19 @@ def build_site(
             broken.append(Broken(shown, [problem.format()]))
             continue
         claimed[files] = shown
-        report.add(fit.diagnostics)
         slug = _slug(item.relative, taken)
-        outputs = [("fit", fit.data)]
+        outputs = []
         missing: list[tuple[str, str]] = []
-        warnings = [f"FIT: {d.message}" for d in fit.diagnostics]
+        warnings = []
+        if fit is not None:
+            report.add(fit.diagnostics)
+            outputs.append(("fit", fit.data))
+            warnings += [f"FIT: {d.message}" for d in fit.diagnostics]
         tcx = built.tcx
-        if tcx is None:
+        if built.tcx_errors:
             # Not a fault of the library: TCX is the older, smaller format.
             missing.append(("TCX", "; ".join(d.message for d in built.tcx_errors)))
-        else:
+        elif tcx is not None:
             outputs.append(("tcx", tcx.data))
             warnings += [f"TCX: {d.message}" for d in tcx.diagnostics]
         downloads = []
@@ -411,12 +429,17 @@ def build_site(
                     profiles=profiles,
                     overrides=overrides,
                     pick=pick,
+                    applied=applied if several else None,
                 )
             )
         except WorkoutError as exc:
             report.add(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
-    if several and not plan_inputs:  # a plan's sessions take vars by the plan's own rules
+        except Exception as exc:  # a bug: one plan must not stop the catalog
+            problem = internal_error(Position(shown, 0, 0), exc)
+            report.add([problem])
+            broken.append(Broken(shown, [problem.format()]))
+    if several:
         report.add(unapplied(overrides, applied, Path(".")))
     for plan in plans:
         put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
@@ -435,6 +458,7 @@ def site_plan(
     profiles: ProfileCache,
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
+    applied: set[str] | None = None,
 ) -> Plan:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
@@ -448,7 +472,16 @@ def site_plan(
     from .steps import Sport
     from .units import format_distance, format_seconds
 
-    build = build_plan(path, ("fit",), profiles=profiles, overrides=overrides, pick=pick)
+    build = build_plan(
+        path,
+        ("fit",),
+        profiles=profiles,
+        overrides=overrides,
+        pick=pick,
+        lenient=applied is not None,
+    )
+    if applied is not None:  # one of several inputs: the plan takes the vars it defines
+        applied.update(build.plan.applied)
     plan = build.plan
     weeks: list[list[PlanSession]] = [[] for _ in range(plan.weeks)]
     for c in build.sessions:
