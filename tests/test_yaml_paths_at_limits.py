@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from workoutexport import source
 from workoutexport.diagnostics import WorkoutError
+from workoutexport.parallel import MIN_PER_WORKER
 from workoutexport.source import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,3 +263,25 @@ def test_check_gives_a_deep_file_the_same_diagnostic_after_another_file(
         assert alone == ["deep.yaml:3:204: error: YAML is nested more than 200 levels deep"]
     else:
         assert "variable 'a' must be a text or a number, not a list" in alone[0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_check_of_a_folder_gives_every_copy_of_a_deep_file_the_same_diagnostic(
+    tmp_path: Path, jobs: str
+) -> None:
+    # Enough files for two workers (parallel.MIN_PER_WORKER each): each worker reads its
+    # first file on a path of its own choosing, every later one on the fast path.
+    for i in range(2 * MIN_PER_WORKER):
+        (tmp_path / f"deep{i:02d}.yaml").write_text(_deep(198), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "workoutexport", "check", ".", "-j", jobs],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1, out.stderr
+    errors = sorted(line for line in out.stderr.splitlines() if ": error: " in line)
+    assert errors == [
+        f"deep{i:02d}.yaml:3:204: error: YAML is nested more than 200 levels deep"
+        for i in range(2 * MIN_PER_WORKER)
+    ]
