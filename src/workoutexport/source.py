@@ -21,7 +21,8 @@ from .outputs import read_input
 MAX_SOURCE_NODES = 50_000
 #: Nodes a document may expand to (aliases counted each time they are used).
 MAX_NODES = 200_000
-#: Nesting of mappings and sequences a document may have.
+#: Nodes on the way from a document's root down to its deepest node, that node included
+#: (a key or a scalar is a level of its own).
 MAX_DEPTH = 200
 #: Bytes a workout or profile file may have.
 MAX_BYTES = 4 * 1024 * 1024
@@ -130,14 +131,16 @@ def _yaml() -> Any:
     class BoundedComposer(Composer):
         """Stops as soon as a document is too deep or too large, before reading the rest."""
 
-        depth = 0
+        # Not `depth`: ruamel 0.19's Composer keeps a `depth` of its own and adds to it for
+        # every node but an alias, so sharing the name counted most levels twice.
+        bound_depth = 0
         count = 0
 
         def compose_node(self, parent: Any, index: Any) -> Any:
-            self.depth += 1
+            self.bound_depth += 1
             self.count += 1
             try:
-                if self.depth > MAX_DEPTH:
+                if self.bound_depth > MAX_DEPTH:
                     mark = self.parser.peek_event().start_mark
                     raise _Limit(mark, f"YAML is nested more than {MAX_DEPTH} levels deep")
                 if self.count > MAX_SOURCE_NODES:
@@ -149,7 +152,7 @@ def _yaml() -> Any:
                     )
                 return super().compose_node(parent, index)
             finally:
-                self.depth -= 1
+                self.bound_depth -= 1
 
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)
@@ -251,19 +254,21 @@ def _fast_compose(text: str, yaml: Any) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     try:
+        # Counted as BoundedComposer counts: every node, aliases and scalars included, is a
+        # level of its own, one below the collection that holds it. Counting collections
+        # alone let a document ruamel refuses (200 lists around a scalar) through here.
         depth = count = 0
         for event in pyyaml.parse(text, Loader=CSafeLoader):
+            if isinstance(event, pyyaml.CollectionEndEvent):
+                depth -= 1
+                continue
+            if not isinstance(event, pyyaml.NodeEvent):
+                continue
+            count += 1
+            if depth + 1 > MAX_DEPTH or count > MAX_SOURCE_NODES:
+                return None
             if isinstance(event, pyyaml.CollectionStartEvent):
                 depth += 1
-                count += 1
-                if depth > MAX_DEPTH:
-                    return None
-            elif isinstance(event, pyyaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, pyyaml.ScalarEvent | pyyaml.AliasEvent):
-                count += 1
-            if count > MAX_SOURCE_NODES:
-                return None
         root = pyyaml.compose(text, Loader=CSafeLoader)
     except pyyaml.YAMLError:
         return None
