@@ -283,3 +283,23 @@ def test_no_schema_regressions_get_a_clean_answer_from_the_reader(path: Path) ->
 
 def test_there_are_no_schema_regressions() -> None:
     assert len(NO_SCHEMA) == 2
+
+
+def test_the_repeat_depth_limit_is_the_deepest_a_yaml_workout_holds() -> None:
+    # MAX_REPEAT_DEPTH is what YAML's 200 levels hold (each repeat is a list item holding a
+    # mapping holding `steps:`): imports never refuse a tree that a workout file can write.
+    from workoutexport.pipeline import compile_document
+    from workoutexport.profile import EMPTY
+    from workoutexport.source import parse_text
+
+    def nested(depth: int) -> str:
+        lines, pad = ["name: D", "steps:"], "  "
+        for _ in range(depth):
+            lines += [f"{pad}- repeat: 2", f"{pad}  steps:"]
+            pad += "    "
+        return "\n".join([*lines, f"{pad}- run: 1min"]) + "\n"
+
+    compile_document(parse_text(nested(MAX_REPEAT_DEPTH), "d.yaml"), EMPTY)
+    with pytest.raises(WorkoutError) as info:
+        compile_document(parse_text(nested(MAX_REPEAT_DEPTH + 1), "d.yaml"), EMPTY)
+    assert "nested more than 200 levels" in info.value.diagnostics[0].message

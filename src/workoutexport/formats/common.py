@@ -7,7 +7,7 @@ import math
 #: Repeats nested deeper than this are refused on import: it is the deepest a YAML workout
 #: holds within its 200 levels of nesting (tests/test_import_hardening.py), and every reader
 #: of the tree (the YAML writer, `show`) may then walk it recursively.
-MAX_REPEAT_DEPTH = 48
+MAX_REPEAT_DEPTH = 98
 
 
 def outward(low: float, high: float) -> tuple[int, int]:
