@@ -29,17 +29,12 @@ from .diagnostics import (
     warning,
 )
 from .formats import FORMATS
-from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet, write_atomic
+from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
 
 if TYPE_CHECKING:
     from .pipeline import ProfileCache, SetUse
     from .profile import Profile
     from .steps import Workout
-
-
-# The earlier private names, for commands written against them (send, site).
-_inputs = discover
-_write_atomic = write_atomic
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
@@ -730,7 +725,7 @@ def send(
     overrides = _parse_sets(sets)
     profiles = _profiles(profile, report)
     units = []
-    items = list(_inputs(paths, exclude=exclude))
+    items = list(discover(paths, exclude=exclude))
     # Several inputs: --set applies to the workouts and plans that define the variable.
     lenient = several_inputs(paths, len(items))
     applied: set[str] = set()
@@ -812,7 +807,7 @@ def site(
     profiles = _profiles(profile, report)
     from .pipeline import several_inputs
 
-    found = list(_inputs(paths, exclude=exclude))
+    found = list(discover(paths, exclude=exclude))
     inputs = [SiteInput(i.path, i.relative) for i in found if i.path.name != PROFILE_NAME]
     # Written as build writes: never over an input, never out through a symlinked folder.
     outputs = Outputs(out_dir)

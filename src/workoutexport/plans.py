@@ -663,11 +663,6 @@ class WeekTotal:
     metres: float = 0.0
     partial: bool = False  # some running step has no distance estimate
 
-    @property
-    def first_day(self) -> dt.date:
-        """The date of the first session."""
-        return self.sessions[0].session.date
-
 
 def _counts(c: CompiledSession) -> bool:
     """Whether a session counts towards the week's training volume (strength does not)."""
