@@ -347,3 +347,14 @@ def test_item_15_show_takes_folders(tmp_path: Path) -> None:
     code, out, err = run("show", str(tmp_path), "--no-chart")
     assert code == 1  # b is broken; a is still shown
     assert out.startswith("Alpha\n") and "b.yaml:3:10: error:" in err
+
+
+def test_strict_says_that_warnings_failed_the_check(tmp_path: Path) -> None:
+    # A run that exits 1 with "0 errors" must say why: --strict made its warnings fail.
+    write(tmp_path / "w.yaml", "name: W\nsteps:\n  - warmup: 10m\n  - run: 10min\n")
+    code, out, err = run("check", str(tmp_path / "w.yaml"), "--strict")
+    assert code == 1
+    assert "0 errors, 1 warning (--strict: warnings fail the check)" in out + err
+    code, out, err = run("check", str(tmp_path / "w.yaml"))
+    assert code == 0
+    assert "--strict" not in out + err

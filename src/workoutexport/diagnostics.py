@@ -208,10 +208,14 @@ class Report:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
-        return (
+        line = (
             f"{plural(self.checked, 'workout')} {verb}: "
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
         )
+        if self.strict and self.warnings and not self.errors:
+            # Exit status 1 with no error: say why, or the run looks like a bug.
+            line += " (--strict: warnings fail the check)"
+        return line
 
 
 def _github_escape(text: str, *, prop: bool) -> str:
