@@ -18,7 +18,7 @@ from .outputs import Input
 from .plans import PlanBuild, build_plan
 
 if TYPE_CHECKING:
-    from .pipeline import SetUse
+    from .pipeline import ProfileCache, SetUse
 
 
 def _build(
@@ -26,7 +26,7 @@ def _build(
     fmts: tuple[str, ...],
     report: Report,
     *,
-    profile: Path | None,
+    profiles: ProfileCache,
     sets: tuple[str, ...],
     pick: str,
     lossy: bool,
@@ -38,7 +38,7 @@ def _build(
         build = build_plan(
             item.path,
             fmts,
-            profiles=_profiles(profile, report),
+            profiles=profiles,
             overrides=_parse_sets(sets),
             pick=pick,  # type: ignore[arg-type]
             lossy=lossy,
@@ -97,9 +97,10 @@ def plan_outputs(
 ) -> Iterator[tuple[Input, None, list[tuple[str, bytes]]]]:
     """Each file of each plan, shaped as `build` writes workouts: `relative` is the file's
     path under the output folder (suffix included), with one (suffix, bytes) output."""
+    profiles = _profiles(profile, report)  # read once for every plan of the run
     for item in plans:
         build = _build(
-            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+            item, fmts, report, profiles=profiles, sets=sets, pick=pick, lossy=lossy, use=use
         )
         if build is None:
             continue
@@ -129,9 +130,10 @@ def check_plans(
     """Build each plan in memory, verify every file, and warn where a week breaks the 10 % rule."""
     from .plans import volume_warnings
 
+    profiles = _profiles(profile, report)  # read once for every plan of the run
     for item in plans:
         build = _build(
-            item, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
+            item, fmts, report, profiles=profiles, sets=sets, pick=pick, lossy=lossy, use=use
         )
         if build is None:
             continue
@@ -150,7 +152,7 @@ def show_plan(path: Path, profile: Path | None, sets: tuple[str, ...], pick: str
         Input(path, Path(path.name)),
         ("fit",),
         report,
-        profile=profile,
+        profiles=_profiles(profile, report),
         sets=sets,
         pick=pick,
         lossy=False,
