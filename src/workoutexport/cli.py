@@ -1,7 +1,9 @@
-"""The command line: parse arguments, call the library, write files, print diagnostics, exit.
+"""The command line: map arguments to a `run.Run`, write or send what it hands back, print
+diagnostics, exit.
 
-Heavy modules (pydantic models, fit-tool, lxml) are imported inside the commands, so that
-`workoutexport --help` stays fast.
+How an input becomes verified bytes is the run's business (`run.py`); what a command does
+with them (write, send, publish, print) is the command's. Heavy modules (pydantic models,
+fit-tool, lxml) are imported inside the commands, so that `workoutexport --help` stays fast.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 import click
 
@@ -24,33 +26,18 @@ from .diagnostics import (
     Report,
     WorkoutError,
     error,
-    internal_error,
     printable,
     warning,
 )
 from .formats import FORMATS
+from .options import PICKS, BuildOptions, Pick, parse_overrides
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
 
 if TYPE_CHECKING:
-    from .pipeline import ProfileCache, SetUse
+    from .plans import PlanBuild
     from .profile import Profile
+    from .run import Built, Run
     from .steps import Workout
-
-
-def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"'{item}': write NAME=VALUE", param_hint="--set")
-        out[name.strip()] = value.strip()
-    return out
-
-
-def _profiles(profile: Path | None, report: Report) -> ProfileCache:
-    from .pipeline import profile_cache
-
-    return profile_cache(profile, report)
 
 
 def _colour() -> bool:
@@ -76,14 +63,19 @@ def _emit_error(report: Report, fmt: str) -> None:
         click.echo(text)
 
 
-common_options = [
-    click.option(
+F = TypeVar("F", bound=Callable[..., Any])
+_PRINT_STYLES = ("text", "json", "github")
+
+# The options a command that builds may offer, by name; `build_options` turns the values
+# given into one BuildOptions.
+_OPTIONS = {
+    "profile": click.option(
         "--profile",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="Athlete profile (named paces, heart rate, FTP). Default: the nearest "
         "profile.yaml in the workout's folder or a parent folder.",
     ),
-    click.option(
+    "sets": click.option(
         "--set",
         "sets",
         multiple=True,
@@ -91,7 +83,7 @@ common_options = [
         help="Override a variable the workouts define under vars: (in a folder, each "
         "workout that defines it).",
     ),
-    click.option(
+    "exclude": click.option(
         "--exclude",
         "exclude",
         multiple=True,
@@ -99,16 +91,83 @@ common_options = [
         help="Leave out files matching GLOB when walking folders (e.g. 'drafts/*'); give it "
         "again for more. Dotfiles and dot-folders are always left out.",
     ),
-]
+    "pick": click.option(
+        "--pick",
+        type=click.Choice(PICKS),
+        default="low",
+        show_default=True,
+        help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
+    ),
+    "lossy": click.option(
+        "--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning."
+    ),
+    "jobs": click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes. Default: one per CPU (one for a few files). Output and "
+        "diagnostics are the same for any number.",
+    ),
+}
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+def _as_pick(value: str) -> Pick:
+    for pick in PICKS:
+        if pick == value:
+            return pick
+    raise click.BadParameter(f"'{value}' is not one of {', '.join(PICKS)}", param_hint="--pick")
 
 
-def _with_common(fn: F) -> F:
-    for option in reversed(common_options):
-        fn = option(fn)
-    return fn
+def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
+    """The one decorator of every command that builds: adds the `offered` options (names of
+    `_OPTIONS`, and `-f/--format` when `formats` lists its choices) and calls the command
+    with one `options: BuildOptions` instead. `--set` is parsed here, once. Format choices
+    outside FORMATS (check's old printing styles) reach the command as `styles`."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in (*offered, "formats") if name in kwargs}
+            try:
+                overrides = parse_overrides(values.get("sets", ()))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--set") from None
+            given = values.get("formats", ())
+            if formats is not None and set(formats) - set(FORMATS):
+                kwargs["styles"] = tuple(f for f in given if f not in FORMATS)
+            options = BuildOptions(
+                formats=tuple(dict.fromkeys(f for f in given if f in FORMATS)) or ("fit",),
+                profile=values.get("profile"),
+                overrides=overrides,
+                pick=_as_pick(values.get("pick", "low")),
+                lossy=values.get("lossy", False),
+                exclude=values.get("exclude", ()),
+                jobs=values.get("jobs", 1),
+            )
+            return fn(options=options, **kwargs)
+
+        wrapped: Any = command
+        for name in reversed(offered):
+            wrapped = _OPTIONS[name](wrapped)
+        if formats is not None:
+            wrapped = click.option(
+                "-f",
+                "--format",
+                "formats",
+                multiple=True,
+                type=click.Choice(formats),
+                help="Output format; give it twice for both. Default: fit.",
+            )(wrapped)
+        result: F = wrapped
+        return result
+
+    return decorate
+
+
+_paths = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,84 +187,47 @@ def _tolerant_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-pick_option = click.option(
-    "--pick",
-    type=click.Choice(["low", "mid", "high"]),
-    default="low",
-    show_default=True,
-    help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
-)
-lossy_option = click.option(
-    "--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning."
-)
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes. Default: one per CPU (one for a few files). Output and "
-    "diagnostics are the same for any number.",
-)
+def _start(options: BuildOptions, report: Report) -> Run:
+    from .run import Run
+
+    run = Run(options)
+    report.add(run.diagnostics)
+    return run
 
 
-def _compile_all(
-    paths: tuple[Path, ...],
-    fmts: tuple[str, ...],
-    report: Report,
-    *,
-    profile: Path | None,
-    sets: tuple[str, ...],
-    pick: str,
-    lossy: bool,
-    plans: list[Input] | None = None,
-    exclude: tuple[str, ...] = (),
-    failed: list[Input] | None = None,
-    jobs: int | None = 1,
-    verify: bool = False,
-    use: SetUse | None = None,
-) -> Iterator[tuple[Input, Workout, list[tuple[str, bytes]]]]:
-    """Each valid workout with its emitted files; every problem goes to `report`.
+def _said(report: Report) -> Callable[[Path, str], None]:
+    return lambda path, why: report.add([warning(Position(str(path), 0, 0), why)])
 
-    Plans found among the inputs are set aside in `plans` (plan-format.md), not compiled.
-    """
-    from .pipeline import compile_inputs
-    from .plans import is_plan
 
-    def set_aside(item: Input) -> bool:
-        if plans is not None and is_plan(item.path):
-            plans.append(item)
-            return True
-        return False
+def _every_input(
+    run: Run, paths: tuple[Path, ...], report: Report
+) -> Iterator[tuple[Input, Built | PlanBuild | None]]:
+    """Each input of `build` and `check` with what the run made of it (None: a profile,
+    checked, or a plan that failed); every diagnostic goes to `report`."""
+    from .progress import progress
 
-    overrides = _parse_sets(sets)
-    for done in compile_inputs(
-        paths,
-        fmts,
-        report,
-        profile=profile,
-        overrides=overrides,
-        pick=pick,  # type: ignore[arg-type]
-        lossy=lossy,
-        aside=set_aside,
-        exclude=exclude,
-        failed=failed,
-        verify_outputs=verify,
-        jobs=jobs,
-        sets=use,
-    ):
-        yield done.input, done.workout, done.outputs
+    items = run.inputs(paths, on_skip=_said(report))
+    report.checked += len(items)
+    profiles = [i for i in items if i.path.name == PROFILE_NAME]
+    plans = [i for i in items if i not in profiles and run.is_plan(i.path)]
+    workouts = [i for i in items if i not in profiles and i not in plans]
+    for item in profiles:
+        report.add(run.check_profile(item.path))
+        yield item, None
+    built = run.workouts([i.path for i in workouts])
+    for item in progress(workouts, "checking"):
+        one = next(built)
+        report.add(one.diagnostics)
+        yield item, one
+    for item in plans:
+        plan = run.plan(item.path)
+        report.add(plan.diagnostics)
+        yield item, plan.build
+    report.add(run.unapplied())
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(list(FORMATS)),
-    help="Output format; give it twice for both. Default: fit.",
-)
+@_paths
 @click.option(
     "-o",
     "--output",
@@ -215,53 +237,18 @@ def _compile_all(
     show_default=True,
     help="Folder to write into.",
 )
-@_with_common
-@pick_option
-@lossy_option
-@jobs_option
-def build(
-    paths: tuple[Path, ...],
-    formats: tuple[str, ...],
-    out_dir: Path,
-    profile: Path | None,
-    sets: tuple[str, ...],
-    exclude: tuple[str, ...],
-    pick: str,
-    lossy: bool,
-    jobs: int | None,
-) -> None:
+@build_options("profile", "sets", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
+def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Build workout files from YAML workouts (files or folders)."""
-    fmts = tuple(dict.fromkeys(formats)) or ("fit",)
+    from .batch import Batch
+    from .plans import PlanBuild
+
     report = Report()
+    run = _start(options, report)
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     written = 0
-    plans: list[Input] = []
     failed: list[Input] = []
-    use = _set_use()
-    compiled = _compile_all(
-        paths,
-        fmts,
-        report,
-        profile=profile,
-        sets=sets,
-        pick=pick,
-        lossy=lossy,
-        plans=plans,
-        exclude=exclude,
-        failed=failed,
-        jobs=jobs,
-        # build holds to what check holds to: an output the reference reader refuses is
-        # reported (where it was compiled, in its worker) and not written.
-        verify=True,
-        use=use,
-    )
-    from .batch import Batch
-    from .plan_cli import plan_outputs
-
-    planned = plan_outputs(
-        plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use
-    )
 
     def done(target: Path, shown: str, exc: OSError | None) -> None:
         nonlocal written
@@ -271,89 +258,50 @@ def build(
         written += 1
         click.echo(f"wrote {printable(str(target), MAX_PATH)}")
 
+    files: list[tuple[Input, str, bytes]] = []
+    for item, made in _every_input(run, paths, report):
+        if isinstance(made, PlanBuild):
+            for name, data in made.files:
+                relative = item.relative.parent / name
+                files.append((Input(item.path, relative), relative.suffix, data))
+        elif made is not None and made.workout is not None:
+            files += [(item, f".{o.format}", o.data) for o in made.outputs]
+        elif made is not None:
+            failed.append(item)
     batch = Batch()  # one file-system sync for many files instead of an fsync each
-    for item, _workout, emitted in (*compiled, *planned):
-        shown = str(item.path)
-        for fmt, data in emitted:
-            target = outputs.path_for(item, f".{fmt}")
-            earlier = outputs.claim(target, shown)
-            if earlier is not None:
-                report.add(
-                    [
-                        error(
-                            Position(shown),
-                            f"{target} is also the output of {earlier}; "
-                            "rename one of the two workouts",
-                        )
-                    ]
-                )
-                continue
-            try:
-                outputs.check(target)
-            except OSError as exc:
-                report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
-                continue
-            batch.add(target, data, functools.partial(done, target, shown))
+    for item, suffix, data in files:
+        shown, target = str(item.path), outputs.path_for(item, suffix)
+        earlier = outputs.claim(target, shown)
+        if earlier is not None:
+            why = f"{target} is also the output of {earlier}; rename one of the two workouts"
+            report.add([error(Position(shown), why)])
+            continue
+        try:
+            outputs.check(target)
+        except OSError as exc:
+            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
+            continue
+        batch.add(target, data, functools.partial(done, target, shown))
     batch.flush()
-    _unapplied(sets, use, paths, report)
     _emit_error(report, "text")
-    for line in _stale(failed, fmts, outputs):
-        click.echo(line, err=True)
+    for item in failed:
+        for fmt in options.formats:
+            old = outputs.path_for(item, f".{fmt}")
+            if old.is_file():
+                # Left as it was (it may be on a watch already); the user must hear it is old.
+                click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)
     click.echo(
         f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
     )
     sys.exit(report.exit_code)
 
 
-def _set_use() -> SetUse:
-    from .pipeline import SetUse
-
-    return SetUse()
-
-
-def _unapplied(sets: tuple[str, ...], use: SetUse, paths: tuple[Path, ...], report: Report) -> None:
-    """With several inputs, an error for each `--set` that no workout or plan took."""
-    from .pipeline import unapplied
-
-    if use.lenient:
-        report.add(unapplied(_parse_sets(sets), use.applied, paths[0]))
-
-
-def _stale(failed: list[Input], fmts: tuple[str, ...], outputs: Outputs) -> list[str]:
-    """A line for each earlier output of a workout that did not build this time: the file
-    is left as it was (it may be on a watch already), and the user must hear it is old."""
-    lines = []
-    for item in failed:
-        for fmt in fmts:
-            old = outputs.path_for(item, f".{fmt}")
-            if old.is_file():
-                lines.append(f"note: {old} is from an older {item.path} (not rebuilt)")
-    return lines
-
-
-def _check_profile(path: Path, report: Report) -> None:
-    from .pipeline import check_profile
-
-    report.add(check_profile(path))
-
-
-_PRINT_STYLES = ("text", "json", "github")
-
-
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    # text/json/github: the printing style's old spelling, kept one release (deprecated).
-    type=click.Choice([*FORMATS, *_PRINT_STYLES]),
-    help="Formats to emit and verify in memory; give it twice for both. Default: fit.",
+@_paths
+# text/json/github: the printing style's old spelling, kept one release (deprecated).
+@build_options(
+    "profile", "sets", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *_PRINT_STYLES)
 )
-@_with_common
-@pick_option
-@lossy_option
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
     "--output-format",
@@ -362,25 +310,20 @@ _PRINT_STYLES = ("text", "json", "github")
     default=None,
     help="How to print diagnostics: text (default), json, or github (workflow annotations).",
 )
-@jobs_option
 def check(
     paths: tuple[Path, ...],
-    formats: tuple[str, ...],
-    profile: Path | None,
-    sets: tuple[str, ...],
-    exclude: tuple[str, ...],
-    pick: str,
-    lossy: bool,
+    options: BuildOptions,
+    styles: tuple[str, ...],
     strict: bool,
     output_format: str | None,
-    jobs: int | None,
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing.
 
     A profile.yaml named here is checked with every workout in its folder, since a change
     to it can break any of them (so the pre-commit hook re-checks them when it changes).
     """
-    styles = [f for f in formats if f in _PRINT_STYLES]
+    from .plans import PlanBuild, volume_warnings
+
     if styles:
         click.echo(
             f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
@@ -389,32 +332,11 @@ def check(
         )
         output_format = output_format or styles[-1]
     output_format = output_format or "text"
-    fmts = tuple(dict.fromkeys(f for f in formats if f in FORMATS)) or ("fit",)
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
-    plans: list[Input] = []
-    use = _set_use()
-    compiled = _compile_all(
-        paths,
-        fmts,
-        report,
-        profile=profile,
-        sets=sets,
-        pick=pick,
-        lossy=lossy,
-        plans=plans,
-        exclude=exclude,
-        jobs=jobs,
-        # Every emitted file is verified where it was compiled (in its worker).
-        verify=True,
-        use=use,
-    )
-    for _done in compiled:
-        pass
-    from .plan_cli import check_plans
-
-    check_plans(plans, fmts, report, profile=profile, sets=sets, pick=pick, lossy=lossy, use=use)
-    _unapplied(sets, use, paths, report)
+    for _item, made in _every_input(_start(options, report), paths, report):
+        if isinstance(made, PlanBuild):
+            report.add(volume_warnings(made))
     _emit_error(report, output_format)
     if output_format == "text":
         click.echo(report.summary())
@@ -422,9 +344,8 @@ def check(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@_with_common
-@pick_option
+@_paths
+@build_options("profile", "sets", "exclude", "pick")
 @click.option(
     "--chart/--no-chart",
     default=None,
@@ -437,87 +358,80 @@ def check(
     help="Show distances and paces in km or miles. Default: as each step was written.",
 )
 def show(
-    paths: tuple[Path, ...],
-    profile: Path | None,
-    sets: tuple[str, ...],
-    exclude: tuple[str, ...],
-    pick: str,
-    chart: bool | None,
-    units: str | None,
+    paths: tuple[Path, ...], options: BuildOptions, chart: bool | None, units: str | None
 ) -> None:
     """Print the compiled steps of workouts (YAML, FIT or TCX files, or folders), with totals."""
     from .importers import SUFFIXES
 
     report = Report()
-    if chart is None:
-        chart = sys.stdout.isatty()
-    profiles = _profiles(profile, report)
-    suffixes = (".yaml", ".yml", *SUFFIXES)
+    run = _start(options, report)
+    chart = sys.stdout.isatty() if chart is None else chart
     shown: list[str] = []
     status = 0
-    for item in discover(paths, suffixes, exclude=exclude):
+    for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
         report.checked += 1
-        text, code = _show_one(item.path, profiles, profile, sets, pick, chart, units, report)
+        text, code = _show_one(run, item.path, chart, units, report)
         status = max(status, code)
         if text:
             shown.append(text)
+    report.add(run.unapplied())
     _emit_error(report, "text")
     click.echo("\n".join(shown), nl=False)
     sys.exit(max(status, report.exit_code))
 
 
 def _show_one(
-    path: Path,
-    profiles: ProfileCache,
-    profile: Path | None,
-    sets: tuple[str, ...],
-    pick: str,
-    chart: bool,
-    units: str | None,
-    report: Report,
+    run: Run, path: Path, chart: bool, units: str | None, report: Report
 ) -> tuple[str, int]:
     """What `show` prints for one file, and its exit status; diagnostics go to `report`."""
-    from .pipeline import Extras, load_workout
     from .show import render
 
     if path.suffix.lower() in (".fit", ".tcx"):
         return _show_file(path, report, chart, units)
     if path.name == PROFILE_NAME:
-        before = report.errors
-        _check_profile(path, report)
-        return ("", 1) if report.errors > before else (f"{path} is a valid profile\n", 0)
-    from .plans import is_plan
-
-    if is_plan(path):
-        from .plan_cli import show_plan
-
-        # A plan prints its own diagnostics and calendar.
+        problems = run.check_profile(path)
+        report.add(problems)
+        return ("", 1) if problems else (f"{path} is a valid profile\n", 0)
+    if run.is_plan(path):
+        # A plan prints its own diagnostics, then its calendar.
         _emit_error(report, "text")
         report.clear()
-        return "", show_plan(path, profile, sets, pick)
-    extras = Extras()
+        return "", _show_plan(run, path)
+    built = run.workout(path, formats=())
+    report.add(built.diagnostics)
+    if built.workout is None:
+        return "", 1
     try:
-        workout = load_workout(
-            path,
-            profiles=profiles,
-            overrides=_parse_sets(sets),
-            pick=pick,  # type: ignore[arg-type]
-            extras=extras,
-        )
-        text = render(workout, units=units, profile=profiles.for_workout(path), pick=pick)
+        profile = run.profile_for(path)
+        text = render(built.workout, units=units, profile=profile, pick=run.options.pick)
         if chart:
-            text += _chart_text(workout, profiles.for_workout(path))
+            text += _chart_text(built.workout, profile)
     except WorkoutError as exc:
         report.add(exc.diagnostics)
         return "", 1
     except Exception as exc:  # a bug: one file must not stop the others from showing
         report.add([_internal(path, exc)])
         return "", 1
-    report.add(extras.warnings)
     return text, 0
 
 
+def _show_plan(run: Run, path: Path) -> int:
+    """Print a plan's diagnostics and calendar; returns the exit status."""
+    from .plans import render_plan, volume_warnings
+
+    report = Report()
+    built = run.plan(path, formats=("fit",))
+    report.add(built.diagnostics)
+    if built.build is not None:
+        report.add(volume_warnings(built.build))
+    _emit_error(report, "text")
+    if built.build is not None:
+        click.echo(render_plan(built.build), nl=False)
+    return report.exit_code
+
+
 def _internal(path: Path, exc: Exception) -> Diagnostic:
+    from .diagnostics import internal_error
     from .pipeline import display_path
 
     return internal_error(Position(display_path(path), 0, 0), exc)
@@ -561,11 +475,12 @@ def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tu
     help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
     "TCX holding several workouts, needs a folder. Default: standard output.",
 )
-@jobs_option
+@_OPTIONS["jobs"]
 def import_(source: Path, output: Path | None, jobs: int | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
-    from .pipeline import display_path, import_files
+    from .pipeline import display_path
+    from .run import import_files
 
     report = Report()
     if source.is_dir() and output is None:
@@ -651,18 +566,19 @@ def schema() -> None:
 )
 def paces(race: str, model: str) -> None:
     """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
-    from .paces import pace_table, parse_race
+    from .paces import RaceModel, pace_table, parse_race
     from .units import UnitError
 
     try:
         result = parse_race(race)
     except UnitError as exc:
         raise click.BadParameter(str(exc), param_hint="RACE") from None
-    click.echo(pace_table(result, model), nl=False)  # type: ignore[arg-type]
+    chosen = next(m for m in get_args(RaceModel) if m == model)
+    click.echo(pace_table(result, chosen), nl=False)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_paths
 @click.option(
     "--device",
     "device_root",
@@ -684,20 +600,14 @@ def paces(race: str, model: str) -> None:
     help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
     "30 scheduled workouts, so send a plan a few weeks at a time.",
 )
-@_with_common
-@pick_option
-@lossy_option
+@build_options("profile", "sets", "exclude", "pick", "lossy")
 def send(
     paths: tuple[Path, ...],
     device_root: Path | None,
     dry_run: bool,
     all_sessions: bool,
     until: dt.datetime | None,
-    profile: Path | None,
-    sets: tuple[str, ...],
-    exclude: tuple[str, ...],
-    pick: str,
-    lossy: bool,
+    options: BuildOptions,
 ) -> None:
     """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says."""
     from . import send as s
@@ -719,20 +629,12 @@ def send(
         report.add(exc.diagnostics)
         _emit_error(report, "text")
         sys.exit(1)
-    from .pipeline import defined_overrides, several_inputs, unapplied
-    from .plans import is_plan
-
-    overrides = _parse_sets(sets)
-    profiles = _profiles(profile, report)
+    run = _start(options, report)
     units = []
-    items = list(discover(paths, exclude=exclude))
-    # Several inputs: --set applies to the workouts and plans that define the variable.
-    lenient = several_inputs(paths, len(items))
-    applied: set[str] = set()
-    for item in items:
+    for item in run.inputs(paths):
         report.checked += 1
         if item.path.name == PROFILE_NAME:
-            _check_profile(item.path, report)
+            report.add(run.check_profile(item.path))
             continue
         try:
             unit, notes = s.unit_for(
@@ -740,13 +642,7 @@ def send(
                 str(item.path),
                 device,
                 kind,
-                profiles=profiles,
-                overrides=defined_overrides(item.path, overrides, applied)
-                if lenient and not is_plan(item.path)
-                else overrides,
-                applied=applied if lenient else None,
-                pick=pick,  # type: ignore[arg-type]
-                lossy=lossy,
+                run=run,
                 since=None if all_sessions else dt.date.today(),
                 until=until.date() if until is not None else None,
             )
@@ -755,8 +651,7 @@ def send(
             continue
         report.add(notes)
         units.append(unit)
-    if lenient:
-        report.add(unapplied(overrides, applied, paths[0]))
+    report.add(run.unapplied())
     placements, notes = s.place(device, units)
     report.add(notes)
     full = s.check_space(placements)
@@ -779,7 +674,7 @@ def send(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_paths
 @click.option(
     "-o",
     "--output",
@@ -788,41 +683,21 @@ def send(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the site into.",
 )
-@_with_common
-@pick_option
-@jobs_option
-def site(
-    paths: tuple[Path, ...],
-    out_dir: Path,
-    profile: Path | None,
-    sets: tuple[str, ...],
-    exclude: tuple[str, ...],
-    pick: str,
-    jobs: int | None,
-) -> None:
+@build_options("profile", "sets", "exclude", "pick", "jobs")
+def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
     from .site import SiteInput, build_site
 
     report = Report()
-    profiles = _profiles(profile, report)
-    from .pipeline import several_inputs
-
-    found = list(discover(paths, exclude=exclude))
+    run = _start(options, report)
+    found = run.inputs(paths)
     inputs = [SiteInput(i.path, i.relative) for i in found if i.path.name != PROFILE_NAME]
+    report.checked += len(inputs)
     # Written as build writes: never over an input, never out through a symlinked folder.
     outputs = Outputs(out_dir)
     outputs.protect(i.path for i in inputs)
-    build_site(
-        inputs,
-        out_dir,
-        profiles=profiles,
-        write=outputs.write,
-        overrides=_parse_sets(sets),
-        pick=pick,  # type: ignore[arg-type]
-        report=report,
-        jobs=jobs,
-        several=several_inputs(paths, len(found)),
-    )
+    report.add(build_site(inputs, out_dir, run=run, write=outputs.write))
+    report.add(run.unapplied())
     _emit_error(report, "text")
     click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)
