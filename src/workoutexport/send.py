@@ -185,7 +185,10 @@ def unit_for(
     why = "nothing of it was sent"
     if built.workout is not None and kind is Kind.TCX_WORKOUTS:
         # FIT is chosen whenever the device takes it, so TCX here is the device's only form.
-        why = f"{device.model} takes workouts only as {kind.label}, which cannot carry it; {why}"
+        why = (
+            f"{device.model} takes workouts only as {kind.label}, which cannot carry this "
+            f"workout; {why}"
+        )
     elif built.workout is not None:
         why = f"no {fmt.upper()} file of this workout could be made; {why}"
     raise WorkoutError([*built.diagnostics, error(Position(shown, 0, 0), why)])
