@@ -350,7 +350,7 @@ def expand_plan(
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
     An override no workout of the plan defines is an error, unless `lenient` (one of several
-    inputs: another may define it; see `pipeline.several_inputs`).
+    inputs: another may define it; see `run.Run.several`).
     """
     shown = _display(path)
     doc = read_file(path, shown)
