@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, get_args
 
 import click
 
+from .cli_options import OPTIONS, build_options
 from .diagnostics import (
     MAX_PATH,
-    Diagnostic,
     Position,
     Report,
     WorkoutError,
@@ -30,14 +29,12 @@ from .diagnostics import (
     warning,
 )
 from .formats import FORMATS
-from .options import PICKS, BuildOptions, Pick, parse_overrides
+from .options import BuildOptions
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
 
 if TYPE_CHECKING:
     from .plans import PlanBuild
-    from .profile import Profile
     from .run import Built, Run
-    from .steps import Workout
 
 
 def _colour() -> bool:
@@ -63,106 +60,7 @@ def _emit_error(report: Report, fmt: str) -> None:
         click.echo(text)
 
 
-F = TypeVar("F", bound=Callable[..., Any])
 _PRINT_STYLES = ("text", "json", "github")
-
-# The options a command that builds may offer, by name; `build_options` turns the values
-# given into one BuildOptions.
-_OPTIONS = {
-    "profile": click.option(
-        "--profile",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Athlete profile (named paces, heart rate, FTP). Default: the nearest "
-        "profile.yaml in the workout's folder or a parent folder.",
-    ),
-    "sets": click.option(
-        "--set",
-        "sets",
-        multiple=True,
-        metavar="NAME=VALUE",
-        help="Override a variable the workouts define under vars: (in a folder, each "
-        "workout that defines it).",
-    ),
-    "exclude": click.option(
-        "--exclude",
-        "exclude",
-        multiple=True,
-        metavar="GLOB",
-        help="Leave out files matching GLOB when walking folders (e.g. 'drafts/*'); give it "
-        "again for more. Dotfiles and dot-folders are always left out.",
-    ),
-    "pick": click.option(
-        "--pick",
-        type=click.Choice(PICKS),
-        default="low",
-        show_default=True,
-        help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
-    ),
-    "lossy": click.option(
-        "--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning."
-    ),
-    "jobs": click.option(
-        "-j",
-        "--jobs",
-        type=click.IntRange(min=1),
-        default=None,
-        help="Worker processes. Default: one per CPU (one for a few files). Output and "
-        "diagnostics are the same for any number.",
-    ),
-}
-
-
-def _as_pick(value: str) -> Pick:
-    for pick in PICKS:
-        if pick == value:
-            return pick
-    raise click.BadParameter(f"'{value}' is not one of {', '.join(PICKS)}", param_hint="--pick")
-
-
-def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
-    """The one decorator of every command that builds: adds the `offered` options (names of
-    `_OPTIONS`, and `-f/--format` when `formats` lists its choices) and calls the command
-    with one `options: BuildOptions` instead. `--set` is parsed here, once. Format choices
-    outside FORMATS (check's old printing styles) reach the command as `styles`."""
-
-    def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def command(**kwargs: Any) -> Any:
-            values = {name: kwargs.pop(name) for name in (*offered, "formats") if name in kwargs}
-            try:
-                overrides = parse_overrides(values.get("sets", ()))
-            except ValueError as exc:
-                raise click.BadParameter(str(exc), param_hint="--set") from None
-            given = values.get("formats", ())
-            if formats is not None and set(formats) - set(FORMATS):
-                kwargs["styles"] = tuple(f for f in given if f not in FORMATS)
-            options = BuildOptions(
-                formats=tuple(dict.fromkeys(f for f in given if f in FORMATS)) or ("fit",),
-                profile=values.get("profile"),
-                overrides=overrides,
-                pick=_as_pick(values.get("pick", "low")),
-                lossy=values.get("lossy", False),
-                exclude=values.get("exclude", ()),
-                jobs=values.get("jobs", 1),
-            )
-            return fn(options=options, **kwargs)
-
-        wrapped: Any = command
-        for name in reversed(offered):
-            wrapped = _OPTIONS[name](wrapped)
-        if formats is not None:
-            wrapped = click.option(
-                "-f",
-                "--format",
-                "formats",
-                multiple=True,
-                type=click.Choice(formats),
-                help="Output format; give it twice for both. Default: fit.",
-            )(wrapped)
-        result: F = wrapped
-        return result
-
-    return decorate
 
 
 _paths = click.argument(
@@ -202,27 +100,11 @@ def _said(report: Report) -> Callable[[Path, str], None]:
 def _every_input(
     run: Run, paths: tuple[Path, ...], report: Report
 ) -> Iterator[tuple[Input, Built | PlanBuild | None]]:
-    """Each input of `build` and `check` with what the run made of it (None: a profile,
-    checked, or a plan that failed); every diagnostic goes to `report`."""
-    from .progress import progress
-
-    items = run.inputs(paths, on_skip=_said(report))
-    report.checked += len(items)
-    profiles = [i for i in items if i.path.name == PROFILE_NAME]
-    plans = [i for i in items if i not in profiles and run.is_plan(i.path)]
-    workouts = [i for i in items if i not in profiles and i not in plans]
-    for item in profiles:
-        report.add(run.check_profile(item.path))
-        yield item, None
-    built = run.workouts([i.path for i in workouts])
-    for item in progress(workouts, "checking"):
-        one = next(built)
-        report.add(one.diagnostics)
-        yield item, one
-    for item in plans:
-        plan = run.plan(item.path)
-        report.add(plan.diagnostics)
-        yield item, plan.build
+    """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end."""
+    for item, made, said in run.each(paths, on_skip=_said(report)):
+        report.checked += 1
+        report.add(said)
+        yield item, made
     report.add(run.unapplied())
 
 
@@ -240,24 +122,14 @@ def _every_input(
 @build_options("profile", "sets", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Build workout files from YAML workouts (files or folders)."""
-    from .batch import Batch
+    from .batch import write_outputs
     from .plans import PlanBuild
 
     report = Report()
     run = _start(options, report)
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
-    written = 0
     failed: list[Input] = []
-
-    def done(target: Path, shown: str, exc: OSError | None) -> None:
-        nonlocal written
-        if exc is not None:
-            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
-            return
-        written += 1
-        click.echo(f"wrote {printable(str(target), MAX_PATH)}")
-
     files: list[tuple[Input, str, bytes]] = []
     for item, made in _every_input(run, paths, report):
         if isinstance(made, PlanBuild):
@@ -268,21 +140,13 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
             files += [(item, f".{o.format}", o.data) for o in made.outputs]
         elif made is not None:
             failed.append(item)
-    batch = Batch()  # one file-system sync for many files instead of an fsync each
-    for item, suffix, data in files:
-        shown, target = str(item.path), outputs.path_for(item, suffix)
-        earlier = outputs.claim(target, shown)
-        if earlier is not None:
-            why = f"{target} is also the output of {earlier}; rename one of the two workouts"
-            report.add([error(Position(shown), why)])
-            continue
-        try:
-            outputs.check(target)
-        except OSError as exc:
-            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
-            continue
-        batch.add(target, data, functools.partial(done, target, shown))
-    batch.flush()
+    written: list[Path] = []
+
+    def wrote(target: Path) -> None:
+        written.append(target)
+        click.echo(f"wrote {printable(str(target), MAX_PATH)}")
+
+    report.add(write_outputs(outputs, files, wrote))
     _emit_error(report, "text")
     for item in failed:
         for fmt in options.formats:
@@ -290,8 +154,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
             if old.is_file():
                 # Left as it was (it may be on a watch already); the user must hear it is old.
                 click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)
+    count = len(written)
     click.echo(
-        f"{written} file{'s' if written != 1 else ''} written; {report.summary('read')}", err=True
+        f"{count} file{'s' if count != 1 else ''} written; {report.summary('read')}", err=True
     )
     sys.exit(report.exit_code)
 
@@ -370,100 +235,25 @@ def show(
     status = 0
     for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
         report.checked += 1
-        text, code = _show_one(run, item.path, chart, units, report)
-        status = max(status, code)
-        if text:
-            shown.append(text)
+        one = run.show(item.path, chart=chart, units=units)
+        status = max(status, int(one.failed))
+        if one.plan:
+            # A plan's own diagnostics come just before its calendar, which is printed now.
+            _emit_error(report, "text")
+            report.clear()
+            plan_report = Report()
+            plan_report.add(one.diagnostics)
+            _emit_error(plan_report, "text")
+            status = max(status, plan_report.exit_code)
+            click.echo(one.text, nl=False)
+            continue
+        report.add(one.diagnostics)
+        if one.text:
+            shown.append(one.text)
     report.add(run.unapplied())
     _emit_error(report, "text")
     click.echo("\n".join(shown), nl=False)
     sys.exit(max(status, report.exit_code))
-
-
-def _show_one(
-    run: Run, path: Path, chart: bool, units: str | None, report: Report
-) -> tuple[str, int]:
-    """What `show` prints for one file, and its exit status; diagnostics go to `report`."""
-    from .show import render
-
-    if path.suffix.lower() in (".fit", ".tcx"):
-        return _show_file(path, report, chart, units)
-    if path.name == PROFILE_NAME:
-        problems = run.check_profile(path)
-        report.add(problems)
-        return ("", 1) if problems else (f"{path} is a valid profile\n", 0)
-    if run.is_plan(path):
-        # A plan prints its own diagnostics, then its calendar.
-        _emit_error(report, "text")
-        report.clear()
-        return "", _show_plan(run, path)
-    built = run.workout(path, formats=())
-    report.add(built.diagnostics)
-    if built.workout is None:
-        return "", 1
-    try:
-        profile = run.profile_for(path)
-        text = render(built.workout, units=units, profile=profile, pick=run.options.pick)
-        if chart:
-            text += _chart_text(built.workout, profile)
-    except WorkoutError as exc:
-        report.add(exc.diagnostics)
-        return "", 1
-    except Exception as exc:  # a bug: one file must not stop the others from showing
-        report.add([_internal(path, exc)])
-        return "", 1
-    return text, 0
-
-
-def _show_plan(run: Run, path: Path) -> int:
-    """Print a plan's diagnostics and calendar; returns the exit status."""
-    from .plans import render_plan, volume_warnings
-
-    report = Report()
-    built = run.plan(path, formats=("fit",))
-    report.add(built.diagnostics)
-    if built.build is not None:
-        report.add(volume_warnings(built.build))
-    _emit_error(report, "text")
-    if built.build is not None:
-        click.echo(render_plan(built.build), nl=False)
-    return report.exit_code
-
-
-def _internal(path: Path, exc: Exception) -> Diagnostic:
-    from .diagnostics import internal_error
-    from .pipeline import display_path
-
-    return internal_error(Position(display_path(path), 0, 0), exc)
-
-
-def _chart_text(workout: Workout, profile: Profile) -> str:
-    from .chart import terminal_chart
-
-    return "\n" + terminal_chart(workout, profile)
-
-
-def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tuple[str, int]:
-    from .importers import read_workouts
-    from .pipeline import display_path
-    from .show import render
-
-    try:
-        workouts, notes = read_workouts(path, display_path(path))
-        file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
-        shown = [render(w, units=units, file=file) for w in workouts]
-        if chart:
-            from .profile import EMPTY
-
-            shown = [text + _chart_text(w, EMPTY) for text, w in zip(shown, workouts, strict=True)]
-    except WorkoutError as exc:
-        report.add(exc.diagnostics)
-        return "", 1
-    except Exception as exc:  # a bug: one file must not stop the others from showing
-        report.add([_internal(path, exc)])
-        return "", 1
-    report.add(notes)
-    return "\n".join(shown), 0
 
 
 @main.command(name="import")
@@ -475,12 +265,12 @@ def _show_file(path: Path, report: Report, chart: bool, units: str | None) -> tu
     help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
     "TCX holding several workouts, needs a folder. Default: standard output.",
 )
-@_OPTIONS["jobs"]
+@OPTIONS["jobs"]
 def import_(source: Path, output: Path | None, jobs: int | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
-    from .run import import_files
+    from .run import imports
 
     report = Report()
     if source.is_dir() and output is None:
@@ -490,57 +280,19 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    items = list(
-        discover(
-            [source],
-            SUFFIXES,
-            ignore_case=True,
-            skip_names=(),
-            on_skip=lambda p, why: report.add([warning(Position(str(p), 0, 0), why)]),
-        )
-    )
-    outputs.protect(item.path for item in items)
-    results = import_files([item.path for item in items], jobs=jobs)
-    for item, (imported, problems) in zip(items, results, strict=True):
-        report.checked += 1
-        shown = display_path(item.path)
-        if imported is None:
-            report.add(problems)
-            continue
-        if not to_folder and len(imported) > 1:
-            report.add(
-                [
-                    error(
-                        Position(shown, 0, 0),
-                        f"holds {len(imported)} workouts: "
-                        "give -o FOLDER to write one YAML file each",
-                    )
-                ]
-            )
-            continue
-        for one in imported:
-            report.add(one.diagnostics)
-            if output is None:
-                click.echo(one.yaml, nl=False)
-                continue
-            target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
-            earlier = outputs.claim(target, shown)
-            if earlier is not None:
-                # X.fit and X.tcx both make X.yaml: never let one silently replace the other.
-                report.add(
-                    [
-                        error(
-                            Position(shown, 0, 0),
-                            f"{target} is also the import of {earlier}; nothing written for "
-                            "this file: import one of the two on its own with -o NAME.yaml",
-                        )
-                    ]
-                )
+    items = list(discover([source], SUFFIXES, skip_names=(), on_skip=_said(report)))
+    report.checked += len(items)
+    for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
+        report.add(said)
+        for target, text in found:
+            if target is None:
+                click.echo(text, nl=False)
                 continue
             try:
-                outputs.write(target, one.yaml.encode("utf-8"), named=not to_folder)
+                outputs.write(target, text.encode("utf-8"), named=not to_folder)
             except OSError as exc:
-                report.add([error(Position(shown, 0, 0), f"cannot write {target}: {exc.strerror}")])
+                why = f"cannot write {target}: {exc.strerror}"
+                report.add([error(Position(display_path(item.path), 0, 0), why)])
                 continue
             click.echo(f"wrote {printable(str(target), MAX_PATH)}", err=True)
     _emit_error(report, "text")
@@ -652,19 +404,8 @@ def send(
         report.add(notes)
         units.append(unit)
     report.add(run.unapplied())
-    placements, notes = s.place(device, units)
+    placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
     report.add(notes)
-    full = s.check_space(placements)
-    report.add(full)
-    sent = 0
-    if full:
-        placements = []
-    elif not dry_run:
-        try:
-            sent = len(s.write_all(placements))
-        except s.SendError as exc:
-            report.add(exc.diagnostics)
-            placements = []
     for p in placements:
         click.echo(s.describe(p))
     _emit_error(report, "text")

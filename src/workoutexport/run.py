@@ -24,12 +24,12 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import pipeline, plans, steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error, warning
 from .options import BuildOptions
-from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, discover
+from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover
 from .pipeline import (
     Extras,
     Imported,
@@ -44,7 +44,17 @@ from .pipeline import (
 from .profile import Profile
 from .source import Document, parsed_once, read_file
 
-__all__ = ["Built", "PlanBuilt", "Run", "build_plan", "import_files", "plan_files"]
+__all__ = [
+    "Built",
+    "PlanBuilt",
+    "Run",
+    "Shown",
+    "build_plan",
+    "import_files",
+    "imports",
+    "plan_files",
+    "several_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,17 @@ class Built:
     def data(self, fmt: str) -> bytes | None:
         """The verified bytes in format `fmt`, if any."""
         return next((o.data for o in self.outputs if o.format == fmt), None)
+
+
+@dataclass
+class Shown:
+    """What `show` prints for one input, what it says about it, and whether it failed."""
+
+    text: str
+    diagnostics: list[Diagnostic]
+    failed: bool
+    #: A plan: its diagnostics are said just before its calendar, not with the others.
+    plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,29 @@ class Run:
         self.several = several_inputs(paths, len(found))
         self._where = Path(paths[0]) if paths else Path(".")
         return found
+
+    def each(
+        self, paths: Iterable[Path], *, on_skip: Callable[[Path, str], None] | None = None
+    ) -> Iterator[tuple[Input, Built | plans.PlanBuild | None, list[Diagnostic]]]:
+        """Every input below `paths` with what the run made of it and what to say about it:
+        a profile.yaml is checked (None), a workout built (`Built`), a plan built (its
+        `PlanBuild`, or None when it failed). Workouts come first, in order, in `--jobs`
+        workers; the caller reports `unapplied` once every input is done."""
+        from .progress import progress
+
+        items = self.inputs(paths, on_skip=on_skip)
+        profiles = [i for i in items if i.path.name == PROFILE_NAME]
+        found = [i for i in items if i not in profiles and self.is_plan(i.path)]
+        workouts = [i for i in items if i not in profiles and i not in found]
+        for item in profiles:
+            yield item, None, self.check_profile(item.path)
+        built = self.workouts([i.path for i in workouts])
+        for item in progress(workouts, "checking"):
+            one = next(built)
+            yield item, one, list(one.diagnostics)
+        for item in found:
+            plan = self.plan(item.path)
+            yield item, plan.build, list(plan.diagnostics)
 
     def is_plan(self, path: Path) -> bool:
         """Whether `path` is a plan (`weeks:`, no `steps:`); parsed once for the whole run."""
@@ -265,6 +309,52 @@ class Run:
             frozenset(extras.applied),
         )
 
+    # --- one input, as `show` prints it ----------------------------------------------------
+
+    def show(self, path: Path, *, chart: bool, units: str | None) -> Shown:
+        """One input of `show` (a workout, plan or profile through `run`; a FIT or TCX file read
+        back); never raises for bad input."""
+        try:
+            return self._show(path, chart, units)
+        except WorkoutError as exc:
+            return Shown("", list(exc.diagnostics), True)
+        except Exception as exc:  # a bug: one file must not stop the others from showing
+            return Shown("", [internal_error(Position(display_path(path), 0, 0), exc)], True)
+
+    def _show(self, path: Path, chart: bool, units: str | None) -> Shown:
+        from .profile import EMPTY
+        from .show import render
+
+        if path.suffix.lower() in (".fit", ".tcx"):
+            from .importers import read_workouts
+
+            workouts, notes = read_workouts(path, display_path(path))
+            file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
+            texts = [
+                render(w, units=units, file=file) + (_chart(w, EMPTY) if chart else "")
+                for w in workouts
+            ]
+            return Shown("\n".join(texts), list(notes), False)
+        if path.name == PROFILE_NAME:
+            problems = self.check_profile(path)
+            return Shown(
+                "" if problems else f"{path} is a valid profile\n", problems, bool(problems)
+            )
+        if self.is_plan(path):
+            built = self.plan(path, formats=("fit",))
+            if built.build is None:
+                return Shown("", list(built.diagnostics), True, plan=True)
+            said = [*built.diagnostics, *plans.volume_warnings(built.build)]
+            return Shown(plans.render_plan(built.build), said, False, plan=True)
+        done = self.workout(path, formats=())
+        if done.workout is None:
+            return Shown("", list(done.diagnostics), True)
+        profile = self.profile_for(path)
+        text = render(done.workout, units=units, profile=profile, pick=self.options.pick)
+        return Shown(
+            text + (_chart(done.workout, profile) if chart else ""), list(done.diagnostics), False
+        )
+
     # --- one plan --------------------------------------------------------------------------
 
     def plan(
@@ -343,6 +433,12 @@ class Run:
         return PlanBuilt(path, build, tuple(diagnostics))
 
 
+def _chart(workout: steps.Workout, profile: Profile) -> str:
+    from .chart import terminal_chart
+
+    return "\n" + terminal_chart(workout, profile)
+
+
 def _plan_file_problems(name: str, data: bytes) -> list[str]:
     """What the reference readers find wrong with one of a plan's own files (the sessions'
     files were verified as workouts)."""
@@ -400,6 +496,47 @@ def import_files(
     yield from ordered_map(_import_one, paths, jobs=jobs)
 
 
+def imports(
+    items: Sequence[Input],
+    outputs: Outputs,
+    *,
+    to_folder: bool,
+    output: Path | None,
+    jobs: int | None = 1,
+) -> Iterator[tuple[Input, list[Diagnostic], list[tuple[Path | None, str]]]]:
+    """What `import` makes of each input: its diagnostics and its (target, YAML text) pairs
+    (target None: standard output). Targets are claimed in `outputs`, so that X.fit and X.tcx
+    never both write X.yaml; `output` is the one YAML file asked for, unless `to_folder`."""
+    outputs.protect(item.path for item in items)
+    results = import_files([item.path for item in items], jobs=jobs)
+    for item, (imported, problems) in zip(items, results, strict=True):
+        where = Position(display_path(item.path), 0, 0)
+        if imported is None:
+            yield item, problems, []
+            continue
+        if not to_folder and len(imported) > 1:
+            why = f"holds {len(imported)} workouts: give -o FOLDER to write one YAML file each"
+            yield item, [error(where, why)], []
+            continue
+        said: list[Diagnostic] = []
+        found: list[tuple[Path | None, str]] = []
+        for one in imported:
+            said.extend(one.diagnostics)
+            target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
+            earlier = outputs.claim(target, where.path) if target is not None else None
+            if earlier is not None:
+                said.append(
+                    error(
+                        where,
+                        f"{target} is also the import of {earlier}; nothing written for "
+                        "this file: import one of the two on its own with -o NAME.yaml",
+                    )
+                )
+                continue
+            found.append((target, one.yaml))
+        yield item, said, found
+
+
 # --- conveniences for scripts and tests -----------------------------------------------------
 
 
@@ -424,8 +561,3 @@ def plan_files(
 ) -> list[tuple[str, bytes]]:
     """Every file a plan builds to, as (name relative to the output folder, bytes)."""
     return build_plan(path, fmts, **options).files
-
-
-def is_profile(item: Input) -> bool:
-    """Whether an input is a profile.yaml (checked, not built)."""
-    return item.path.name == PROFILE_NAME

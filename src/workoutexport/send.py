@@ -248,6 +248,26 @@ def plan_unit(
     return Unit(source=shown, files=tuple(files)), notes
 
 
+def deliver(
+    device: Device, units: Sequence[Unit], *, dry_run: bool = False
+) -> tuple[list[Placement], int, list[Diagnostic]]:
+    """Place `units` on `device` and write them (not under `dry_run`): the placements made
+    (none when nothing was written for lack of space or a failed write), how many files were
+    written, and the diagnostics of placing and writing."""
+    placements, notes = place(device, units)
+    full = check_space(placements)
+    notes += full
+    if full:
+        return [], 0, notes
+    if dry_run:
+        return placements, 0, notes
+    try:
+        sent = len(write_all(placements))
+    except SendError as exc:
+        return [], 0, [*notes, *exc.diagnostics]
+    return placements, sent, notes
+
+
 # Characters FAT (and so every watch's storage) cannot hold in a name.
 _NOT_ON_FAT = re.compile(r'[\x00-\x1f"*/:<>?\\|]')
 
