@@ -18,16 +18,8 @@ from typing import TYPE_CHECKING, get_args
 
 import click
 
-from .cli_options import OPTIONS, build_options
-from .diagnostics import (
-    MAX_PATH,
-    Position,
-    Report,
-    WorkoutError,
-    error,
-    printable,
-    warning,
-)
+from .cli_options import OPTIONS, PRINT_STYLES, build_options
+from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
 from .formats import FORMATS
 from .options import BuildOptions
 from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
@@ -60,9 +52,7 @@ def _emit_error(report: Report, fmt: str) -> None:
         click.echo(text)
 
 
-_PRINT_STYLES = ("text", "json", "github")
-
-
+_FOLDER = click.Path(file_okay=False, path_type=Path)
 _paths = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
@@ -111,14 +101,9 @@ def _every_input(
 @main.command()
 @_paths
 @click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
+    "-o", "--output", "out_dir", type=_FOLDER, default=Path("."), show_default=True,
     help="Folder to write into.",
-)
+)  # fmt: skip
 @build_options("profile", "sets", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Build workout files from YAML workouts (files or folders)."""
@@ -165,20 +150,20 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
 @_paths
 # text/json/github: the printing style's old spelling, kept one release (deprecated).
 @build_options(
-    "profile", "sets", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *_PRINT_STYLES)
+    "profile", "sets", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *PRINT_STYLES)
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
     "--output-format",
     "output_format",
-    type=click.Choice(_PRINT_STYLES),
+    type=click.Choice(PRINT_STYLES),
     default=None,
     help="How to print diagnostics: text (default), json, or github (workflow annotations).",
 )
 def check(
     paths: tuple[Path, ...],
     options: BuildOptions,
-    styles: tuple[str, ...],
+    style: str | None,
     strict: bool,
     output_format: str | None,
 ) -> None:
@@ -189,14 +174,7 @@ def check(
     """
     from .plans import PlanBuild, volume_warnings
 
-    if styles:
-        click.echo(
-            f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
-            f"release; write '--output-format {styles[-1]}' (-f/--format is the workout format)",
-            err=True,
-        )
-        output_format = output_format or styles[-1]
-    output_format = output_format or "text"
+    output_format = output_format or style or "text"
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
     for _item, made in _every_input(_start(options, report), paths, report):
@@ -241,10 +219,7 @@ def show(
             # A plan's own diagnostics come just before its calendar, which is printed now.
             _emit_error(report, "text")
             report.clear()
-            plan_report = Report()
-            plan_report.add(one.diagnostics)
-            _emit_error(plan_report, "text")
-            status = max(status, plan_report.exit_code)
+            _emit_error(Report(diagnostics=one.diagnostics), "text")
             click.echo(one.text, nl=False)
             continue
         report.add(one.diagnostics)
@@ -383,26 +358,11 @@ def send(
         sys.exit(1)
     run = _start(options, report)
     units = []
-    for item in run.inputs(paths):
+    since = None if all_sessions else dt.date.today()
+    for unit, said in s.units(run, paths, device, kind, since=since, until=until and until.date()):
         report.checked += 1
-        if item.path.name == PROFILE_NAME:
-            report.add(run.check_profile(item.path))
-            continue
-        try:
-            unit, notes = s.unit_for(
-                item.path,
-                str(item.path),
-                device,
-                kind,
-                run=run,
-                since=None if all_sessions else dt.date.today(),
-                until=until.date() if until is not None else None,
-            )
-        except WorkoutError as exc:
-            report.add(exc.diagnostics)
-            continue
-        report.add(notes)
-        units.append(unit)
+        report.add(said)
+        units += [unit] if unit is not None else []
     report.add(run.unapplied())
     placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
     report.add(notes)
@@ -417,12 +377,7 @@ def send(
 @main.command()
 @_paths
 @click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the site into.",
+    "-o", "--output", "out_dir", type=_FOLDER, required=True, help="Folder to write the site into."
 )
 @build_options("profile", "sets", "exclude", "pick", "jobs")
 def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:

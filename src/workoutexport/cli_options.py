@@ -61,6 +61,23 @@ OPTIONS = {
 }
 
 
+#: How `check` prints diagnostics; once also spelled `-f` (deprecated).
+PRINT_STYLES = ("text", "json", "github")
+
+
+def _old_style(given: tuple[str, ...]) -> str | None:
+    """The last printing style given as `-f STYLE` (its deprecated spelling), said so."""
+    styles = [f for f in given if f in PRINT_STYLES]
+    if not styles:
+        return None
+    click.echo(
+        f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
+        f"release; write '--output-format {styles[-1]}' (-f/--format is the workout format)",
+        err=True,
+    )
+    return styles[-1]
+
+
 def _as_pick(value: str) -> Pick:
     for pick in PICKS:
         if pick == value:
@@ -72,7 +89,7 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
     """The one decorator of every command that builds: adds the `offered` options (names of
     `OPTIONS`, and `-f/--format` when `formats` lists its choices) and calls the command
     with one `options: BuildOptions` instead. `--set` is parsed here, once. Format choices
-    outside FORMATS (check's old printing styles) reach the command as `styles`."""
+    outside FORMATS (check's old printing styles) reach the command as `style`."""
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
@@ -84,7 +101,7 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
                 raise click.BadParameter(str(exc), param_hint="--set") from None
             given = values.get("formats", ())
             if formats is not None and set(formats) - set(FORMATS):
-                kwargs["styles"] = tuple(f for f in given if f not in FORMATS)
+                kwargs["style"] = _old_style(given)
             options = BuildOptions(
                 formats=tuple(dict.fromkeys(f for f in given if f in FORMATS)) or ("fit",),
                 profile=values.get("profile"),

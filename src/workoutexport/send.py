@@ -34,14 +34,14 @@ import datetime as dt
 import errno
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .device import Device, DeviceError, Kind, child, find_devices, read_device, resolve
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .outputs import write_to_device
+from .outputs import PROFILE_NAME, write_to_device
 
 if TYPE_CHECKING:
     from .run import Run
@@ -192,6 +192,29 @@ def unit_for(
     elif built.workout is not None:
         why = f"no {fmt.upper()} file of this workout could be made; {why}"
     raise WorkoutError([*built.diagnostics, error(Position(shown, 0, 0), why)])
+
+
+def units(
+    run: Run,
+    paths: Sequence[Path],
+    device: Device,
+    kind: Kind,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Iterator[tuple[Unit | None, list[Diagnostic]]]:
+    """Each input of `run` below `paths` as the unit it sends (None: nothing to send, a
+    profile.yaml checked or an input that failed), with its diagnostics."""
+    for item in run.inputs(paths):
+        if item.path.name == PROFILE_NAME:
+            yield None, run.check_profile(item.path)
+            continue
+        try:
+            yield unit_for(
+                item.path, str(item.path), device, kind, run=run, since=since, until=until
+            )
+        except WorkoutError as exc:
+            yield None, list(exc.diagnostics)
 
 
 def plan_unit(
