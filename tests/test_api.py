@@ -61,7 +61,8 @@ def test_a_run_through_the_api_hands_out_verified_bytes(tmp_path: Path) -> None:
     assert isinstance(imported, workoutexport.Imported) and imported.stem == "w"
     again = tmp_path / "again.yaml"
     again.write_text(imported.yaml)
-    assert workoutexport.load_workout(again).steps == built.workout.steps  # type: ignore[union-attr]
+    assert built.workout is not None
+    assert workoutexport.load_workout(again).steps == built.workout.steps
 
 
 def test_profile_can_be_given_loaded_or_as_a_path(tmp_path: Path) -> None:
