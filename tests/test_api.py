@@ -17,8 +17,16 @@ def test_exported_members() -> None:
     assert sorted(workoutexport.__all__) == sorted(
         [
             "__version__",
+            "BuildOptions",
+            "Built",
             "Diagnostic",
             "EmitOptions",
+            "Emitted",
+            "Imported",
+            "Overrides",
+            "Pick",
+            "PlanBuilt",
+            "Run",
             "Position",
             "Profile",
             "Workout",
@@ -34,6 +42,27 @@ def test_exported_members() -> None:
     )
     for name in workoutexport.__all__:
         assert getattr(workoutexport, name) is not None
+    # dir() lists the API before any of it is imported (it is imported on first use).
+    assert set(workoutexport.__all__) <= set(dir(workoutexport))
+
+
+def test_a_run_through_the_api_hands_out_verified_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("name: W\nsteps:\n  - run: 10min\n")
+    options = workoutexport.BuildOptions(formats=("fit", "tcx"), pick="mid")
+    built = workoutexport.Run(options).workout(path)
+    assert built.ok and [o.format for o in built.outputs] == ["fit", "tcx"]
+    for output in built.outputs:
+        assert workoutexport.verify_output(output.data, output.format) == []
+    fit = tmp_path / "w.fit"
+    fit.write_bytes(built.outputs[0].data)
+    # import_file takes a str as load_workout does, and hands back YAML that builds again.
+    [imported] = workoutexport.import_file(str(fit))
+    assert isinstance(imported, workoutexport.Imported) and imported.stem == "w"
+    again = tmp_path / "again.yaml"
+    again.write_text(imported.yaml)
+    assert built.workout is not None
+    assert workoutexport.load_workout(again).steps == built.workout.steps
 
 
 def test_profile_can_be_given_loaded_or_as_a_path(tmp_path: Path) -> None:

@@ -36,37 +36,30 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["x.fit"]
 
 
-def test_compile_inputs_builds_every_good_file_and_reports_the_rest(tmp_path: Path) -> None:
+def test_a_run_builds_every_good_file_and_reports_the_rest(tmp_path: Path) -> None:
     from workoutexport.diagnostics import Report
-    from workoutexport.pipeline import compile_inputs
+    from workoutexport.options import BuildOptions
+    from workoutexport.run import Run
 
     (tmp_path / "good.yaml").write_text("name: Good\nsteps:\n  - run: 10min\n")
     (tmp_path / "bad.yaml").write_text("name: Bad\nsteps:\n  - run: 400\n")
     (tmp_path / "profile.yaml").write_text("paces:\n  easy: 5:00/km\n")
     report = Report()
+    run = Run(BuildOptions(formats=("fit", "tcx")))
     # A folder's profile.yaml is not an input; named directly, it is checked, not compiled.
     paths = [tmp_path, tmp_path / "profile.yaml"]
-    done = list(compile_inputs(paths, ["fit", "tcx"], report))
-    assert [c.input.relative for c in done] == [Path("good.yaml")]
-    assert [fmt for fmt, _ in done[0].outputs] == ["fit", "tcx"]
-    assert report.checked == 3
-    # An input the caller sets aside is counted, and neither compiled nor reported.
-    kept: list[Path] = []
-
-    def keep(item: Input) -> bool:
-        kept.append(item.path)
-        return True
-
-    report = Report()
-    done = list(compile_inputs([tmp_path], ["fit"], report, aside=keep))
-    assert (done, kept, report.checked, report.diagnostics) == (
-        [],
-        [tmp_path / "bad.yaml", tmp_path / "good.yaml"],
-        2,
-        [],
-    )
-    report = Report()
-    done = list(compile_inputs(paths, ["fit", "tcx"], report))
+    items = run.inputs(paths)
+    assert [i.relative for i in items] == [
+        Path("bad.yaml"),
+        Path("good.yaml"),
+        Path("profile.yaml"),
+    ]
+    assert run.check_profile(items[2].path) == []
+    done = list(run.workouts([i.path for i in items[:2]]))
+    for built in done:
+        report.add(built.diagnostics)
+    assert [b.path.name for b in done if b.workout is not None] == ["good.yaml"]
+    assert [o.format for o in done[1].outputs] == ["fit", "tcx"]
     assert [d.format() for d in report.ordered()] == [
         f"{tmp_path / 'bad.yaml'}:3:10: error: '400' has no unit: write a duration with its "
         "unit, such as '400m' (metres), '400s' or '400min'"

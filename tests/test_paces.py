@@ -15,10 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from workoutexport.cli import main
-from workoutexport.compile import Options, compile_workout
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.paces import parse_race, race_paces, race_vdot
-from workoutexport.pipeline import load_profile, parse_workout
+from workoutexport.pipeline import compile_document, load_profile
 from workoutexport.source import parse_text
 from workoutexport.units import METRES_PER_MILE, UnitError
 
@@ -130,7 +129,7 @@ def test_a_workout_uses_race_paces(tmp_path: Path) -> None:
     path.write_text("race: 5k 19:57\ntolerance:\n  pace: 0s\n")
     profile = load_profile(path)
     doc = parse_text("name: T\nsteps:\n  - run: 20min\n    pace: threshold\n", "w.yaml")
-    workout = compile_workout(parse_workout(doc, {}), doc, profile, Options())  # type: ignore[arg-type]
+    workout = compile_document(doc, profile)
     target = workout.steps[0].target  # type: ignore[union-attr]
     assert 1000 / target.high_mps == pytest.approx(255, abs=1)  # type: ignore[union-attr]
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.plans import build_plan
+from workoutexport.run import build_plan
 from workoutexport.verify import decode_fit
 
 WORKOUTS = {

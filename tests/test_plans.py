@@ -14,7 +14,8 @@ from icalendar import Calendar
 
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.plans import expand_plan, plan_files, scale
+from workoutexport.plans import expand_plan, scale
+from workoutexport.run import plan_files
 from workoutexport.verify import decode_fit
 
 from conftest import decoded
@@ -363,7 +364,8 @@ LEVELS = {
 
 @pytest.mark.parametrize("stem", sorted(LEVELS))
 def test_shipped_plans_follow_the_guide(stem: str) -> None:
-    from workoutexport.plans import build_plan, volume_warnings, week_totals
+    from workoutexport.plans import volume_warnings, week_totals
+    from workoutexport.run import build_plan
 
     build = build_plan(SHIPPED / f"{stem}.yaml")
     assert volume_warnings(build) == []
@@ -405,7 +407,7 @@ def test_an_alias_cannot_make_a_plan_of_millions(plan: Path) -> None:
 
 
 def test_since_builds_only_the_sessions_from_that_day(plan: Path) -> None:
-    from workoutexport.plans import build_plan
+    from workoutexport.run import build_plan
 
     build = build_plan(plan, since=dt.date(2027, 1, 27))
     names = [n for n, _ in build.files]

@@ -72,7 +72,7 @@ def test_build_reports_a_crash_in_a_plan_and_builds_the_rest(
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("workoutexport.plan_cli.build_plan", boom)
+    monkeypatch.setattr("workoutexport.plans.expand_plan", boom)
     code, _out, err = run("build", "b.yaml", "plan.yaml", "-o", "out", cwd=folder)
     assert code == 1
     assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
@@ -148,7 +148,7 @@ def test_site_reports_a_crash_in_a_plan_and_builds_the_rest(
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("workoutexport.plans.build_plan", boom)
+    monkeypatch.setattr("workoutexport.plans.expand_plan", boom)
     code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=folder)
     assert code == 1
     assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
@@ -273,17 +273,18 @@ def test_send_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> Non
 # --- small ones -----------------------------------------------------------------------------
 
 
-def test_compile_inputs_takes_paths_as_any_iterable(tmp_path: Path) -> None:
-    from workoutexport.diagnostics import Report
-    from workoutexport.pipeline import compile_inputs
+def test_a_run_takes_paths_as_any_iterable(tmp_path: Path) -> None:
+    from workoutexport.options import BuildOptions, Overrides
+    from workoutexport.run import Run
 
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "w.yaml").write_text(B)
-    report = Report()
+    run_ = Run(BuildOptions(overrides=Overrides({"y": "1"})))
     # A folder is several inputs: an unknown --set is the run-wide error, said at the folder.
-    done = list(compile_inputs(iter([tmp_path / "lib"]), ["fit"], report, overrides={"y": "1"}))
+    items = run_.inputs(iter([tmp_path / "lib"]))
+    done = [b for b in run_.workouts([i.path for i in items]) if b.ok]
     assert len(done) == 1
-    [problem] = report.diagnostics
+    [problem] = run_.unapplied()
     assert "no workout here defines a variable 'y'" in problem.message
     assert problem.position.path.endswith("lib")
 

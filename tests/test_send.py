@@ -10,6 +10,7 @@ InputOutput -> Garmin/Workouts; vivoactive HR lists neither.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import tempfile
@@ -429,13 +430,20 @@ def test_a_plan_to_a_device_without_schedules_goes_without_dates(
 # --- finding the device -----------------------------------------------------------------------
 
 
+def _discover_below(monkeypatch: pytest.MonkeyPatch, fs: Path) -> None:
+    """Device discovery looks below the fake file system root `fs`, not the real one."""
+    monkeypatch.setattr(
+        send_mod, "open_device", functools.partial(send_mod.open_device, fs_root=fs)
+    )
+
+
 def test_auto_detection_under_a_fake_mount_root(
     tmp_path: Path, workouts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fs = tmp_path / "fs"
     (fs / "media" / "runner" / "USBSTICK").mkdir(parents=True)  # a drive, but not a Garmin
     dev = make_device(fs / "media" / "runner" / "GARMIN", FR935)
-    monkeypatch.setattr(send_mod, "FS_ROOT", fs)
+    _discover_below(monkeypatch, fs)
     code, stdout, stderr = run("send", str(workouts))
     assert code == 0, stderr
     assert stdout == f"{workouts / 'hills.yaml'} -> {dev / 'GARMIN' / 'NEWFILES' / 'hills.fit'}\n"
@@ -447,7 +455,7 @@ def test_several_devices_are_listed_and_need_device(
     fs = tmp_path / "fs"
     a = make_device(fs / "media" / "runner" / "GARMIN", FR935)
     b = make_device(fs / "run" / "media" / "runner" / "EDGE", EDGE705)
-    monkeypatch.setattr(send_mod, "FS_ROOT", fs)
+    _discover_below(monkeypatch, fs)
     code, stdout, stderr = run("send", str(workouts))
     assert code == 2
     assert str(a) in stderr and str(b) in stderr
@@ -462,7 +470,7 @@ def test_no_device_explains_how_to_mount_an_mtp_watch(
 ) -> None:
     fs = tmp_path / "fs"
     (fs / "media" / "runner" / "USBSTICK").mkdir(parents=True)
-    monkeypatch.setattr(send_mod, "FS_ROOT", fs)
+    _discover_below(monkeypatch, fs)
     code, _, stderr = run("send", str(workouts))
     assert code == 1
     assert "no mounted Garmin device found" in stderr

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from lxml import etree, html
 
 from workoutexport.cli import main
-from workoutexport.pipeline import ProfileCache
+from workoutexport.run import Run
 from workoutexport.site import Plan, PlanSession, PlanWeek, SiteInput, build_site, render_plan
 
 from conftest import assert_valid_tcx, decoded
@@ -345,8 +345,8 @@ def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:
         written[path.relative_to(tmp_path)] = data
 
     inputs = [SiteInput(LIBRARY / "tempo-run.yaml", Path("tempo-run.yaml"))]
-    report = build_site(inputs, tmp_path, profiles=ProfileCache(), write=write, plans=[PLAN])
-    assert report.exit_code == 0
+    diagnostics = build_site(inputs, tmp_path, run=Run(), write=write, plans=[PLAN])
+    assert [d for d in diagnostics if d.severity == "error"] == []
     assert Path("plans/mile.html") in written
     index = _html(written[Path("index.html")])
     assert [a.get("href") for a in index.find_class("plans")[0].iter("a")] == ["plans/mile.html"]

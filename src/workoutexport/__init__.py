@@ -7,6 +7,11 @@ The library API, for scripts::
     options = emit_options("hills.yaml")                # the profile's fit: settings, mtime
     fit_bytes = emit_workout(workout, "fit", options=options).data
 
+or, as the commands do, every input through one run (verified bytes, diagnostics)::
+
+    from workoutexport import BuildOptions, Run
+    built = Run(BuildOptions(formats=("fit", "tcx"))).workout(Path("hills.yaml"))
+
 Names are imported on first use, so that `workoutexport --help` stays light; type checkers
 see them through the static imports below.
 """
@@ -19,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     __version__: str
     from .diagnostics import Diagnostic, Position, WorkoutError
-    from .formats import EmitOptions
+    from .formats import EmitOptions, Emitted
+    from .options import BuildOptions, Overrides, Pick
     from .pipeline import (
+        Imported,
         compile_document,
         emit_options,
         import_file,
@@ -30,6 +37,7 @@ if TYPE_CHECKING:
     from .pipeline import emit as emit_workout
     from .pipeline import verify as verify_output
     from .profile import Profile
+    from .run import Built, PlanBuilt, Run
     from .steps import Workout
 
 
@@ -53,6 +61,14 @@ _EXPORTS = {
     "Profile": ("workoutexport.profile", "Profile"),
     "Workout": ("workoutexport.steps", "Workout"),
     "EmitOptions": ("workoutexport.formats", "EmitOptions"),
+    "Emitted": ("workoutexport.formats", "Emitted"),
+    "BuildOptions": ("workoutexport.options", "BuildOptions"),
+    "Overrides": ("workoutexport.options", "Overrides"),
+    "Pick": ("workoutexport.options", "Pick"),
+    "Imported": ("workoutexport.pipeline", "Imported"),
+    "Run": ("workoutexport.run", "Run"),
+    "Built": ("workoutexport.run", "Built"),
+    "PlanBuilt": ("workoutexport.run", "PlanBuilt"),
     "emit_options": ("workoutexport.pipeline", "emit_options"),
     "load_workout": ("workoutexport.pipeline", "load_workout"),
     "load_profile": ("workoutexport.pipeline", "load_profile"),
@@ -63,10 +79,18 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BuildOptions",
+    "Built",
     "Diagnostic",
     "EmitOptions",
+    "Emitted",
+    "Imported",
+    "Overrides",
+    "Pick",
+    "PlanBuilt",
     "Position",
     "Profile",
+    "Run",
     "Workout",
     "WorkoutError",
     "__version__",
@@ -78,6 +102,11 @@ __all__ = [
     "load_workout",
     "verify_output",
 ]
+
+
+def __dir__() -> list[str]:
+    # The lazily imported API is listed too, not only what has been imported so far.
+    return sorted({*globals(), *__all__})
 
 
 def __getattr__(name: str) -> Any:

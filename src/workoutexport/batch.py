@@ -11,11 +11,17 @@ or the whole new one under a final name, never a part.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .outputs import Input, Outputs
 
 #: Called once per file when its fate is known: None when it was written, else why not.
 Done = Callable[[OSError | None], None]
@@ -160,3 +166,37 @@ class Batch:
             self.flush()
         else:
             self.discard()
+
+
+def write_outputs(
+    outputs: Outputs, files: Iterable[tuple[Input, str, bytes]], wrote: Callable[[Path], None]
+) -> list[Diagnostic]:
+    """Write each (input, suffix, bytes) where `outputs` names it, in one batch: never two
+    inputs to one file, never through a symlink out of the folder, never half a file.
+    `wrote(target)` hears of each file in place; returns what went wrong, by input."""
+    from .diagnostics import Position, error
+
+    said: list[Diagnostic] = []
+
+    def done(target: Path, shown: str, exc: OSError | None) -> None:
+        if exc is not None:
+            said.append(error(Position(shown), f"cannot write {target}: {exc.strerror}"))
+        else:
+            wrote(target)
+
+    batch = Batch()  # one file-system sync for many files instead of an fsync each
+    for item, suffix, data in files:
+        shown, target = str(item.path), outputs.path_for(item, suffix)
+        earlier = outputs.claim(target, shown)
+        if earlier is not None:
+            why = f"{target} is also the output of {earlier}; rename one of the two workouts"
+            said.append(error(Position(shown), why))
+            continue
+        try:
+            outputs.check(target)
+        except OSError as exc:
+            said.append(error(Position(shown), f"cannot write {target}: {exc.strerror}"))
+            continue
+        batch.add(target, data, functools.partial(done, target, shown))
+    batch.flush()
+    return said

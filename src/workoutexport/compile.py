@@ -9,11 +9,10 @@ from . import model as m
 from . import steps as s
 from . import units as u
 from .diagnostics import Diagnostic, WorkoutError, error
+from .options import Pick
 from .profile import Profile
 from .source import Document, Loc
 from .validate import suggest
-
-Pick = Literal["low", "mid", "high"]
 
 _INTENSITY = {
     "warmup": s.Intensity.WARMUP,

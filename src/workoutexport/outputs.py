@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .diagnostics import Position, WorkoutError, error
 
+#: The athlete profile's file name, found beside workouts (profile.py reads it).
 PROFILE_NAME = "profile.yaml"
 WORKOUT_SUFFIXES = (".yaml", ".yml")
 

@@ -1,23 +1,23 @@
-"""The public path through the stages: file -> document -> model -> step tree -> bytes.
+"""The library's public API: file -> document -> model -> step tree -> verified bytes.
 
-Each function is a few lines composing stages; the CLI maps arguments to these and does
-nothing else.
+Each function is a few lines composing stages, for scripts and for the batch runner
+(`run.py`), which runs them over every input of a command. Nothing here prints or takes
+the command line's Report: problems are raised (WorkoutError) or returned as diagnostics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Literal
 
 from . import formats, steps
-from .compile import Options, Pick, compile_workout
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error, warning
+from .compile import Options, compile_workout
+from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error, warning
 from .formats import EmitOptions, Emitted
-from .outputs import PROFILE_NAME, Input, discover
+from .options import Pick
 from .profile import EMPTY, Profile, build_profile, find_profile
 from .source import Document, read_file
 
@@ -88,21 +88,8 @@ class Extras:
     warnings: list[Diagnostic] = field(default_factory=list)
     #: The workout's own `formats:`, the formats it is meant for (None: any).
     formats: tuple[str, ...] | None = None
-    #: When set, `--set` of a variable the workout does not define is skipped, not an error
-    #: (a folder's workouts each take the vars they define); names applied are added.
-    applied: set[str] | None = None
-
-
-def parse_workout(
-    doc: Document, overrides: Mapping[str, str], applied: set[str] | None = None
-) -> object:
-    """Substitute variables and validate a document against the model (a model.Workout)."""
-    from .model import Workout
-    from .validate import validate_model
-    from .variables import substitute
-
-    data = substitute(doc, overrides, applied)
-    return validate_model(Workout, Document(doc.path, data, doc.values, doc.keys), "workout")
+    #: The `--set` names the workout took (under `only_defined`, those it defines).
+    applied: set[str] = field(default_factory=set)
 
 
 def compile_document(
@@ -112,10 +99,13 @@ def compile_document(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
     extras: Extras | None = None,
+    only_defined: bool = False,
 ) -> steps.Workout:
     """Validate and compile a parsed YAML document against `profile`; raises WorkoutError.
 
-    Warnings about likely mistakes, and the workout's `formats:`, go to `extras` when given.
+    Warnings about likely mistakes, the workout's `formats:` and the overrides it took go to
+    `extras` when given. `only_defined`: an override of a variable the workout does not
+    define is skipped, not an error (the rule for one of several inputs, `run.Run`).
     """
     from .lint import lint
     from .model import Workout
@@ -123,13 +113,15 @@ def compile_document(
     from .variables import substitute
 
     # Compiled against the substituted text, so that display hints show what was used.
-    data = substitute(doc, overrides or {}, extras.applied if extras else None)
+    applied: set[str] | None = set() if only_defined else None
+    data = substitute(doc, overrides or {}, applied)
     done = Document(doc.path, data, doc.values, doc.keys)
     model = validate_model(Workout, done, "workout")
     tree = compile_workout(model, done, profile, Options(pick=pick))
     if extras is not None:
         extras.warnings.extend(lint(doc))
         extras.formats = tuple(model.formats) if model.formats else None
+        extras.applied.update(applied if applied is not None else (overrides or {}))
     return tree
 
 
@@ -141,13 +133,15 @@ def load_workout(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
     extras: Extras | None = None,
+    only_defined: bool = False,
 ) -> steps.Workout:
     """Read, validate and compile one workout file; raises WorkoutError on bad input.
 
     The profile is `profile` (a loaded Profile, or the path of a profile file) when given;
     otherwise the nearest profile.yaml in the workout's folder or a parent folder, read
     through `profiles` so that a library's profile is read once. `overrides` replace
-    variables (`--set`), and `pick` resolves ranges such as `repeat: 6-8`.
+    variables (`--set`; see `compile_document` for `only_defined`), and `pick` resolves
+    ranges such as `repeat: 6-8`.
 
     How to write the tree (the profile's device settings, the file's time) is not part of
     it: see `emit_options`.
@@ -155,7 +149,9 @@ def load_workout(
     path = Path(path)
     doc = read_file(path, display_path(path))
     resolved = _resolve_profile(path, profile, profiles)
-    return compile_document(doc, resolved, overrides=overrides, pick=pick, extras=extras)
+    return compile_document(
+        doc, resolved, overrides=overrides, pick=pick, extras=extras, only_defined=only_defined
+    )
 
 
 def _resolve_profile(
@@ -166,54 +162,6 @@ def _resolve_profile(
     if isinstance(profile, Profile):
         return profile
     return load_profile(profile)
-
-
-def defined_overrides(
-    path: Path, overrides: Mapping[str, str], applied: set[str]
-) -> Mapping[str, str]:
-    """The `--set` overrides the workout at `path` defines under `vars:` (a folder's workouts
-    each take theirs); names found are added to `applied`. A file that cannot be read gets
-    them all, so that its own error is the one reported."""
-    if not overrides:
-        return overrides
-    try:
-        data = read_file(path, display_path(path)).data
-    except WorkoutError:
-        return overrides
-    defined = data.get("vars") if isinstance(data, dict) else None
-    if not isinstance(defined, dict):
-        return {}
-    mine = {k: v for k, v in overrides.items() if k in defined}
-    applied.update(mine)
-    return mine
-
-
-def several_inputs(paths: Iterable[Path], count: int) -> bool:
-    """Whether a run of `count` inputs found below `paths` has several: more than one file,
-    or a folder. Then `--set` applies to the workouts and plans that define each variable
-    (`defined_overrides`, `build_plan(lenient=True)`), and is an error only when none does
-    (`unapplied`). The one rule of build, check, site and send."""
-    return count > 1 or any(Path(p).is_dir() for p in paths)
-
-
-@dataclass
-class SetUse:
-    """How one run applies `--set`: `lenient` with several inputs (`several_inputs`), and the
-    names some workout or plan used, for `unapplied` once every input is built."""
-
-    lenient: bool = False
-    applied: set[str] = field(default_factory=set)
-
-
-def unapplied(overrides: Mapping[str, str], applied: set[str], where: Path) -> list[Diagnostic]:
-    """An error for each `--set` variable that no workout of the run defines."""
-    return [
-        error(
-            Position(display_path(where), 0, 0),
-            f"--set {name}=...: no workout here defines a variable '{name}'",
-        )
-        for name in sorted(set(overrides) - applied)
-    ]
 
 
 def emit_options(
@@ -246,7 +194,9 @@ def emit(
 ) -> Emitted:
     """`workout` as format `fmt` ("fit", "tcx"); raises WorkoutError when it cannot be written
     (under `lossy`, what can be dropped is dropped with a warning) and ValueError for an
-    unknown format. `options` (see `emit_options`) default to the empty profile's."""
+    unknown format. `options` (see `emit_options`) default to the empty profile's.
+
+    The bytes are not yet verified: `emit_verified` is what commands hand on."""
     return formats.emit(workout, fmt, lossy=lossy, options=options)
 
 
@@ -254,6 +204,80 @@ def verify(data: bytes, fmt: str) -> list[str]:
     """Problems Garmin's decoder (FIT) or the TCX schema find in emitted bytes (ValueError for
     an unknown format)."""
     return formats.verify(data, fmt)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One emitted file that its format's reference reader accepts, and its warnings."""
+
+    format: str
+    data: bytes
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass
+class Emission:
+    """A workout emitted in several formats: what verified, and what to tell the user."""
+
+    outputs: list[Output] = field(default_factory=list)
+    #: Warnings, and errors for the formats that failed (not under `optional`).
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Why an `optional` format cannot carry the workout, by format.
+    refused: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+
+def emit_verified(
+    workout: steps.Workout,
+    fmts: Iterable[str],
+    *,
+    options: EmitOptions | None = None,
+    lossy: bool = False,
+    optional: Iterable[str] = (),
+) -> Emission:
+    """`workout` in each of `fmts`, every file read back by its reference reader: the one
+    place where emitted bytes become bytes that may be written, sent or published.
+
+    A format that cannot carry the workout is an error for that format only (a warning
+    saying no file was written under `lossy`; for an `optional` format, only its reason in
+    `refused`). A file the reference reader refuses is an internal error (a bug of ours)
+    and is left out: an emitter fault never reaches a watch.
+    """
+    optional = frozenset(optional)
+    out = Emission()
+    for fmt in fmts:
+        try:
+            result = emit(workout, fmt, lossy=lossy, options=options)
+        except WorkoutError as exc:
+            if fmt in optional:
+                out.refused[fmt] = exc.diagnostics
+            else:
+                out.diagnostics.extend(_format_failed(exc, fmt, lossy))
+            continue
+        problems = verify(result.data, fmt)
+        if problems:
+            out.diagnostics.append(
+                error(
+                    workout.source,
+                    f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
+                )
+            )
+            continue
+        out.diagnostics.extend(result.diagnostics)
+        out.outputs.append(Output(fmt, result.data, tuple(result.diagnostics)))
+    return out
+
+
+def _format_failed(exc: WorkoutError, fmt: str, lossy: bool) -> list[Diagnostic]:
+    """A format that cannot carry a workout: its errors, or under `lossy` the same as warnings
+    saying the file was not written (the workout's other formats are)."""
+    if not lossy:
+        return list(exc.diagnostics)
+    return [
+        warning(d.position, f"{d.message}; no {fmt.upper()} file written (--lossy)")
+        if d.severity == "error"
+        else d
+        for d in exc.diagnostics
+    ]
 
 
 @dataclass(frozen=True)
@@ -265,7 +289,7 @@ class Imported:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def import_file(path: Path) -> list[Imported]:
+def import_file(path: str | PathLike[str]) -> list[Imported]:
     """The workouts in a FIT or TCX file as YAML that builds back (raises WorkoutError).
 
     Warnings about the file as a whole travel with its first workout, so that each is
@@ -275,6 +299,7 @@ def import_file(path: Path) -> list[Imported]:
     from .importers import read_workouts
     from .importers.yaml_out import NotExpressible, to_yaml
 
+    path = Path(path)
     shown = display_path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         raise WorkoutError(
@@ -310,10 +335,10 @@ def _round_trip(text: str, shown: str, fmts: tuple[str, ...]) -> None:
 
     try:
         tree = compile_document(parse_text(text, "imported YAML"), EMPTY)
-        for fmt in dict.fromkeys(fmts):
-            problems = verify(emit(tree, fmt).data, fmt)
-            if problems:
-                raise WorkoutError([error(Position(shown, 0, 0), problems[0])])
+        emitted = emit_verified(tree, dict.fromkeys(fmts))
+        problems = [d for d in emitted.diagnostics if d.severity == "error"]
+        if problems:
+            raise WorkoutError(problems)
     except WorkoutError as exc:
         first = next((d for d in exc.diagnostics if d.severity == "error"), None)
         why = first.message if first is not None else "it does not compile"
@@ -328,42 +353,6 @@ def _round_trip(text: str, shown: str, fmts: tuple[str, ...]) -> None:
         ) from None
 
 
-def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
-    try:
-        return import_file(path), []
-    except WorkoutError as exc:
-        return None, list(exc.diagnostics)
-    except Exception as exc:  # a bug: one file must not stop the others from importing
-        return None, [internal_error(Position(display_path(path), 0, 0), exc)]
-
-
-def import_files(
-    paths: Sequence[Path], *, jobs: int | None = 1
-) -> Iterator[tuple[list[Imported] | None, list[Diagnostic]]]:
-    """import_file for each of `paths`, in order: the workouts, or None and the errors.
-
-    `jobs` worker processes share the work (None: one per CPU), with the same results.
-    """
-    from .parallel import ordered_map
-
-    yield from ordered_map(_import_one, paths, jobs=jobs)
-
-
-def profile_cache(explicit: Path | None, report: Report) -> ProfileCache:
-    """The profiles of one run: `explicit` (--profile) for every workout when given, else
-    each workout's nearest profile.yaml; a bad explicit profile goes to `report`."""
-    cache = ProfileCache()
-    if explicit is not None:
-        try:
-            cache.explicit = load_profile(explicit)
-        except WorkoutError as exc:
-            # Reported now, even when no workout is found; each workout then says it is
-            # not built rather than building against another profile.
-            report.add(exc.diagnostics)
-            cache.explicit = exc
-    return cache
-
-
 def check_profile(path: Path) -> list[Diagnostic]:
     """What is wrong with the profile file at `path` (empty when it is valid)."""
     try:
@@ -373,179 +362,3 @@ def check_profile(path: Path) -> list[Diagnostic]:
     except Exception as exc:  # a bug: reported for this file, the run goes on
         return [internal_error(Position(display_path(path), 0, 0), exc)]
     return []
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """A workout file that compiled, with its emitted files as (format, bytes)."""
-
-    input: Input
-    workout: steps.Workout
-    outputs: list[tuple[str, bytes]]
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What every file of one compile_inputs run shares; travels with each chunk of files."""
-
-    profiles: ProfileCache
-    fmts: tuple[str, ...]
-    overrides: Mapping[str, str]
-    pick: Pick
-    lossy: bool
-    verify: bool
-    #: Several inputs: `--set` applies to the workouts that define the variable.
-    several: bool
-
-
-def _compile_one(job: _Job, item: Input) -> tuple[list[Diagnostic], Compiled | None, set[str]]:
-    """One input of `job`: its diagnostics in order, what it compiled to, and the `--set`
-    names it used (a worker's findings travel back in the result, not in shared state)."""
-    if item.path.name == PROFILE_NAME:
-        return check_profile(item.path), None, set()
-    diagnostics: list[Diagnostic] = []
-    extras = Extras(applied=set() if job.several else None)
-    try:
-        workout = load_workout(
-            item.path,
-            profiles=job.profiles,
-            overrides=job.overrides,
-            pick=job.pick,
-            extras=extras,
-        )
-        diagnostics.extend(extras.warnings)
-        options = emit_options(item.path, profiles=job.profiles)
-        outputs = []
-        skipped = [f for f in job.fmts if extras.formats is not None and f not in extras.formats]
-        if skipped and len(skipped) == len(job.fmts) and extras.formats is not None:
-            # Not an error (the workout says what it is for), but never silent.
-            diagnostics.append(
-                warning(
-                    workout.source,
-                    f"this workout is for {', '.join(extras.formats)} only (its formats:); "
-                    f"nothing written for {' '.join(f'-f {f}' for f in skipped)}",
-                )
-            )
-        for fmt in job.fmts:
-            if fmt in skipped:
-                continue
-            try:
-                result = emit(workout, fmt, lossy=job.lossy, options=options)
-            except WorkoutError as exc:
-                diagnostics.extend(_format_failed(exc, fmt, job.lossy))
-                continue
-            diagnostics.extend(result.diagnostics)
-            outputs.append((fmt, result.data))
-    except WorkoutError as exc:
-        return [*diagnostics, *exc.diagnostics], None, extras.applied or set()
-    except Exception as exc:  # a bug: one file must not stop the others from building
-        problem = internal_error(Position(display_path(item.path), 0, 0), exc)
-        return [*diagnostics, problem], None, extras.applied or set()
-    if job.verify:
-        verified = []
-        for fmt, data in outputs:
-            problems = verify(data, fmt)
-            if problems:
-                # Our emitter wrote something the reference reader refuses: a bug, but the
-                # user must hear of it as a failure, and the file is not handed on.
-                diagnostics.append(
-                    error(
-                        workout.source,
-                        f"internal error: emitted {fmt.upper()} does not verify: {problems[0]}",
-                    )
-                )
-            else:
-                verified.append((fmt, data))
-        outputs = verified
-    return diagnostics, Compiled(item, workout, outputs), extras.applied or set()
-
-
-def preload(fmts: Iterable[str] = ("fit", "tcx")) -> None:
-    """Import what compiling and emitting `fmts` needs (before workers fork)."""
-    from . import compile, model, validate  # noqa: F401
-
-    for fmt in fmts:
-        formats.emitter(fmt)
-
-
-def compile_inputs(
-    paths: Iterable[Path],
-    fmts: Iterable[str],
-    report: Report,
-    *,
-    profile: Path | None = None,
-    overrides: Mapping[str, str] | None = None,
-    pick: Pick = "low",
-    lossy: bool = False,
-    aside: Callable[[Input], bool] | None = None,
-    exclude: tuple[str, ...] = (),
-    failed: list[Input] | None = None,
-    verify_outputs: bool = False,
-    jobs: int | None = 1,
-    sets: SetUse | None = None,
-) -> Iterator[Compiled]:
-    """Every workout named or found below `paths`, compiled and emitted in each of `fmts`.
-
-    Problems go to `report` and the input is skipped (and added to `failed`); every other
-    input still builds. A format that cannot carry a workout is an error for that format
-    only (a warning under `lossy`): the other formats are still emitted. A format left out of
-    the workout's own `formats:` is skipped. With several inputs, `overrides` (--set) apply
-    to the workouts that define them, and one that none defines is an error.
-    A profile.yaml among the inputs is checked rather than compiled, and an input for which
-    `aside` returns True is counted but left to the caller (other kinds of YAML file).
-    Under `verify_outputs` every emitted file is also read back by the reference reader, and
-    one it refuses is an error and left out of the outputs. When `sets` is given, it learns
-    whether the run is lenient and the `--set` names used, and the caller reports the names
-    no input used (after the plans set aside by `aside`, which count too).
-
-    `jobs` worker processes share the work (None: one per CPU); the results and diagnostics
-    come in the same order, and are the same, as with one.
-    """
-    from .parallel import ordered_map
-    from .progress import progress
-
-    def skipped(path: Path, why: str) -> None:
-        report.add([warning(Position(display_path(path), 0, 0), why)])
-
-    paths = tuple(paths)  # walked more than once: a generator would be spent by the first
-    overrides = overrides or {}
-    profiles = profile_cache(profile, report)
-    found = list(discover(paths, exclude=exclude, on_skip=skipped))
-    use = sets if sets is not None else SetUse()
-    use.lenient = several_inputs(paths, len(found))
-    applied: set[str] | None = use.applied if use.lenient and overrides else None
-    items: list[Input] = []
-    for item in found:
-        report.checked += 1
-        if item.path.name != PROFILE_NAME and aside is not None and aside(item):
-            continue
-        items.append(item)
-    fmts = tuple(fmts)
-    job = _Job(profiles, fmts, overrides, pick, lossy, verify_outputs, applied is not None)
-    results = ordered_map(
-        partial(_compile_one, job), items, jobs=jobs, before_fork=partial(preload, fmts)
-    )
-    for item in progress(items, "checking"):
-        diagnostics, done, used = next(results)
-        report.add(diagnostics)
-        if applied is not None:
-            applied.update(used)
-        if done is not None:
-            yield done
-        elif failed is not None and item.path.name != PROFILE_NAME:
-            failed.append(item)
-    if applied is not None and sets is None:
-        report.add(unapplied(overrides, applied, next(iter(paths), Path("."))))
-
-
-def _format_failed(exc: WorkoutError, fmt: str, lossy: bool) -> list[Diagnostic]:
-    """A format that cannot carry a workout: its errors, or under `lossy` the same as warnings
-    saying the file was not written (the workout's other formats are)."""
-    if not lossy:
-        return list(exc.diagnostics)
-    return [
-        warning(d.position, f"{d.message}; no {fmt.upper()} file written (--lossy)")
-        if d.severity == "error"
-        else d
-        for d in exc.diagnostics
-    ]

@@ -6,8 +6,9 @@ The stages, each usable on its own (``send`` and the catalog call them too):
 - :func:`expand_plan`: the plan as dated :class:`Session` s, each a workout file with the
   vars (as ``--set`` would give them) that the plan, the day, ``progress`` and the command line
   set for it;
-- :func:`build_plan`: every session compiled and emitted, plus the FIT schedule and the
-  ``.ics`` calendar, as ``(relative name, bytes)`` in :attr:`PlanBuild.files`;
+- :func:`assemble`: the sessions compiled, emitted and verified (by ``run.Run.plan``, the
+  one path every input takes), plus the FIT schedule and the ``.ics`` calendar, as
+  ``(relative name, bytes)`` in :attr:`PlanBuild.files`;
 - :func:`week_totals`, :func:`volume_warnings`, :func:`render_plan`: what ``show`` prints and
   ``check`` warns about (the 10 % rule).
 """
@@ -17,21 +18,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from .outputs import read_input
 from .source import MAX_BYTES, Document, Loc, read_file
-
-if TYPE_CHECKING:
-    from .compile import Pick
-    from .pipeline import ProfileCache
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS: dict[str, int] = {
@@ -354,7 +350,7 @@ def expand_plan(
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
     An override no workout of the plan defines is an error, unless `lenient` (one of several
-    inputs: another may define it; see `pipeline.several_inputs`).
+    inputs: another may define it; see `run.Run.several`).
     """
     shown = _display(path)
     doc = read_file(path, shown)
@@ -529,87 +525,45 @@ class PlanBuild:
     schedule: bytes | None = None  # the FIT schedule file, when FIT is among the formats
 
 
-def _stamp(path: Path) -> float:
-    """SOURCE_DATE_EPOCH when set, else the plan file's modification time (reproducible)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return float(value)
-    return path.stat().st_mtime
+def plan_stamp(path: Path) -> float:
+    """When a plan's schedule and calendar say they were made: SOURCE_DATE_EPOCH when it is
+    usable (the rule workouts follow), else the plan file's modification time."""
+    from .formats.common import source_date_epoch
+
+    epoch = source_date_epoch()
+    return float(epoch) if epoch is not None else path.stat().st_mtime
 
 
-def build_plan(
-    path: Path,
-    fmts: Sequence[str] = ("fit",),
-    *,
-    profiles: ProfileCache | None = None,
-    overrides: Mapping[str, str] | None = None,
-    pick: Pick = "low",
-    lossy: bool = False,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    lenient: bool = False,
+def sessions_between(plan: Plan, since: dt.date | None, until: dt.date | None) -> Plan:
+    """`plan` holding only its sessions from `since` to `until` (both included)."""
+    if since is None and until is None:
+        return plan
+    window = tuple(
+        s
+        for s in plan.sessions
+        if (since is None or s.date >= since) and (until is None or s.date <= until)
+    )
+    return dataclasses.replace(plan, sessions=window)
+
+
+def assemble(
+    plan: Plan,
+    compiled: Sequence[CompiledSession],
+    fmts: Sequence[str],
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> PlanBuild:
-    """Expand a plan, compile and emit every session, add the schedule and the calendar.
+    """A plan's files from its compiled sessions: each session's files, the FIT schedule
+    (when FIT is among `fmts`) and the `.ics` calendar, named `<plan stem>/<file>`.
 
-    A session compiles exactly as `build WORKOUT --set NAME=VALUE ...` would. Any error in any
-    session fails the whole plan (a schedule must not point at a missing workout): raises
-    WorkoutError with every problem found. With `since` and `until`, only the sessions from
-    `since` to `until` (both included) are built, and the schedule and calendar hold only
-    those (what `send` puts on a watch). `lenient`: see `expand_plan`; the overrides the plan
-    takes are `plan.applied`.
+    The sessions are compiled, emitted and verified by the run (`run.Run.plan`), as every
+    workout is; this only names and adds the plan's own files.
     """
-    from .pipeline import ProfileCache, emit, emit_options, load_workout
-
-    plan = expand_plan(path, overrides=overrides, lenient=lenient)
-    if since is not None or until is not None:
-        window = tuple(
-            s
-            for s in plan.sessions
-            if (since is None or s.date >= since) and (until is None or s.date <= until)
-        )
-        plan = dataclasses.replace(plan, sessions=window)
-    cache = profiles if profiles is not None else ProfileCache()
-    diagnostics: list[Diagnostic] = []
-    failed: list[Diagnostic] = []
-    compiled: list[CompiledSession] = []
-    # Plans repeat sessions week after week: compile each workout-with-vars once.
-    done: dict[tuple[Path, tuple[tuple[str, str], ...]], CompiledSession] = {}
-    for session in plan.sessions:
-        key = (session.workout.resolve(), tuple(sorted(session.vars.items())))
-        same = done.get(key)
-        if same is not None:
-            compiled.append(dataclasses.replace(same, session=session))
-            continue
-        try:
-            workout = load_workout(
-                session.workout,
-                profiles=cache,
-                overrides=session.vars,
-                pick=pick,
-            )
-            options = emit_options(session.workout, profiles=cache)
-            outputs = {}
-            for fmt in fmts:
-                result = emit(workout, fmt, lossy=lossy, options=options)
-                diagnostics.extend(result.diagnostics)
-                outputs[fmt] = result.data
-        except WorkoutError as exc:
-            failed.extend(exc.diagnostics)
-            if session.vars:
-                sets = ", ".join(f"{k}={v}" for k, v in session.vars.items())
-                failed.append(error(session.source, f"this session ({sets}) does not build"))
-            continue
-        compiled.append(CompiledSession(session, workout, outputs))
-        done[key] = compiled[-1]
-    if failed:
-        raise WorkoutError([*diagnostics, *failed])
-
     folder = plan.stem
     files: list[tuple[str, bytes]] = []
     for c in compiled:
         for fmt, data in c.outputs.items():
             files.append((f"{folder}/{c.session.name}.{fmt}", data))
-    stamp = _stamp(path)
+    stamp = plan_stamp(plan.path)
     schedule: bytes | None = None
     if "fit" in fmts and compiled:
         from .formats.fit.schedule import fit_time, schedule_fit
@@ -618,14 +572,7 @@ def build_plan(
         schedule = schedule_fit(entries, time_created=fit_time(stamp))
         files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
     files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp)))
-    return PlanBuild(plan, compiled, files, diagnostics, schedule)
-
-
-def plan_files(
-    path: Path, fmts: Sequence[str] = ("fit",), **options: Any
-) -> list[tuple[str, bytes]]:
-    """Every file a plan builds to, as (name relative to the output folder, bytes)."""
-    return build_plan(path, fmts, **options).files
+    return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
 
 
 def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:

@@ -12,9 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 from . import units
 from .diagnostics import Position
 from .model import Pace, _wrap
+from .outputs import PROFILE_NAME
 from .source import Document
-
-PROFILE_NAME = "profile.yaml"
 
 
 def _amount(unit_re: str, what: str, example: str, lo: float, hi: float) -> Any:

@@ -34,21 +34,17 @@ import datetime as dt
 import errno
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .device import Device, DeviceError, Kind, child, find_devices, read_device, resolve
 from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
-from .outputs import write_to_device
+from .outputs import PROFILE_NAME, write_to_device
 
 if TYPE_CHECKING:
-    from .compile import Pick
-    from .pipeline import ProfileCache
-
-# Tests point device discovery at a fake file system root here.
-FS_ROOT: Path | None = None
+    from .run import Run
 
 
 class SendError(WorkoutError):
@@ -115,13 +111,14 @@ KNOWN_LIMITS = (
 )
 
 
-def open_device(root: Path | None) -> Device:
-    """The device at `root`, or else the one mounted Garmin device found.
+def open_device(root: Path | None, *, fs_root: Path | None = None) -> Device:
+    """The device at `root`, or else the one mounted Garmin device found below `fs_root`
+    (the file system's root: None; a fake one in tests).
 
     Raises DeviceError (not a usable device), NoDevice or SeveralDevices.
     """
     if root is None:
-        found = find_devices(FS_ROOT)
+        found = find_devices(fs_root)
         if not found:
             raise NoDevice
         if len(found) > 1:
@@ -167,57 +164,57 @@ def unit_for(
     device: Device,
     kind: Kind,
     *,
-    profiles: ProfileCache,
-    overrides: Mapping[str, str],
-    pick: Pick,
-    lossy: bool,
+    run: Run,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    applied: set[str] | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
-    """Compile one input into what goes on `device` (raises WorkoutError).
+    """What one input of `run` puts on `device` (raises WorkoutError).
 
-    The workout file is emitted exactly as `build` emits it, so a sent FIT is the same
-    bytes as a built one. A training plan gives its sessions on or after `since` (every
-    session when None) and its schedule; with `applied` (one of several inputs) it takes
-    the overrides its workouts define, and adds their names to `applied`.
+    The file is built by the run's one path, as `build` builds it (so a sent FIT is the same
+    bytes as a built one, and verified the same way): nothing that fails to build or to
+    verify reaches the device. A training plan gives its sessions from `since` to `until`
+    (every session when None) and its schedule.
     """
-    from .pipeline import emit, emit_options, load_workout
-    from .plans import is_plan
-
-    if is_plan(path):
-        return plan_unit(
-            path,
-            shown,
-            device,
-            kind,
-            profiles=profiles,
-            overrides=overrides,
-            pick=pick,
-            lossy=lossy,
-            since=since,
-            until=until,
-            applied=applied,
-        )
-    workout = load_workout(path, profiles=profiles, overrides=overrides, pick=pick)
-    options = emit_options(path, profiles=profiles)
-    try:
-        result = emit(workout, FORMAT_OF[kind], lossy=lossy, options=options)
-    except WorkoutError as exc:
-        if kind is not Kind.TCX_WORKOUTS:
-            raise
+    if run.is_plan(path):
+        return plan_unit(path, shown, device, kind, run=run, since=since, until=until)
+    fmt = FORMAT_OF[kind]
+    built = run.workout(path, formats=(fmt,))
+    data = built.data(fmt)
+    if built.ok and data is not None:
+        return workout_unit(shown, path.stem, kind, data), list(built.diagnostics)
+    why = "nothing of it was sent"
+    if built.workout is not None and kind is Kind.TCX_WORKOUTS:
         # FIT is chosen whenever the device takes it, so TCX here is the device's only form.
-        raise WorkoutError(
-            [
-                *exc.diagnostics,
-                error(
-                    Position(shown, 0, 0),
-                    f"{device.model} takes workouts only as {kind.label}, which cannot "
-                    "carry this workout; nothing of it was sent",
-                ),
-            ]
-        ) from None
-    return workout_unit(shown, path.stem, kind, result.data), list(result.diagnostics)
+        why = (
+            f"{device.model} takes workouts only as {kind.label}, which cannot carry this "
+            f"workout; {why}"
+        )
+    elif built.workout is not None:
+        why = f"no {fmt.upper()} file of this workout could be made; {why}"
+    raise WorkoutError([*built.diagnostics, error(Position(shown, 0, 0), why)])
+
+
+def units(
+    run: Run,
+    paths: Sequence[Path],
+    device: Device,
+    kind: Kind,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Iterator[tuple[Unit | None, list[Diagnostic]]]:
+    """Each input of `run` below `paths` as the unit it sends (None: nothing to send, a
+    profile.yaml checked or an input that failed), with its diagnostics."""
+    for item in run.inputs(paths):
+        if item.path.name == PROFILE_NAME:
+            yield None, run.check_profile(item.path)
+            continue
+        try:
+            yield unit_for(
+                item.path, str(item.path), device, kind, run=run, since=since, until=until
+            )
+        except WorkoutError as exc:
+            yield None, list(exc.diagnostics)
 
 
 def plan_unit(
@@ -226,38 +223,23 @@ def plan_unit(
     device: Device,
     kind: Kind,
     *,
-    profiles: ProfileCache,
-    overrides: Mapping[str, str],
-    pick: Pick,
-    lossy: bool,
+    run: Run,
     since: dt.date | None,
     until: dt.date | None = None,
-    applied: set[str] | None = None,
 ) -> tuple[Unit, list[Diagnostic]]:
     """A plan's session workouts from `since` to `until`, and its schedule (raises
     WorkoutError).
 
-    The files are those `build` writes for the plan (the calendar file stays on the
-    computer). A device that takes no FIT schedules gets the workouts without their dates,
-    with a warning.
+    The files are those `build` writes for the plan, verified as `build` verifies them (the
+    calendar file stays on the computer). A device that takes no FIT schedules gets the
+    workouts without their dates, with a warning.
     """
-    from .plans import build_plan
-
     fmt = FORMAT_OF[kind]
-    build = build_plan(
-        path,
-        (fmt,),
-        profiles=profiles,
-        overrides=overrides,
-        pick=pick,
-        lossy=lossy,
-        since=since,
-        until=until,
-        lenient=applied is not None,
-    )
-    if applied is not None:
-        applied.update(build.plan.applied)
-    notes = list(build.diagnostics)
+    built = run.plan(path, formats=(fmt,), since=since, until=until)
+    build = built.build
+    if build is None:
+        raise WorkoutError(built.diagnostics)
+    notes = list(built.diagnostics)
     where = Position(shown, 0, 0)
     if not build.sessions:
         when = f" on or after {since.isoformat()}" if since else ""
@@ -287,6 +269,26 @@ def plan_unit(
             )
         )
     return Unit(source=shown, files=tuple(files)), notes
+
+
+def deliver(
+    device: Device, units: Sequence[Unit], *, dry_run: bool = False
+) -> tuple[list[Placement], int, list[Diagnostic]]:
+    """Place `units` on `device` and write them (not under `dry_run`): the placements made
+    (none when nothing was written for lack of space or a failed write), how many files were
+    written, and the diagnostics of placing and writing."""
+    placements, notes = place(device, units)
+    full = check_space(placements)
+    notes += full
+    if full:
+        return [], 0, notes
+    if dry_run:
+        return placements, 0, notes
+    try:
+        sent = len(write_all(placements))
+    except SendError as exc:
+        return [], 0, [*notes, *exc.diagnostics]
+    return placements, sent, notes
 
 
 # Characters FAT (and so every watch's storage) cannot hold in a name.

@@ -1,9 +1,10 @@
 """A static catalog of a workout library: index, one page per workout and plan, downloads.
 
 The site works from `file://`: relative links only, one CSS file, a few lines of inline script
-for the filter box, charts inlined as SVG. Downloads are emitted by the same pipeline functions
-as `build` (`pipeline.load_workout`, `pipeline.emit`) and named as `build -o DIR/files` names
-them. Every file goes through the one `write` function the caller passes in.
+for the filter box, charts inlined as SVG. Downloads are built by the run's one path, as
+`build` builds them (`run.Run.workout`: compiled, emitted, verified), and named as
+`build -o DIR/files` names them. Every file goes through the one `write` function the caller
+passes in.
 
 Layout of DIR:
 
@@ -26,16 +27,15 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .diagnostics import Diagnostic, Position, Report, WorkoutError, error, internal_error
+from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
     from . import steps as s
-    from .compile import Pick
-    from .formats import Emitted
     from .pipeline import ProfileCache
+    from .run import Run
 
 Writer = Callable[[Path, bytes], None]
 
@@ -263,85 +263,33 @@ def _workout_page(
     )
 
 
-@dataclass(frozen=True)
-class _Built:
-    """One workout compiled for the site: the tree and its FIT, or the errors; its TCX, or
-    why TCX cannot carry it (either is None, with no errors, when the workout's own
-    `formats:` leaves it out)."""
-
-    workout: s.Workout | None
-    errors: tuple[Diagnostic, ...]
-    fit: Emitted | None = None
-    tcx: Emitted | None = None
-    tcx_errors: tuple[Diagnostic, ...] = ()
-
-
-def _build_one(job: tuple[ProfileCache, Pick], task: tuple[Path, Mapping[str, str]]) -> _Built:
-    """Compile and emit one workout, as `build` would; runs in a worker under --jobs."""
-    from .pipeline import Extras, display_path, emit, emit_options, load_workout
-
-    profiles, pick = job
-    path, overrides = task
-    extras = Extras()
-    try:
-        workout = load_workout(
-            path, profiles=profiles, overrides=overrides, pick=pick, extras=extras
-        )
-        options = emit_options(path, profiles=profiles)
-        # As in build: a workout's own `formats:` says which downloads it gets.
-        wanted = extras.formats or ("fit", "tcx")
-        fit = emit(workout, "fit", options=options) if "fit" in wanted else None
-    except WorkoutError as exc:
-        return _Built(None, exc.diagnostics)
-    except Exception as exc:  # a bug: one workout must not stop the catalog
-        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
-    if "tcx" not in wanted:
-        return _Built(workout, (), fit)
-    try:
-        tcx = emit(workout, "tcx", options=options)
-    except WorkoutError as exc:
-        return _Built(workout, (), fit, None, exc.diagnostics)
-    except Exception as exc:
-        return _Built(None, (internal_error(Position(display_path(path), 0, 0), exc),))
-    return _Built(workout, (), fit, tcx)
-
-
 def build_site(
     inputs: Iterable[SiteInput],
     out_dir: Path,
     *,
-    profiles: ProfileCache,
+    run: Run,
     write: Writer,
-    overrides: Mapping[str, str] | None = None,
-    pick: Pick = "low",
     plans: Sequence[Plan] = (),
-    report: Report | None = None,
-    jobs: int | None = 1,
-    several: bool | None = None,
-) -> Report:
-    """Write the catalog of `inputs` (and `plans`) into `out_dir`; problems go to the report.
+) -> list[Diagnostic]:
+    """Write the catalog of `inputs` (and `plans`) into `out_dir`; returns the diagnostics.
 
-    A workout that does not compile, or whose FIT cannot be written, is listed on the index
-    with its diagnostics; every other workout still gets its page and downloads. `jobs`
-    worker processes compile the workouts (None: one per CPU), with the same result.
-    `several` (default: more than one input) makes `--set` apply to the workouts and plans
-    that define each variable (`pipeline.several_inputs`).
+    Every input goes through `run` (its options, profiles, `--set` rule and worker
+    processes). A workout that does not compile, or whose FIT cannot be written or does not
+    verify, is listed on the index with its diagnostics; every other workout still gets its
+    page and downloads (TCX where TCX can carry it).
     """
-    from .parallel import ordered_map
-    from .pipeline import defined_overrides, display_path, preload, unapplied
+    from .pipeline import display_path
 
-    report = report if report is not None else Report()
+    said: list[Diagnostic] = []
 
     def put(name: PurePosixPath | str, data: bytes, shown: str) -> bool:
         target = out_dir / name
         try:
             write(target, data)
         except OSError as exc:
-            report.add([error(Position(shown), f"cannot write {target}: {exc.strerror}")])
+            said.append(error(Position(shown), f"cannot write {target}: {exc.strerror}"))
             return False
         return True
-
-    from .plans import is_plan
 
     pages: list[WorkoutPage] = []
     broken: list[Broken] = []
@@ -349,34 +297,22 @@ def build_site(
     claimed: dict[PurePosixPath, str] = {}
     slug_of: dict[Path, str] = {}  # a workout file -> its page, for plan calendars to link
     plan_inputs: list[SiteInput] = []
-    items = [(item, is_plan(item.path)) for item in inputs]
-    overrides = overrides or {}
-    # Several workouts: --set applies to those that define the variable (issue 12). Worked
-    # out here, before the workers, so that `applied` sees every workout.
-    several = len(items) > 1 if several is None else several
-    applied: set[str] = set()
-    tasks = [
-        (item.path, defined_overrides(item.path, overrides, applied) if several else overrides)
-        for item, in_plan in items
-        if not in_plan
-    ]
-    compiled = ordered_map(
-        functools.partial(_build_one, (profiles, pick)),
-        tasks,
-        jobs=jobs,
-        before_fork=preload,
+    items = [(item, run.is_plan(item.path)) for item in inputs]
+    compiled = run.workouts(
+        [item.path for item, in_plan in items if not in_plan],
+        formats=("fit", "tcx"),
+        optional=("tcx",),  # TCX is the older, smaller format: a download where it fits
     )
     for item, in_plan in items:
-        report.checked += 1
         shown = display_path(item.path)
         if in_plan:
             plan_inputs.append(item)
             continue
         built = next(compiled)
-        workout, fit = built.workout, built.fit
-        if workout is None:
-            report.add(built.errors)
-            broken.append(Broken(shown, [d.format() for d in built.errors]))
+        workout = built.workout
+        if workout is None or not built.ok:
+            said.extend(built.diagnostics)
+            broken.append(Broken(shown, [d.format() for d in built.diagnostics]))
             continue
         files = PurePosixPath("files", *item.relative.with_suffix("").parts)
         if files in claimed:
@@ -386,34 +322,25 @@ def build_site(
                 f"{out_dir / files}.fit is also the output of {claimed[files]}; "
                 "rename one of the two workouts",
             )
-            report.add([problem])
+            said.append(problem)
             broken.append(Broken(shown, [problem.format()]))
             continue
         claimed[files] = shown
         slug = _slug(item.relative, taken)
-        outputs = []
-        missing: list[tuple[str, str]] = []
-        warnings = []
-        if fit is not None:
-            report.add(fit.diagnostics)
-            outputs.append(("fit", fit.data))
-            warnings += [f"FIT: {d.message}" for d in fit.diagnostics]
-        tcx = built.tcx
-        if built.tcx_errors:
-            # Not a fault of the library: TCX is the older, smaller format.
-            missing.append(("TCX", "; ".join(d.message for d in built.tcx_errors)))
-        elif tcx is not None:
-            outputs.append(("tcx", tcx.data))
-            warnings += [f"TCX: {d.message}" for d in tcx.diagnostics]
+        said.extend(built.diagnostics)
+        missing = [
+            (fmt.upper(), "; ".join(d.message for d in why)) for fmt, why in built.refused.items()
+        ]
+        warnings = [f"{o.format.upper()}: {d.message}" for o in built.outputs for d in o.warnings]
         downloads = []
-        for fmt, data in outputs:
+        for fmt, data in ((o.format, o.data) for o in built.outputs):
             name = files.with_suffix(f".{fmt}")
             if put(name, data, shown):
                 downloads.append(Link(f"{fmt.upper()} ({len(data):,} bytes)", _href(".." / name)))
         # One line per kind of loss, not one per step that suffers it.
         counted = Counter(warnings)
         warnings = [w if n == 1 else f"{w} ({n} times)" for w, n in counted.items()]
-        page = _workout_page(item, slug, workout, profiles, downloads, missing, warnings)
+        page = _workout_page(item, slug, workout, run.profiles, downloads, missing, warnings)
         if put(f"workouts/{slug}.html", _render("workout.html.j2", page=page, root="../"), shown):
             pages.append(page)
             slug_of[item.path.resolve()] = slug
@@ -421,33 +348,21 @@ def build_site(
     for item in plan_inputs:
         shown = display_path(item.path)
         try:
-            plans.append(
-                site_plan(
-                    item.path,
-                    _slug(item.relative, taken),
-                    slug_of,
-                    profiles=profiles,
-                    overrides=overrides,
-                    pick=pick,
-                    applied=applied if several else None,
-                )
-            )
+            plans.append(site_plan(item.path, _slug(item.relative, taken), slug_of, run=run))
         except WorkoutError as exc:
-            report.add(exc.diagnostics)
+            said.extend(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
         except Exception as exc:  # a bug: one plan must not stop the catalog
             problem = internal_error(Position(shown, 0, 0), exc)
-            report.add([problem])
+            said.append(problem)
             broken.append(Broken(shown, [problem.format()]))
-    if several:
-        report.add(unapplied(overrides, applied, Path(".")))
     for plan in plans:
         put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
     index = _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root="")
     put("index.html", index, str(out_dir))
     css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
     put("style.css", css, str(out_dir))
-    return report
+    return said
 
 
 def site_plan(
@@ -455,10 +370,7 @@ def site_plan(
     slug: str,
     slug_of: Mapping[Path, str],
     *,
-    profiles: ProfileCache,
-    overrides: Mapping[str, str] | None = None,
-    pick: Pick = "low",
-    applied: set[str] | None = None,
+    run: Run,
 ) -> Plan:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
@@ -467,21 +379,14 @@ def site_plan(
     the catalog links to it, and says the plan's values of its vars, which that page (the
     workout with its own defaults) does not show.
     """
-    from .plans import build_plan
     from .show import totals
     from .steps import Sport
     from .units import format_distance, format_seconds
 
-    build = build_plan(
-        path,
-        ("fit",),
-        profiles=profiles,
-        overrides=overrides,
-        pick=pick,
-        lenient=applied is not None,
-    )
-    if applied is not None:  # one of several inputs: the plan takes the vars it defines
-        applied.update(build.plan.applied)
+    built = run.plan(path, formats=("fit",))
+    if built.build is None:
+        raise WorkoutError(built.diagnostics)
+    build = built.build
     plan = build.plan
     weeks: list[list[PlanSession]] = [[] for _ in range(plan.weeks)]
     for c in build.sessions:

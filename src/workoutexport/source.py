@@ -8,8 +8,10 @@ bomb) is refused from the composed graph, before it is expanded.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,11 +71,42 @@ class Document:
         return self.keys.get(tuple(loc)) or self.at(loc)
 
 
+#: Documents already parsed in this context, by (file, name shown): see `parsed_once`.
+_PARSED: ContextVar[dict[tuple[Path, str], Document | WorkoutError] | None] = ContextVar(
+    "parsed", default=None
+)
+
+
+@contextlib.contextmanager
+def parsed_once(store: dict[tuple[Path, str], Document | WorkoutError]) -> Iterator[None]:
+    """Within the block, `read_file` parses each file once into `store` and hands out that
+    document (or raises that error) again: one run reads a plan, its sessions' workouts and
+    their `vars:` from one parse each. Documents are never changed after parsing."""
+    token = _PARSED.set(store)
+    try:
+        yield
+    finally:
+        _PARSED.reset(token)
+
+
 def read_file(path: Path, display: str | None = None) -> Document:
     """Read and parse a YAML file; every problem becomes a WorkoutError."""
 
     shown = display if display is not None else str(path)
-    return parse_bytes(read_input(path, Position(shown), MAX_BYTES), shown)
+    store = _PARSED.get()
+    if store is None:
+        return parse_bytes(read_input(path, Position(shown), MAX_BYTES), shown)
+    key = (Path(path).resolve(), shown)
+    found = store.get(key)
+    if found is None:
+        try:
+            found = parse_bytes(read_input(path, Position(shown), MAX_BYTES), shown)
+        except WorkoutError as exc:
+            found = exc
+        store[key] = found
+    if isinstance(found, WorkoutError):
+        raise WorkoutError(found.diagnostics)
+    return found
 
 
 def parse_bytes(raw: bytes, path: str) -> Document:

@@ -1,8 +1,10 @@
-"""What FIT and TCX store alike: windows rounded outwards, running cadence in strides."""
+"""What FIT and TCX store alike: windows rounded outwards, running cadence in strides, and
+the build time (SOURCE_DATE_EPOCH) that makes files reproducible."""
 
 from __future__ import annotations
 
 import math
+import os
 
 #: Repeats nested deeper than this are refused on import: it is the deepest a YAML workout
 #: holds within its 200 levels of nesting (tests/test_import_hardening.py), and every reader
@@ -31,3 +33,13 @@ def from_device_cadence(value: float) -> float:
     A file does not say which unit it used; strides, the FIT unit, is assumed.
     """
     return value * 2
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (Unix seconds) when it is set to a whole number, else None: the one
+    place that reads it, for workout files and plan files alike."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    # ASCII digits only ('²'.isdigit() is true), and short enough for int() to read.
+    if not (value.isascii() and value.isdigit()) or len(value) > 20:
+        return None
+    return int(value)

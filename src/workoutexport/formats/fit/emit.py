@@ -12,14 +12,13 @@ Files are shaped like Garmin Connect's own (spec 4.1): `finish_fit_bytes` gives 
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 from typing import Any, NamedTuple, assert_never
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
-from ..common import device_cadence, outward
+from ..common import device_cadence, outward, source_date_epoch
 from .units import (
     CM_PER_M,
     HR_OFFSET,
@@ -461,15 +460,6 @@ def file_identity(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) ->
     return FileIdentity(
         manufacturer, product, serial_number(workout, options), time_created(options.created)
     )
-
-
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH (Unix seconds) when it is set to a whole number, else None."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    # ASCII digits only ('²'.isdigit() is true), and short enough for int() to read.
-    if not (value.isascii() and value.isdigit()) or len(value) > 20:
-        return None
-    return int(value)
 
 
 def time_created(created: int | None) -> int:

@@ -1,0 +1,131 @@
+"""The command line's side of `BuildOptions`: one click decorator that every command that
+builds shares, so that each option is spelled, checked and defaulted once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .formats import FORMATS
+from .options import PICKS, BuildOptions, Pick, parse_overrides
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The options a command that builds may offer, by name; `build_options` turns the values
+# given into one BuildOptions.
+OPTIONS = {
+    "profile": click.option(
+        "--profile",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Athlete profile (named paces, heart rate, FTP). Default: the nearest "
+        "profile.yaml in the workout's folder or a parent folder.",
+    ),
+    "sets": click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a variable the workouts define under vars: (in a folder, each "
+        "workout that defines it).",
+    ),
+    "exclude": click.option(
+        "--exclude",
+        "exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files matching GLOB when walking folders (e.g. 'drafts/*'); give it "
+        "again for more. Dotfiles and dot-folders are always left out.",
+    ),
+    "pick": click.option(
+        "--pick",
+        type=click.Choice(PICKS),
+        default="low",
+        show_default=True,
+        help="How to resolve ranges such as 'repeat: 6-8' or 'recover: 60-90s'.",
+    ),
+    "lossy": click.option(
+        "--lossy", is_flag=True, help="Drop what a format cannot carry, with a warning."
+    ),
+    "jobs": click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes. Default: one per CPU (one for a few files). Output and "
+        "diagnostics are the same for any number.",
+    ),
+}
+
+
+#: How `check` prints diagnostics; once also spelled `-f` (deprecated).
+PRINT_STYLES = ("text", "json", "github")
+
+
+def _old_style(given: tuple[str, ...]) -> str | None:
+    """The last printing style given as `-f STYLE` (its deprecated spelling), said so."""
+    styles = [f for f in given if f in PRINT_STYLES]
+    if not styles:
+        return None
+    click.echo(
+        f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
+        f"release; write '--output-format {styles[-1]}' (-f/--format is the workout format)",
+        err=True,
+    )
+    return styles[-1]
+
+
+def _as_pick(value: str) -> Pick:
+    for pick in PICKS:
+        if pick == value:
+            return pick
+    raise click.BadParameter(f"'{value}' is not one of {', '.join(PICKS)}", param_hint="--pick")
+
+
+def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
+    """The one decorator of every command that builds: adds the `offered` options (names of
+    `OPTIONS`, and `-f/--format` when `formats` lists its choices) and calls the command
+    with one `options: BuildOptions` instead. `--set` is parsed here, once. Format choices
+    outside FORMATS (check's old printing styles) reach the command as `style`."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in (*offered, "formats") if name in kwargs}
+            try:
+                overrides = parse_overrides(values.get("sets", ()))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--set") from None
+            given = values.get("formats", ())
+            if formats is not None and set(formats) - set(FORMATS):
+                kwargs["style"] = _old_style(given)
+            options = BuildOptions(
+                formats=tuple(dict.fromkeys(f for f in given if f in FORMATS)) or ("fit",),
+                profile=values.get("profile"),
+                overrides=overrides,
+                pick=_as_pick(values.get("pick", "low")),
+                lossy=values.get("lossy", False),
+                exclude=values.get("exclude", ()),
+                jobs=values.get("jobs", 1),
+            )
+            return fn(options=options, **kwargs)
+
+        wrapped: Any = command
+        for name in reversed(offered):
+            wrapped = OPTIONS[name](wrapped)
+        if formats is not None:
+            wrapped = click.option(
+                "-f",
+                "--format",
+                "formats",
+                multiple=True,
+                type=click.Choice(formats),
+                help="Output format; give it twice for both. Default: fit.",
+            )(wrapped)
+        result: F = wrapped
+        return result
+
+    return decorate
