@@ -304,7 +304,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds workers through /proc")
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
 def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, sig: str) -> None:
