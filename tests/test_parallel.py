@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from workoutexport.cli import main
@@ -153,3 +161,177 @@ def test_a_bad_profile_reaches_every_worker_as_its_errors(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert result.stderr.count("not built: the profile given with --profile") == 40
     assert not out.exists() or not any(out.rglob("*.fit"))
+
+
+# --- Faults: a worker killed, the parent killed (issue 19) ---
+
+MAIN_PID = os.getpid()
+
+
+def _twice(value: int) -> int:
+    return 2 * value
+
+
+def _die_on(victim: int, value: int) -> int:
+    """Killed like the OOM killer kills: no exception, no clean-up, in whichever process."""
+    if value == victim:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2 * value
+
+
+def _die_once_on(victim: int, marker: str, value: int) -> int:
+    if value == victim and not os.path.exists(marker):
+        Path(marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2 * value
+
+
+def _die_in_a_worker_on(victim: int, value: int) -> tuple[int, bool]:
+    # The parent is where the test runs: this one kills only worker processes.
+    if value == victim and os.getpid() != MAIN_PID:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2 * value, os.getpid() == MAIN_PID
+
+
+def _raise_on(victim: int, value: int) -> int:
+    if value == victim:
+        raise ValueError(f"no {value}")
+    return 2 * value
+
+
+def _lost(value: int, why: str) -> str:
+    return f"lost {value}: {why}"
+
+
+needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL here")
+
+
+@needs_sigkill
+def test_a_killed_worker_loses_only_the_item_it_was_on() -> None:
+    items = list(range(4 * MIN_PER_WORKER))
+    results = list(ordered_map(partial(_die_on, 13), items, jobs=2, lost=_lost))
+    # Item 13 killed its worker, then the fresh worker it was retried in: it is reported.
+    # Every other item, including the rest of the dead worker's chunk, has its result, in order.
+    assert results == [
+        "lost 13: its worker process was killed by SIGKILL" if v == 13 else 2 * v for v in items
+    ]
+    assert multiprocessing.active_children() == []
+
+
+@needs_sigkill
+def test_a_worker_killed_once_is_retried_and_nothing_is_lost(tmp_path: Path) -> None:
+    marker = str(tmp_path / "died")
+    items = list(range(4 * MIN_PER_WORKER))
+    fn = partial(_die_once_on, 40, marker)
+    assert list(ordered_map(fn, items, jobs=2, lost=_lost)) == [2 * v for v in items]
+    assert os.path.exists(marker)  # the fault did fire
+
+
+@needs_sigkill
+def test_without_lost_an_item_that_kills_two_workers_runs_here() -> None:
+    items = list(range(4 * MIN_PER_WORKER))
+    results = list(ordered_map(partial(_die_in_a_worker_on, 3), items, jobs=2))
+    assert [value for value, _ in results] == [2 * v for v in items]
+    # Only item 3 ran in this process, after dying in two workers.
+    assert [v for v, (_, here) in zip(items, results, strict=True) if here] == [3]
+
+
+def test_an_exception_in_a_worker_is_raised_at_its_turn() -> None:
+    got: list[int] = []
+    with pytest.raises(ValueError, match="no 20"):
+        for value in ordered_map(partial(_raise_on, 20), list(range(64)), jobs=2):
+            got.append(value)
+    assert got == [2 * v for v in range(20)]
+    assert multiprocessing.active_children() == []
+
+
+def test_stopping_early_stops_the_workers() -> None:
+    results = ordered_map(_twice, list(range(64)), jobs=2)
+    assert next(results) == 0
+    results.close()  # type: ignore[attr-defined]
+    assert multiprocessing.active_children() == []
+
+
+@needs_sigkill
+def test_build_keeps_every_file_when_a_worker_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fault is injected around whatever function the command hands to ordered_map, so
+    # the test does not depend on the command's private names. It kills worker processes
+    # only (as memory pressure in one worker would): the in-process last try succeeds.
+    from workoutexport import parallel
+
+    _library(tmp_path)
+    one = _run(tmp_path, "build", "lib", "-o", "one", "-j", "1")
+    real = parallel.ordered_map
+
+    def faulty(fn: Any, items: Any, **options: Any) -> Any:
+        return real(partial(_kill_worker_on, "w017.yaml", fn), items, **options)
+
+    monkeypatch.setattr(parallel, "ordered_map", faulty)
+    two = _run(tmp_path, "build", "lib", "-o", "two", "-j", "2")
+    assert one[0] == two[0] == 1  # the three bad files of the library, nothing else
+    assert one[1].replace("one/", "two/") == two[1]
+    assert one[2] == two[2]
+    built = _tree(tmp_path / "two")
+    assert _tree(tmp_path / "one") == built
+    assert decoded(built["w017.fit"])["workout_mesgs"][0]["wkt_name"] == "Intervals 17"
+
+
+def _kill_worker_on(victim: str, fn: Any, item: Any) -> Any:
+    if victim in repr(item) and os.getpid() != MAIN_PID:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fn(item)
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds workers through /proc")
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, sig: str) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    # Enough work that the build is still running when its parent is killed.
+    for i in range(2000):
+        (lib / f"w{i:04}.yaml").write_text(GOOD.format(i=i, reps=8, sec=i % 60))
+    command = [sys.executable, "-m", "workoutexport", "build", "lib", "-j", "2", "-o", "out"]
+    parent = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and parent.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(parent.pid)
+        assert len(workers) == 2, "the build never started its two workers"
+        parent.send_signal(getattr(signal, sig))
+        parent.wait(10)
+        deadline = time.monotonic() + 5
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "workers outlived their parent"
+    finally:
+        parent.kill()
+        parent.wait()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
