@@ -43,6 +43,7 @@ def _build(
             pick=pick,  # type: ignore[arg-type]
             lossy=lossy,
             lenient=use is not None and use.lenient,
+            library=item.root,
         )
     except WorkoutError as exc:
         report.add(exc.diagnostics)

@@ -121,7 +121,9 @@ def _workout_path(value: str) -> str:
 
 def _weekday(value: str) -> str:
     if value.lower() not in WEEKDAY_NUMBERS:
-        hint = did_you_mean(value.lower(), WEEKDAY_NUMBERS) or " (mon ... sun, or monday ... sunday)"
+        hint = (
+            did_you_mean(value.lower(), WEEKDAY_NUMBERS) or " (mon ... sun, or monday ... sunday)"
+        )
         raise PydanticCustomError(
             "plan", "'{day}' is not a day of the week{hint}", {"day": excerpt(value), "hint": hint}
         )
@@ -203,8 +205,7 @@ class PlanSession(_Model):
     workout: WorkoutPath
     set: SetVars | None = Field(
         default=None,
-        description="Vars for this session, as --set NAME=VALUE would give them. "
-        + _VAR_NAME,
+        description="Vars for this session, as --set NAME=VALUE would give them. " + _VAR_NAME,
         examples=[{"reps": 6}, {"distance": "4mi"}],
     )
 
@@ -286,4 +287,3 @@ class Plan(_Model):
         description="The weeks, in order, from `start`.",
         examples=[[{"days": {"tue": "easy-base-run.yaml"}}, {"days": {}}]],
     )
-

@@ -430,6 +430,8 @@ def build_site(
                     overrides=overrides,
                     pick=pick,
                     applied=applied if several else None,
+                    # The folder named on the command line bounds what a plan may name.
+                    library=item.path.parents[len(item.relative.parts) - 1],
                 )
             )
         except WorkoutError as exc:
@@ -459,6 +461,7 @@ def site_plan(
     overrides: Mapping[str, str] | None = None,
     pick: Pick = "low",
     applied: set[str] | None = None,
+    library: Path | None = None,
 ) -> Plan:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
@@ -479,6 +482,7 @@ def site_plan(
         overrides=overrides,
         pick=pick,
         lenient=applied is not None,
+        library=library,
     )
     if applied is not None:  # one of several inputs: the plan takes the vars it defines
         applied.update(build.plan.applied)
