@@ -633,11 +633,12 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the workout format."""
-    from .schema import workout_schema_text
+@click.argument("kind", type=click.Choice(["workout", "plan"]), default="workout")
+def schema(kind: Literal["workout", "plan"]) -> None:
+    """Print the JSON Schema of the workout format (or of the plan format: schema plan)."""
+    from .schema import schema_text
 
-    click.echo(workout_schema_text(), nl=False)
+    click.echo(schema_text(kind), nl=False)
 
 
 @main.command()
