@@ -168,8 +168,10 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
             pos = doc.at(loc)
         elif kind == "plan":
             msg = err["msg"]
-            # A wrong key (a weekday that is none) is pointed at, not its value.
-            pos = doc.key_at(loc) if raw_loc and raw_loc[-1] == _KEY else doc.at(loc)
+            # A wrong key (a weekday that is none), or a key with nothing after it, is
+            # pointed at, not the next token.
+            at_key = raw_loc[-1:] == (_KEY,) or err.get("input", "") is None
+            pos = doc.key_at(loc) if at_key else doc.at(loc)
         elif kind == "too_short" and field == "steps":
             msg = "'steps' needs at least one step, such as '- run: 10min'"
             pos = doc.at(loc)
