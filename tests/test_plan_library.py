@@ -35,10 +35,10 @@ def library(tmp_path: Path) -> Path:
     return lib
 
 
-def _refused(plan: Path, day: str, where: str, message: str, **options: Path) -> None:
+def _refused(plan: Path, day: str, where: str, message: str, library: Path | None = None) -> None:
     plan.write_text(f"start: 2027-01-04\nweeks:\n  - days: {{mon: {day}}}\n")
     with pytest.raises(WorkoutError) as info:
-        expand_plan(plan, **options)
+        expand_plan(plan, library=library)
     (only,) = info.value.diagnostics
     assert only.format().startswith(f"{plan}:{where}: error: "), only.format()
     assert message in only.message
