@@ -341,6 +341,116 @@ def test_bad_plans_point_at_the_problem(plan: Path, text: str, where: str, messa
     assert message in first.message
 
 
+# Each at the exact line:col of the key or value at fault, counted by hand from the text.
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "strat: 2027-01-04\nweeks:\n  - days: {}\n",
+            "1:1",
+            "unknown key 'strat'; did you mean 'start'?",
+        ),
+        (
+            "start: 2027-01-04\nwekks: []\nweeks:\n  - days: {}\n",
+            "2:1",
+            "unknown key 'wekks'; did you mean 'weeks'?",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - dayz: {}\n",
+            "3:5",
+            "unknown key 'dayz'; did you mean 'days'?",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - days: {tue: {workout: easy.yaml, sett: {}}}\n",
+            "3:38",
+            "unknown key 'sett'; did you mean 'set'?",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - days: {mon: easy.yaml, tues: easy.yaml}\n",
+            "3:28",
+            "'tues' is not a day of the week; did you mean 'tue' or 'tuesday'?",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - days: {xyz: easy.yaml}\n",
+            "3:12",
+            "'xyz' is not a day of the week (mon ... sun, or monday ... sunday)",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - days: {tue: easy.yaml, Tuesday: easy.yaml}\n",
+            "3:28",
+            "'Tuesday' is the same day as 'tue'",
+        ),
+        (
+            "start: 2027-02-30\nweeks:\n  - days: {}\n",
+            "1:8",
+            "'2027-02-30' is not a date: day is out of range for month",
+        ),
+        ("start: 2027-1-4\nweeks:\n  - days: {}\n", "1:8", "written YYYY-MM-DD, got '2027-1-4'"),
+        ("start:\nweeks:\n  - days: {}\n", "1:1", "written YYYY-MM-DD, got 'nothing'"),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 101%}\n"
+            "    days: {tue: easy.yaml}\n",
+            "4:25",
+            "'101%': progress is a change per week, more than -100 % and at most 100 %",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: -100%}\n"
+            "    days: {tue: easy.yaml}\n",
+            "4:25",
+            "more than -100 %",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 10}\n"
+            "    days: {tue: easy.yaml}\n",
+            "4:25",
+            "write progress as a percentage per week, such as '10%', not '10'",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 10%}\n"
+            "    days: {tue: {workout: easy.yaml, set: {minutes: ten}}}\n",
+            "4:16",
+            "cannot grow 'ten'",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 10%}\n"
+            "    days: {tue: {workout: easy.yaml, set: {minutes: '1:75'}}}\n",
+            "4:16",
+            "cannot grow '1:75': write time as m:ss",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 0\n    days: {tue: easy.yaml}\n",
+            "3:13",
+            "'repeat' must be a whole number >= 1",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - repeat: 300\n  - repeat: 300\n",
+            "4:13",
+            "a plan holds at most 520 weeks",
+        ),
+        (
+            "start: 2027-01-04\nweeks:\n  - days: {tue: 5}\n",
+            "3:17",
+            "a session is a workout file, such as 'easy-base-run.yaml', or "
+            "{workout: FILE, set: {VAR: VALUE}}, or a list of those",
+        ),
+        (
+            "start: 2027-01-04\nvars: {minutes: [1]}\nweeks:\n  - days: {}\n",
+            "2:17",
+            "a variable's value must be text or a number, not a list",
+        ),
+    ],
+)
+def test_plan_mistakes_are_said_at_their_place(
+    plan: Path, text: str, where: str, message: str
+) -> None:
+    plan.write_text(text)
+    with pytest.raises(WorkoutError) as info:
+        expand_plan(plan)
+    found = [d.format() for d in info.value.diagnostics]
+    head = f"{plan}:{where}: error: "
+    assert any(f.startswith(head) and message in f for f in found), found
+
+
 def test_a_bad_plan_fails_alone_and_writes_nothing(plan: Path, tmp_path: Path) -> None:
     plan.write_text(
         "start: 2027-01-04\nweeks:\n  - days: {tue: {workout: reps.yaml, set: {reps: 0}}}\n"
@@ -367,6 +477,7 @@ def test_shipped_plans_follow_the_guide(stem: str) -> None:
     from workoutexport.plans import volume_warnings, week_totals
     from workoutexport.run import build_plan
 
+    # The shipped plans name the workouts beside their folder: the library is `workouts/`.
     build = build_plan(SHIPPED / f"{stem}.yaml")
     assert volume_warnings(build) == []
     assert build.plan.weeks == 8

@@ -113,3 +113,93 @@ def test_every_property_has_help_for_editors() -> None:
         branches = [prop, *prop.get("anyOf", [])]
         assert any("description" in b for b in branches), f"{name} has no description"
         assert any("examples" in b for b in branches), f"{name} has no examples"
+
+
+PLAN_SCHEMA_FILE = ROOT / "schema" / "plan.schema.json"
+
+
+def _load_plan(text: str) -> Any:
+    """As an editor reads it: YAML 1.2's core schema has no dates, `2027-01-04` is text."""
+    from workoutexport.source import parse_text
+
+    return parse_text(text, "plan.yaml").data
+
+
+PLANS = sorted((LIBRARY / "plans").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def plan_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(PLAN_SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize("args", [["schema", "plan"], ["schema", "workout"], ["schema"]])
+def test_committed_schemas_are_what_the_command_prints(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    committed = PLAN_SCHEMA_FILE if args[1:] == ["plan"] else SCHEMA_FILE
+    assert result.stdout == committed.read_text(encoding="utf-8"), (
+        f"{committed.relative_to(ROOT)} is stale: run `workoutexport {' '.join(args)} > "
+        f"{committed.relative_to(ROOT)}`"
+    )
+
+
+def test_schema_of_an_unknown_format_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["schema", "profile"])
+    assert result.exit_code == 2
+    assert "'profile' is not one of 'workout', 'plan'" in result.stderr
+
+
+@pytest.mark.parametrize("path", PLANS, ids=[p.stem for p in PLANS])
+def test_shipped_plans_point_at_the_plan_schema_and_are_valid(
+    path: Path, plan_validator: jsonschema.Draft202012Validator
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    assert (path.parent / first.removeprefix(prefix)).resolve() == PLAN_SCHEMA_FILE
+    assert [e.message for e in plan_validator.iter_errors(_load_plan(text))] == []
+
+
+PLAN_MISTAKES = {
+    "unknown key": "start: 2027-01-04\nwekks: []\nweeks:\n  - days: {}\n",
+    "no start": "weeks:\n  - days: {}\n",
+    "no weeks": "start: 2027-01-04\n",
+    "empty weeks": "start: 2027-01-04\nweeks: []\n",
+    "not a date": "start: next monday\nweeks:\n  - days: {}\n",
+    "weekday typo": "start: 2027-01-04\nweeks:\n  - days: {tues: a.yaml}\n",
+    "repeat of zero": "start: 2027-01-04\nweeks:\n  - repeat: 0\n    days: {}\n",
+    "progress not a percentage": (
+        "start: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {d: ten}\n    days: {}\n"
+    ),
+    "session without workout": "start: 2027-01-04\nweeks:\n  - days: {mon: {set: {a: 1}}}\n",
+    "session key typo": (
+        "start: 2027-01-04\nweeks:\n  - days: {mon: {workout: a.yaml, sett: {a: 1}}}\n"
+    ),
+    "day as a number": "start: 2027-01-04\nweeks:\n  - days: {mon: 5}\n",
+}
+
+
+@pytest.mark.parametrize("text", PLAN_MISTAKES.values(), ids=list(PLAN_MISTAKES))
+def test_typical_plan_mistakes_are_invalid(
+    text: str, plan_validator: jsonschema.Draft202012Validator
+) -> None:
+    assert list(plan_validator.iter_errors(_load_plan(text))), "the schema accepted a broken plan"
+
+
+PLAN_VALID = [
+    "start: 2027-01-04\nweeks:\n  - days: {}\n",
+    "start: 2027-01-04\nweeks:\n  - days:\n      Wednesday: [a.yaml, {workout: b.yaml}]\n",
+    "start: 2027-01-04\nvars: {m: 40min}\nweeks:\n  - repeat: 3\n    progress: {m: -5 %}\n"
+    "    days: {SAT: {workout: a.yaml, set: {m: 30min, n: 4}}}\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAN_VALID)
+def test_valid_plan_forms_are_accepted(
+    text: str, plan_validator: jsonschema.Draft202012Validator
+) -> None:
+    assert [e.message for e in plan_validator.iter_errors(_load_plan(text))] == []

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import click
 
@@ -275,11 +275,12 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the workout format."""
-    from .schema import workout_schema_text
+@click.argument("kind", type=click.Choice(["workout", "plan"]), default="workout")
+def schema(kind: Literal["workout", "plan"]) -> None:
+    """Print the JSON Schema of the workout format (or of the plan format: schema plan)."""
+    from .schema import schema_text
 
-    click.echo(workout_schema_text(), nl=False)
+    click.echo(schema_text(kind), nl=False)
 
 
 @main.command()

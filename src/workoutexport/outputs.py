@@ -36,6 +36,12 @@ class Input:
     path: Path
     relative: Path
 
+    @property
+    def root(self) -> Path:
+        """The folder named on the command line that led to this file (its own folder when
+        the file itself was named): a plan's library."""
+        return self.path.parents[len(self.relative.parts) - 1]
+
 
 def discover(
     paths: Iterable[Path],

@@ -18,40 +18,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import steps
-from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, warning
 from .outputs import read_input
+from .plan_model import MAX_WEEKS, WEEKDAY_NUMBERS
 from .source import MAX_BYTES, Document, Loc, read_file
+from .units import UnitError, clock_seconds
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAYS: dict[str, int] = {
-    **{name: i for i, name in enumerate(_DAYS)},
-    **{name[:3]: i for i, name in enumerate(_DAYS)},
-}
-PLAN_KEYS = ("name", "description", "start", "vars", "weeks")
-WEEK_KEYS = ("days", "repeat", "progress")
-SESSION_KEYS = ("workout", "set")
+if TYPE_CHECKING:
+    from .plan_model import Plan as PlanModel
+
 #: The guide's rule: build by no more than about 10 % a week.
 RULE_PERCENT = 10.0
-#: Weeks a plan may expand to (ten years): a typo such as `repeat: 5000` is refused.
-MAX_WEEKS = 520
-#: Years a plan may start in: a FIT schedule holds dates from 1989-12-31 to 2126.
-FIRST_YEAR, LAST_YEAR = 1990, 2099
-#: Weekly change `progress` may ask for, in percent.
-MAX_PROGRESS = 100.0
 #: Sessions a plan may expand to: aliases can make a small file name very many.
 MAX_SESSIONS = 5000
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
-_CLOCK = re.compile(r"(\d+):(\d\d)(?::(\d\d))?")
-_PERCENT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*%")
 
 
 @dataclass(frozen=True)
@@ -129,21 +119,16 @@ class _Entry:
 
 @dataclass
 class _Expander:
+    """The checks that need the files a validated plan names, and the dates it gives them."""
+
     path: Path
     doc: Document
+    library: Path
     errors: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, Any] = field(default_factory=dict)
 
     def fail(self, where: Position, message: str) -> None:
         self.errors.append(error(where, message))
-
-    def unknown_keys(self, data: dict[str, Any], loc: Loc, allowed: Sequence[str]) -> None:
-        from .validate import suggest
-
-        for key in data:
-            if key not in allowed:
-                hint = suggest(key, allowed) or f" (expected {', '.join(allowed)})"
-                self.fail(self.doc.key_at((*loc, key)), f"unknown key '{key}'{hint}")
 
     def data_of(self, workout: Path) -> Any:
         """A workout file's plain data, read once (None when it cannot be read)."""
@@ -163,81 +148,62 @@ class _Expander:
         raw = data.get("vars", {})
         return dict(raw) if isinstance(raw, dict) else None
 
-    def start(self, data: dict[str, Any]) -> dt.date | None:
-        if "start" not in data:
-            self.fail(self.doc.at(()), "missing required key 'start' (the first day, 2027-01-04)")
-            return None
-        value = data["start"]
-        where = self.doc.at(("start",))
-        text = str(value).strip() if isinstance(value, str) else None
-        if text is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.fail(where, f"'start' must be a date written YYYY-MM-DD, got '{value}'")
-            return None
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError as exc:
-            self.fail(where, f"'{text}' is not a date: {exc}")
-            return None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            # FIT keeps dates as seconds from 1989-12-31 in 32 bits (to 2126), and a plan may
-            # run MAX_WEEKS weeks past its start.
+    def workout_path(self, value: str, loc: Loc) -> Path | None:
+        """The workout file a session names, if it is one inside the plan's library.
+
+        Checked before anything is read, and said without reading it: a path that leads out
+        of the library must not reveal what is there, nor even whether it exists.
+        """
+        where = self.doc.at(loc)
+        written = value.strip()
+        shown = excerpt(written)
+        if Path(written).is_absolute() or written.startswith("~"):
             self.fail(
-                where, f"a plan starts between {FIRST_YEAR} and {LAST_YEAR}, not in {day.year}"
+                where,
+                f"'{shown}' is an absolute path; a plan names its workouts relative to its "
+                "own folder, inside its library",
             )
             return None
-        return day
-
-    def scalar_vars(self, value: Any, loc: Loc, what: str) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(self.doc.at(loc), f"'{what}' must be a mapping of NAME: VALUE")
-            return {}
-        out = {}
-        for name, v in value.items():
-            if isinstance(v, bool) or not isinstance(v, str | int | float):
-                self.fail(
-                    self.doc.at((*loc, name)), f"the value of '{name}' must be text or a number"
-                )
-                continue
-            out[name] = v
-        return out
-
-    def workout_path(self, value: Any, loc: Loc) -> Path | None:
-        where = self.doc.at(loc)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(where, "a session names a workout file, such as 'easy-base-run.yaml'")
+        target = self.path.parent / written
+        root = Path(os.path.abspath(self.library))
+        if not _inside(Path(os.path.abspath(target)), root):
+            self.fail(
+                where,
+                f"'{shown}' leads out of the plan's library ({_display(root)}); a plan names "
+                "workouts inside the folder it was built from",
+            )
             return None
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            self.fail(where, "a workout path cannot hold control characters")
+        if not _inside(target.resolve(), root.resolve()):
+            self.fail(
+                where,
+                f"'{shown}' is a symlink that leads out of the plan's library "
+                f"({_display(root)}); a plan names workouts inside the folder it was built from",
+            )
             return None
-        target = self.path.parent / value.strip()
         if not target.is_file():
-            self.fail(where, f"no workout file '{value}' (looked for {_display(target)})")
+            self.fail(where, f"no workout file '{shown}' (looked for {_display(target)})")
             return None
         if target.resolve() == self.path.resolve():
             self.fail(where, "a plan cannot name itself as a session's workout")
             return None
         # A workout that cannot be read is still named: compiling it reports its errors.
         if _is_plan_data(self.data_of(target)):
-            self.fail(where, f"'{value}' is a plan, not a workout; a plan's days name workouts")
+            self.fail(where, f"'{shown}' is a plan, not a workout; a plan's days name workouts")
             return None
         return target
 
     def sessions_of_day(
         self, value: Any, loc: Loc
     ) -> list[tuple[Path, dict[str, Any], Position, dict[str, Position]]]:
+        from .plan_model import PlanSession
+
         items = value if isinstance(value, list) else [value]
         out = []
         for i, item in enumerate(items):
             here: Loc = (*loc, i) if isinstance(value, list) else loc
-            if isinstance(item, dict):
-                self.unknown_keys(item, here, SESSION_KEYS)
-                if "workout" not in item:
-                    self.fail(self.doc.at(here), "missing required key 'workout'")
-                    continue
-                path = self.workout_path(item["workout"], (*here, "workout"))
-                sets = self.scalar_vars(item.get("set"), (*here, "set"), "set")
+            if isinstance(item, PlanSession):
+                path = self.workout_path(item.workout, (*here, "workout"))
+                sets = dict(item.set or {})
                 set_sources = {k: self.doc.key_at((*here, "set", k)) for k in sets}
             else:
                 path = self.workout_path(item, here)
@@ -246,71 +212,28 @@ class _Expander:
                 out.append((path, sets, self.doc.at(here), set_sources))
         return out
 
-    def progress(self, value: Any, loc: Loc) -> dict[str, tuple[float, Position]]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(self.doc.at(loc), "'progress' must be a mapping such as {distance: 10%}")
-            return {}
-        out = {}
-        for name, v in value.items():
-            where = self.doc.at((*loc, name))
-            m = _PERCENT.fullmatch(v.strip()) if isinstance(v, str) else None
-            if m is None:
-                self.fail(
-                    where, f"write progress as a percentage per week, such as '10%', not '{v}'"
-                )
-                continue
-            pct = float(m.group(1))
-            if not -MAX_PROGRESS < pct <= MAX_PROGRESS:
-                self.fail(
-                    where,
-                    f"'{v}': progress is a change per week, more than -100 % and at most "
-                    f"{MAX_PROGRESS:.0f} %",
-                )
-                continue
-            out[name] = (pct, self.doc.key_at((*loc, name)))
-        return out
-
-    def weeks(self, start: dt.date, value: Any) -> tuple[list[_Entry], list[Position]]:
+    def weeks(self, model: PlanModel) -> tuple[list[_Entry], list[Position]]:
+        start = model.start
         entries: list[_Entry] = []
         sources: list[Position] = []
-        if not isinstance(value, list) or not value:
-            self.fail(self.doc.at(("weeks",)), "'weeks' must be a list of weeks, each with 'days:'")
-            return entries, sources
         week = 0
-        for i, raw in enumerate(value):
+        for i, raw in enumerate(model.weeks):
             loc: Loc = ("weeks", i)
             where = self.doc.at(loc)
-            if not isinstance(raw, dict):
-                self.fail(where, "a week is a mapping with 'days:' (and 'repeat:', 'progress:')")
-                continue
-            self.unknown_keys(raw, loc, WEEK_KEYS)
-            repeat = raw.get("repeat", 1)
-            if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-                self.fail(self.doc.at((*loc, "repeat")), "'repeat' must be a whole number >= 1")
-                repeat = 1
+            repeat = raw.repeat
             if week + repeat > MAX_WEEKS:
                 self.fail(self.doc.at((*loc, "repeat")), f"a plan holds at most {MAX_WEEKS} weeks")
                 return entries, sources
-            progress = self.progress(raw.get("progress"), (*loc, "progress"))
-            days = raw.get("days")
-            if days is not None and not isinstance(days, dict):
-                self.fail(
-                    self.doc.at((*loc, "days")), "'days' maps weekdays (mon ... sun) to workouts"
-                )
-                days = None
+            progress = {
+                name: (pct, self.doc.key_at((*loc, "progress", name)))
+                for name, pct in (raw.progress or {}).items()
+            }
             block: list[tuple[int, list[Any]]] = []
             seen: dict[int, str] = {}
-            for day, item in (days or {}).items():
+            before = len(self.errors)
+            for day, item in (raw.days or {}).items():
                 key_where = self.doc.key_at((*loc, "days", day))
-                number = WEEKDAYS.get(day.lower())
-                if number is None:
-                    from .validate import suggest
-
-                    hint = suggest(day.lower(), WEEKDAYS) or " (mon ... sun, or monday ... sunday)"
-                    self.fail(key_where, f"'{day}' is not a day of the week{hint}")
-                    continue
+                number = WEEKDAY_NUMBERS[day.lower()]
                 if number in seen:
                     self.fail(key_where, f"'{day}' is the same day as '{seen[number]}'")
                     continue
@@ -331,8 +254,11 @@ class _Expander:
                         progress_k = {n: (p, k, w) for n, (p, w) in progress.items()}
                         entry = _Entry(week, date, path, sets, pos, set_sources, progress_k)
                         block_entries.append(entry)
+            refused = len(self.errors) > before
             for name, (_pct, where_p) in progress.items():
-                if not any(name in (self.vars_of(e.workout) or {}) for e in block_entries):
+                # A block with a workout refused says that, not what follows from it.
+                takers = (e for e in block_entries if name in (self.vars_of(e.workout) or {}))
+                if not refused and not any(takers):
                     self.fail(
                         where_p,
                         f"progress on '{name}', but no session of these weeks defines a "
@@ -342,8 +268,33 @@ class _Expander:
         return entries, sources
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def library_of(path: Path, named: Path | None = None) -> Path:
+    """The folder a plan's workouts must lie in: the folder named on the command line
+    (`named`; the plan's own folder when the plan itself was named), widened to the folder of
+    the nearest profile.yaml above the plan when there is one, since a library's profile marks
+    its root (it applies to every workout below it). So `build workouts/plans/p.yaml` may name
+    `../long-run.yaml` when `workouts/profile.yaml` exists, and never a file outside
+    `workouts/`."""
+    from .outputs import PROFILE_NAME
+
+    chosen = Path(os.path.abspath(named if named is not None else path.parent))
+    here = Path(os.path.abspath(path)).parent
+    for folder in (here, *here.parents):
+        if (folder / PROFILE_NAME).is_file():
+            return folder if chosen.is_relative_to(folder) else chosen
+    return chosen
+
+
 def expand_plan(
-    path: Path, *, overrides: Mapping[str, str] | None = None, lenient: bool = False
+    path: Path,
+    *,
+    overrides: Mapping[str, str] | None = None,
+    lenient: bool = False,
+    library: Path | None = None,
 ) -> Plan:
     """A plan file as dated sessions, each with the vars to compile its workout with.
 
@@ -351,25 +302,23 @@ def expand_plan(
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
     An override no workout of the plan defines is an error, unless `lenient` (one of several
     inputs: another may define it; see `run.Run.several`).
+
+    Every workout the plan names must lie inside `library` (default: `library_of(path)`):
+    absolute paths, `..` out of it and symlinks leading out of it are refused before anything
+    there is read.
     """
+    from .plan_model import Plan as PlanModel
+    from .validate import suggest, validate_model
+
     shown = _display(path)
     doc = read_file(path, shown)
-    ex = _Expander(path, doc)
     data = doc.data
     if not _is_plan_data(data):
         raise WorkoutError([error(doc.at(()), "not a plan: a plan has 'weeks:' and no 'steps:'")])
-    ex.unknown_keys(data, (), PLAN_KEYS)
-    name = data.get("name", path.stem)
-    if not isinstance(name, str) or not name.strip():
-        ex.fail(doc.at(("name",)), "'name' must be text")
-        name = path.stem
-    description = data.get("description")
-    if description is not None and not isinstance(description, str):
-        ex.fail(doc.at(("description",)), "'description' must be text")
-        description = None
-    start = ex.start(data)
-    plan_vars = ex.scalar_vars(data.get("vars"), ("vars",), "vars")
-    entries, week_sources = ex.weeks(start or dt.date(2000, 1, 3), data.get("weeks"))
+    model = validate_model(PlanModel, doc, "plan")
+    ex = _Expander(path, doc, library if library is not None else library_of(path))
+    plan_vars = dict(model.vars or {})
+    entries, week_sources = ex.weeks(model)
     overrides = dict(overrides or {})
 
     def defined(name: str) -> bool:
@@ -389,8 +338,6 @@ def expand_plan(
         # A workout that cannot be read keeps the day's vars as written: compiling it
         # reports what is wrong with the workout itself.
         own = read if read is not None else dict(e.sets)
-        from .validate import suggest
-
         for var, where in e.set_sources.items():
             if var not in own:
                 ex.fail(
@@ -423,19 +370,19 @@ def expand_plan(
                 date=e.date,
                 week=e.week,
                 workout=e.workout,
-                vars={k: _text(v) for k, v in chosen.items()},
+                vars={k: _var_text(v) for k, v in chosen.items()},
                 name=stem,
                 source=e.source,
             )
         )
-    if ex.errors or start is None:
+    if ex.errors:
         # One bad `progress` fails in every week it reaches: say it once.
         raise WorkoutError(dict.fromkeys(ex.errors))
     return Plan(
         path=path,
-        name=name.strip(),
-        description=description,
-        start=start,
+        name=(model.name or path.stem).strip(),
+        description=model.description,
+        start=model.start,
         weeks=len(week_sources),
         sessions=tuple(sessions),
         week_sources=tuple(week_sources),
@@ -443,26 +390,26 @@ def expand_plan(
     )
 
 
-def _text(value: Any) -> str:
+def _var_text(value: Any) -> str:
     from .variables import _text as text
 
     return text(value)
 
 
 #: Largest amount `progress` may grow a var to: past it, the plan is surely a typo.
-MAX_AMOUNT = 1e6
+MAX_GROWN_AMOUNT = 1e6
 
 
 def _number(x: float) -> str:
     """A scaled number as a runner would write it: at most two decimals, no exponent."""
-    if not abs(x) < MAX_AMOUNT:
-        raise ValueError(f"progress grows this value past {MAX_AMOUNT:,.0f}")
+    if not abs(x) < MAX_GROWN_AMOUNT:
+        raise ValueError(f"progress grows this value past {MAX_GROWN_AMOUNT:,.0f}")
     return f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
 
 
 def _round_half_up(x: float) -> int:
-    if not abs(x) < MAX_AMOUNT:
-        raise ValueError(f"progress grows this value past {MAX_AMOUNT:,.0f}")
+    if not abs(x) < MAX_GROWN_AMOUNT:
+        raise ValueError(f"progress grows this value past {MAX_GROWN_AMOUNT:,.0f}")
     return math.floor(x + 0.5)
 
 
@@ -476,14 +423,15 @@ def scale(value: Any, factor: float) -> Any:
     if isinstance(value, int | float):
         return int(_number(_round_half_up(value * factor)))
     text = str(value).strip()
-    clock = _CLOCK.fullmatch(text)
-    if clock is not None:
-        parts = [int(p) for p in clock.groups() if p is not None]
-        seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+    try:
+        seconds = clock_seconds(text)
+    except UnitError as exc:
+        raise ValueError(f"cannot grow {exc}") from None
+    if seconds is not None:
         total = int(_number(_round_half_up(seconds * factor)))
         hh, rest = divmod(total, 3600)
         mm, ss = divmod(rest, 60)
-        return f"{hh}:{mm:02d}:{ss:02d}" if hh or clock.group(3) else f"{mm}:{ss:02d}"
+        return f"{hh}:{mm:02d}:{ss:02d}" if hh or text.count(":") == 2 else f"{mm}:{ss:02d}"
     amount = _SCALABLE.fullmatch(text)
     if amount is None:
         raise ValueError(

@@ -123,6 +123,8 @@ class Run:
         #: The `--set` names some input of the run took.
         self.applied: set[str] = set()
         self._where = Path(".")
+        #: The folder named on the command line that led to each input (a plan's library).
+        self._roots: dict[Path, Path] = {}
         if self.options.profile is not None:
             try:
                 self.profiles.explicit = load_profile(self.options.profile)
@@ -153,6 +155,7 @@ class Run:
         found = list(discover(paths, suffixes, exclude=self.options.exclude, on_skip=on_skip))
         self.several = several_inputs(paths, len(found))
         self._where = Path(paths[0]) if paths else Path(".")
+        self._roots.update((item.path.resolve(), item.root) for item in found)
         return found
 
     def each(
@@ -382,7 +385,12 @@ class Run:
         self, path: Path, fmts: tuple[str, ...], since: dt.date | None, until: dt.date | None
     ) -> PlanBuilt:
         with parsed_once(self.documents):
-            plan = plans.expand_plan(path, overrides=self.options.overrides, lenient=self.several)
+            plan = plans.expand_plan(
+                path,
+                overrides=self.options.overrides,
+                lenient=self.several,
+                library=plans.library_of(path, self._roots.get(path.resolve())),
+            )
         self.applied.update(plan.applied)
         plan = plans.sessions_between(plan, since, until)
         diagnostics: list[Diagnostic] = []

@@ -247,7 +247,9 @@ _COMPOUND_TIME = re.compile(rf"(?:({_NUM})\s*([a-z]+)\s*)+")
 _TIME_PART = re.compile(rf"({_NUM})\s*([a-z]+)")
 
 
-def _clock_seconds(text: str) -> float | None:
+def clock_seconds(text: str) -> float | None:
+    """'1:30' -> 90.0, '1:05:00' -> 3900.0; None if `text` is not a clock time; UnitError
+    if it is one written wrong ('1:60')."""
     m = re.fullmatch(r"([0-9]+):([0-9]+)(?::([0-9]+))?", text)
     if m is None:
         return None
@@ -265,7 +267,7 @@ def _clock_seconds(text: str) -> float | None:
 
 def _time_seconds(text: str) -> float | None:
     """'1h30min', '90s', '1.5 min', '1:30' -> seconds; None if it is not a time."""
-    clock = _clock_seconds(text)
+    clock = clock_seconds(text)
     if clock is not None:
         return clock
     compact = text.lower().replace(" ", "")

@@ -23,10 +23,16 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
 def validate_model(cls: type[M], doc: Document, what: str) -> M:
     """Validate `doc` against `cls`; pydantic errors become positioned diagnostics."""
     if not isinstance(doc.data, dict):
-        # A short excerpt only: the document may be megabytes of one value.
-        got = "a list" if isinstance(doc.data, list) else f"'{excerpt(doc.data)}'"
+        # Said, never quoted: the file may be anything (a key, a password file) that a path
+        # led here, and a diagnostic may end up in a CI log or on a web page.
         raise WorkoutError(
-            [error(doc.at(()), f"a {what} file must be a mapping of keys (name:, ...); got {got}")]
+            [
+                error(
+                    doc.at(()),
+                    f"not a YAML mapping: {kind_of(doc.data)}; a {what} file is a mapping "
+                    "of keys (name:, ...)",
+                )
+            ]
         )
     try:
         return cls.model_validate(doc.data)
@@ -36,8 +42,41 @@ def validate_model(cls: type[M], doc: Document, what: str) -> M:
         raise WorkoutError([error(doc.at(()), f"the {what} is nested too deeply")]) from None
 
 
+#: Tags of the unions that choose a model by the value's shape (step kinds, plan days), and
+#: the part pydantic adds after a mapping's key when the key itself is wrong.
+_TAG_PREFIXES = (TAG_PREFIX, "day:")
+_KEY = "[key]"
+
+
+def kind_of(data: Any) -> str:
+    """What kind of YAML value `data` is, in words that quote none of it."""
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, dict):
+        return "a mapping"
+    if isinstance(data, bool):
+        return "true or false"
+    if isinstance(data, int | float):
+        return "a number"
+    if data is None:
+        return "nothing"
+    return "plain text"
+
+
 def _clean(loc: tuple[Any, ...]) -> Loc:
-    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(TAG_PREFIX)))
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and (p.startswith(_TAG_PREFIXES) or p == _KEY))
+    )
+
+
+def _tagged_model(tag: str) -> type[BaseModel] | None:
+    if tag.startswith(TAG_PREFIX):
+        return STEP_KINDS.get(tag[len(TAG_PREFIX) :])
+    if tag == "day:session":
+        from .plan_model import PlanSession
+
+        return PlanSession
+    return None
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -59,8 +98,8 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     current: type[BaseModel] | None = root
     for part in loc:
-        if isinstance(part, str) and part.startswith(TAG_PREFIX):
-            current = STEP_KINDS.get(part[len(TAG_PREFIX) :])
+        if isinstance(part, str) and part.startswith(_TAG_PREFIXES):
+            current = _tagged_model(part)
             continue
         if isinstance(part, int) or current is None:
             continue
@@ -127,6 +166,12 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
         elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise", "text"):
             msg = err["msg"]
             pos = doc.at(loc)
+        elif kind == "plan":
+            msg = err["msg"]
+            # A wrong key (a weekday that is none), or a key with nothing after it, is
+            # pointed at, not the next token.
+            at_key = raw_loc[-1:] == (_KEY,) or err.get("input", "") is None
+            pos = doc.key_at(loc) if at_key else doc.at(loc)
         elif kind == "too_short" and field == "steps":
             msg = "'steps' needs at least one step, such as '- run: 10min'"
             pos = doc.at(loc)
