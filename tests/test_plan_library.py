@@ -191,7 +191,7 @@ def test_a_profile_marks_the_library_of_a_plan_named_by_itself(library: Path) ->
     plan.write_text("start: 2027-01-04\nweeks:\n  - days: {mon: ../easy.yaml}\n")
     # No profile: the plan's own folder bounds it.
     assert library_of(plan) == plan.parent.absolute()
-    (library / "profile.yaml").write_text("hr_max: 190\n")
+    (library / "profile.yaml").write_text("hr:\n  max: 190\n")
     assert library_of(plan) == library.absolute()
     (session,) = expand_plan(plan).sessions
     assert session.workout.resolve() == (library / "easy.yaml").resolve()
