@@ -39,6 +39,7 @@ MAX_DESCRIPTOR_BYTES = 4 * 1024 * 1024
 INBOUND = frozenset({"InputToUnit", "InputOutput"})
 # A folder name a real descriptor gives is a few dozen characters; FAT holds no control ones.
 MAX_PATH_CHARS = 1024
+MAX_NAME_CHARS = 255
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _DRIVE = re.compile("[A-Za-z]:")
 
@@ -150,7 +151,8 @@ def path_problem(path: str) -> str | None:
     """Why a descriptor's folder `path` cannot be below the device root, or None.
 
     Absolute paths (`/x`, `\\x`, `C:x`), any `..` part and control characters are refused
-    outright: no real device names such a folder, and each could carry a write off it.
+    outright: no real device names such a folder, and each could carry a write off it; so
+    are names longer than FAT holds.
     """
     if len(path) > MAX_PATH_CHARS:
         return f"is longer than {MAX_PATH_CHARS} characters"
@@ -159,8 +161,11 @@ def path_problem(path: str) -> str | None:
     slashed = path.replace("\\", "/")
     if slashed.startswith("/") or _DRIVE.match(slashed):
         return "is an absolute path, not a folder of the device"
-    if ".." in slashed.split("/"):
+    parts = slashed.split("/")
+    if ".." in parts:
         return "climbs out of the device with '..'"
+    if any(len(part) > MAX_NAME_CHARS for part in parts):
+        return f"has a folder name longer than {MAX_NAME_CHARS} characters, which FAT cannot hold"
     return None
 
 

@@ -437,12 +437,19 @@ def _free_name(
             if claimed[key] == data:
                 return folder / candidate, True, n > 1
         else:
-            existing = child(folder, candidate) if folder.is_dir() else None
+            existing = child(folder, candidate) if _is_dir(folder) else None
             if existing is None:
                 return folder / candidate, False, n > 1
             if existing.is_file() and _same_bytes(existing, data):
                 return existing, True, n > 1
         n += 1
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of symlinks: the write will say so
+        return False
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -478,7 +485,7 @@ def check_space(placements: Sequence[Placement]) -> list[Diagnostic]:
 
 
 def _existing_ancestor(path: Path) -> Path:
-    while not path.exists() and path != path.parent:
+    while not os.path.exists(path) and path != path.parent:
         path = path.parent
     return path
 
@@ -625,7 +632,7 @@ def _make_folders(folder: Path, device: Device) -> list[Path]:
     """
     missing = []
     here = folder
-    while not here.exists() and here != here.parent:
+    while not os.path.exists(here) and here != here.parent:
         missing.append(here)
         here = here.parent
     made = []
