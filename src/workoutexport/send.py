@@ -600,14 +600,15 @@ def _raise_interrupted(signum: int, _frame: object) -> None:
 @contextlib.contextmanager
 def _signals_interrupt() -> Iterator[None]:
     """SIGTERM raises Interrupted while sending, so write_all can undo what it wrote (SIGINT
-    raises KeyboardInterrupt already, unless someone changed its handler: then it too)."""
+    raises KeyboardInterrupt already, unless someone changed its handler: then it too). A
+    signal the process ignores stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     saved = {
         signum: signal.signal(signum, _raise_interrupted)
         for signum in (signal.SIGTERM, signal.SIGINT)
-        if signal.getsignal(signum) is not signal.default_int_handler
+        if signal.getsignal(signum) not in (signal.default_int_handler, signal.SIG_IGN)
     }
     try:
         yield
