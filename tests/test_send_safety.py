@@ -224,6 +224,8 @@ SIGNAL_SCRIPT = textwrap.dedent(
     from workoutexport.cli import main
     from workoutexport.outputs import write_to_device
 
+    # As at a terminal: a shell's background job (CI, nohup) would inherit SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     written = []
 
     def write_then_signal(target, data):
