@@ -200,12 +200,12 @@ def test_a_profile_marks_the_library_of_a_plan_named_by_itself(library: Path) ->
     # A folder named above the profile's is the library (the user chose it).
     assert library_of(plan, library.parent) == library.parent.absolute()
     plan.write_text("start: 2027-01-04\nweeks:\n  - days: {mon: ../easy.yaml}\n")
-    code, out, err = run("check", str(plan))
+    code, _out, err = run("check", str(plan))
     assert code == 0, err
 
 
 def test_the_shipped_plans_build_when_named_on_their_own(tmp_path: Path) -> None:
     shipped = Path(__file__).parent.parent / "workouts" / "plans" / "faster-mile.yaml"
-    code, out, err = run("build", str(shipped), "-o", str(tmp_path))
+    code, _out, err = run("build", str(shipped), "-o", str(tmp_path))
     assert code == 0, err
     assert (tmp_path / "faster-mile" / "faster-mile-schedule.fit").is_file()

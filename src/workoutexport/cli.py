@@ -349,7 +349,7 @@ def send(
         click.echo(f"error: no mounted Garmin device found; {MOUNT_HELP}", err=True)
         sys.exit(1)
     except s.SeveralDevices as exc:
-        listed = "\n".join(f"  {root}" for root in exc.roots)
+        listed = "\n".join(f"  {printable(str(root), MAX_PATH)}" for root in exc.roots)
         raise click.UsageError(
             f"several Garmin devices are mounted:\n{listed}\nchoose one with --device ROOT"
         ) from None
@@ -371,7 +371,8 @@ def send(
         click.echo(s.describe(p))
     _emit_error(report, "text")
     done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
-    click.echo(f"{done} to {device.model} at {device.root}; {report.summary('read')}", err=True)
+    to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
+    click.echo(f"{done} to {to}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)
 
 

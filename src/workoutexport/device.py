@@ -6,6 +6,12 @@ holds `GARMIN/GarminDevice.xml`, which lists for each kind of file (a `DataType`
 from or written to and in which direction. Nothing here guesses a folder: it is what the
 device says, matched without regard to case as FAT does.
 
+The device root bounds every write: a descriptor whose folders are absolute, climb out
+with `..` or hold control characters is refused when it is read (`read_device`), a folder
+`send` writes to must lead, through any symlinks, to a place inside the root and on the
+device's file system (`escapes`), and before each write the root must still be the device
+found when it was opened (`check_present`): same file system, descriptor still there.
+
 Error hierarchy::
 
     DeviceError (WorkoutError)   a folder that is not a usable Garmin device; carries
@@ -14,7 +20,9 @@ Error hierarchy::
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import string
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,13 +30,18 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from .diagnostics import Position, WorkoutError, error
+from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt
 
 DESCRIPTOR = ("GARMIN", "GarminDevice.xml")
 _NS = "{http://www.garmin.com/xmlschemas/GarminDevice/v2}"
 # A real descriptor is tens of kilobytes; anything far larger is not one.
 MAX_DESCRIPTOR_BYTES = 4 * 1024 * 1024
 INBOUND = frozenset({"InputToUnit", "InputOutput"})
+# A folder name a real descriptor gives is a few dozen characters; FAT holds no control ones.
+MAX_PATH_CHARS = 1024
+MAX_NAME_CHARS = 255
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_DRIVE = re.compile("[A-Za-z]:")
 
 
 class DeviceError(WorkoutError):
@@ -63,6 +76,7 @@ class FileLocation:
     path: str  # relative to the device root, '/'-separated, as the descriptor writes it
     extension: str
     direction: str
+    line: int = 0  # where the descriptor gives the path (0: not known)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +88,9 @@ class Device:
     model: str
     part_number: str
     locations: tuple[FileLocation, ...]
+    # The file system (st_dev) the root was on when the device was read; None when the
+    # descriptor was parsed without looking at the root.
+    fs_id: int | None = None
 
     def inbound_folder(self, kind: Kind) -> str | None:
         """The folder the device reads files of `kind` from, or None if it takes none."""
@@ -109,8 +126,13 @@ def child(folder: Path, name: str) -> Path | None:
 def resolve(root: Path, relative: str) -> Path:
     """`relative` ('A/B') below `root`, each part matched without regard to case.
 
-    Parts that do not exist keep the descriptor's spelling; nothing is created here.
+    Parts that do not exist keep the descriptor's spelling; nothing is created here. A path
+    that `path_problem` refuses raises ValueError: the result never climbs above `root`
+    by its name (symlinks are `escapes`' business).
     """
+    problem = path_problem(relative)
+    if problem is not None:
+        raise ValueError(f"the folder {relative!r} {problem}")
     here = root
     missing = False
     for part in relative.replace("\\", "/").split("/"):
@@ -123,6 +145,72 @@ def resolve(root: Path, relative: str) -> Path:
         else:
             here = found
     return here
+
+
+def path_problem(path: str) -> str | None:
+    """Why a descriptor's folder `path` cannot be below the device root, or None.
+
+    Absolute paths (`/x`, `\\x`, `C:x`), any `..` part and control characters are refused
+    outright: no real device names such a folder, and each could carry a write off it; so
+    are names longer than FAT holds.
+    """
+    if len(path) > MAX_PATH_CHARS:
+        return f"is longer than {MAX_PATH_CHARS} characters"
+    if _CONTROL.search(path):
+        return "holds a control character"
+    slashed = path.replace("\\", "/")
+    if slashed.startswith("/") or _DRIVE.match(slashed):
+        return "is an absolute path, not a folder of the device"
+    parts = slashed.split("/")
+    if ".." in parts:
+        return "climbs out of the device with '..'"
+    if any(len(part) > MAX_NAME_CHARS for part in parts):
+        return f"has a folder name longer than {MAX_NAME_CHARS} characters, which FAT cannot hold"
+    return None
+
+
+def escapes(root: Path, folder: Path, fs_id: int | None = None) -> str | None:
+    """Why writing into `folder` would leave the device at `root`, or None.
+
+    The deepest part of `folder` that exists (a symlink counts, followed to its end) must
+    lie inside `root` once every symlink is resolved, and on the device's file system
+    (`fs_id`, when known): a symlinked `GARMIN/NEWFILES` pointing at the computer's disk is
+    refused, one pointing elsewhere on the device is not. The parts that do not exist yet
+    are made below that one.
+    """
+    here = folder
+    while not os.path.lexists(here) and here != here.parent:
+        here = here.parent
+    base = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(here))
+    if not real.is_relative_to(base):
+        return f"{here} leads out of the device (to {real})"
+    if fs_id is not None:
+        try:
+            dev = os.stat(here).st_dev
+        except OSError:
+            return None  # a dangling symlink inside the device: the write itself will fail
+        if dev != fs_id:
+            return f"{here} is on another file system than the device"
+    return None
+
+
+def check_present(device: Device) -> None:
+    """Raise OSError (ENODEV) unless `device.root` is still the device that was read.
+
+    A watch unmounted while its mount point stays behind leaves an empty folder of the
+    computer's own disk at the root: another file system, and no descriptor.
+    """
+    try:
+        dev = os.stat(device.root).st_dev
+    except OSError:
+        dev = None
+    gone = dev is None or (device.fs_id is not None and dev != device.fs_id)
+    if gone or descriptor_of(device.root) is None:
+        raise OSError(
+            errno.ENODEV,
+            f"the device is no longer mounted at {device.root} (was it unplugged?)",
+        )
 
 
 def descriptor_of(root: Path) -> Path | None:
@@ -164,7 +252,32 @@ def read_device(root: Path) -> Device:
         too_large="too large to be a GarminDevice.xml",
         error_class=DeviceError,
     )
-    return parse_descriptor(raw, root=root, descriptor=descriptor)
+    try:
+        fs_id = os.stat(root).st_dev
+    except OSError as exc:
+        raise DeviceError(
+            [error(Position(str(root), 0, 0), f"cannot read: {exc.strerror}")]
+        ) from None
+    device = parse_descriptor(raw, root=root, descriptor=descriptor, fs_id=fs_id)
+    # The descriptor itself (GARMIN/) must not be reached through a symlink off the device.
+    problem = escapes(root, descriptor.parent, fs_id)
+    problems = [] if problem is None else [(0, problem)]
+    for loc in device.locations:
+        if loc.direction in INBOUND and loc.data_type in _KINDS:
+            found = escapes(root, resolve(root, loc.path), fs_id)
+            if found is not None:
+                problems.append((loc.line, found))
+    if problems:
+        raise DeviceError(
+            [
+                error(
+                    Position(shown, line, 1 if line else 0),
+                    f"{why}: send writes only inside the device; nothing was sent",
+                )
+                for line, why in dict.fromkeys(problems)
+            ]
+        )
+    return device
 
 
 def _subfolders(folder: Path) -> list[Path]:
@@ -174,8 +287,14 @@ def _subfolders(folder: Path) -> list[Path]:
         return []
 
 
-def parse_descriptor(raw: bytes, *, root: Path, descriptor: Path) -> Device:
-    """A Device from the bytes of its GarminDevice.xml (raises DeviceError)."""
+def parse_descriptor(
+    raw: bytes, *, root: Path, descriptor: Path, fs_id: int | None = None
+) -> Device:
+    """A Device from the bytes of its GarminDevice.xml (raises DeviceError).
+
+    Every folder the descriptor names must be a relative path below the device root (see
+    `path_problem`); one that is not makes the whole descriptor an error at that path's line.
+    """
     from lxml import etree
 
     shown = str(descriptor)
@@ -201,24 +320,46 @@ def parse_descriptor(raw: bytes, *, root: Path, descriptor: Path) -> Device:
             ]
         )
     locations = []
+    problems: list[Diagnostic] = []
     for data_type in tree.iter(f"{_NS}DataType"):
         name = _text(data_type, "Name")
         for file in data_type.iterfind(f"{_NS}File"):
+            path_element = file.find(f"{_NS}Location/{_NS}Path")
+            at = getattr(path_element, "sourceline", None)
+            line = at if isinstance(at, int) else 0
+            path = _text(file, "Location/Path")
+            problem = path_problem(path)
+            if problem is not None:
+                problems.append(
+                    error(
+                        Position(shown, line, 1 if line else 0),
+                        f"the folder '{excerpt(path, 80)}' for {excerpt(name)} {problem}; "
+                        "send writes only inside the device; nothing was sent",
+                    )
+                )
+                continue
             locations.append(
                 FileLocation(
                     data_type=name,
-                    path=_text(file, "Location/Path"),
+                    path=path,
                     extension=_text(file, "Location/FileExtension"),
                     direction=_text(file, "TransferDirection"),
+                    line=line,
                 )
             )
+    if problems:
+        raise DeviceError(problems)
     return Device(
         root=root,
         descriptor=descriptor,
         model=_text(tree, "Model/Description") or "Garmin device",
         part_number=_text(tree, "Model/PartNumber"),
         locations=tuple(locations),
+        fs_id=fs_id,
     )
+
+
+_KINDS = frozenset(k.value for k in Kind)
 
 
 def _text(element: object, path: str) -> str:

@@ -319,9 +319,12 @@ def write_to_device(target: Path, data: bytes) -> None:
 
     As `write_atomic` (the folder must exist), except that some MTP mounts (gvfs, jmtpfs)
     cannot rename: there the file is written directly, read back and compared, and removed
-    again if it differs. Raises OSError.
+    again if it differs. Raises OSError. The temporary files a killed send left in that
+    folder are removed first, as `write_atomic` does. The caller (send.write_all) checks
+    that `target` lies on the device; this only writes.
     """
     _guard_signals()
+    _remove_stale(target)
     tmp = _write_temporary(target, data)
     try:
         os.rename(tmp, target)

@@ -12,8 +12,15 @@ The steps, each a function the CLI composes:
 3. `place` gives every file its folder (from the descriptor), a name that clashes with
    nothing on the device, and draws warnings for the device's known limits;
 4. `write_all` writes them through `outputs.write_to_device` (temporary name, then rename;
-   read back where rename is not supported) and, if any write fails, removes what this run
-   wrote.
+   read back where rename is not supported) and, if any write fails or SIGINT or SIGTERM
+   arrives, removes what this run wrote.
+
+The device root bounds every write: a descriptor naming a folder off the device is refused
+when it is read (device.py), `place` refuses a folder that leads out of the device through a
+symlink, and before each write `write_all` checks again that the root is still the device
+(same file system, descriptor still there) and that the folder still lies inside it. It
+never creates a folder at the top of the device (such as `GARMIN` itself): only below one
+that is there.
 
 A plan becomes one Unit in `unit_for`: its session workouts (`Kind.FIT_WORKOUT`, or
 `Kind.TCX_WORKOUTS` for a TCX-only device) from a given day on, and its schedule
@@ -32,15 +39,28 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import os
 import re
 import shutil
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .device import Device, DeviceError, Kind, child, find_devices, read_device, resolve
-from .diagnostics import Diagnostic, Position, WorkoutError, error, warning
+from .device import (
+    Device,
+    DeviceError,
+    Kind,
+    check_present,
+    child,
+    escapes,
+    find_devices,
+    read_device,
+    resolve,
+)
+from .diagnostics import Diagnostic, Position, WorkoutError, error, printable, warning
 from .outputs import PROFILE_NAME, write_to_device
 
 if TYPE_CHECKING:
@@ -87,6 +107,7 @@ class Placement:
     source: str
     file: SendFile
     target: Path
+    device: Device
     already_there: bool = False
 
 
@@ -344,10 +365,12 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
         except ValueError as exc:
             diagnostics.append(error(where, f"{exc}; nothing of this was sent"))
             continue
-        for file, count in zip(unit.files, added, strict=True):
-            folder_name = device.inbound_folder(file.kind)
-            assert folder_name is not None
-            folder = resolve(device.root, folder_name)
+        try:
+            folders = [_folder(device, file.kind) for file in unit.files]
+        except ValueError as exc:
+            diagnostics.append(error(where, f"{exc}; nothing of this was sent"))
+            continue
+        for file, count, folder in zip(unit.files, added, folders, strict=True):
             target, same, renamed = _free_name(folder, device_name(file.name), file.data, claimed)
             if renamed:
                 diagnostics.append(
@@ -359,7 +382,9 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                 )
             claimed[(folder, target.name.casefold())] = file.data
             placements.append(
-                Placement(source=unit.source, file=file, target=target, already_there=same)
+                Placement(
+                    source=unit.source, file=file, target=target, device=device, already_there=same
+                )
             )
             counts[file.kind] = counts.get(file.kind, 0) + count
     for limit in KNOWN_LIMITS:
@@ -374,6 +399,17 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                 )
             )
     return placements, diagnostics
+
+
+def _folder(device: Device, kind: Kind) -> Path:
+    """The folder on `device` for files of `kind` (ValueError if it leads off the device)."""
+    name = device.inbound_folder(kind)
+    assert name is not None
+    folder = resolve(device.root, name)
+    problem = escapes(device.root, folder, device.fs_id)
+    if problem is not None:
+        raise ValueError(f"{problem}: send writes only inside the device")
+    return folder
 
 
 def _entries(file: SendFile) -> int:
@@ -403,12 +439,19 @@ def _free_name(
             if claimed[key] == data:
                 return folder / candidate, True, n > 1
         else:
-            existing = child(folder, candidate) if folder.is_dir() else None
+            existing = child(folder, candidate) if _is_dir(folder) else None
             if existing is None:
                 return folder / candidate, False, n > 1
             if existing.is_file() and _same_bytes(existing, data):
                 return existing, True, n > 1
         n += 1
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of symlinks: the write will say so
+        return False
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -444,7 +487,7 @@ def check_space(placements: Sequence[Placement]) -> list[Diagnostic]:
 
 
 def _existing_ancestor(path: Path) -> Path:
-    while not path.exists() and path != path.parent:
+    while not os.path.exists(path) and path != path.parent:
         path = path.parent
     return path
 
@@ -452,33 +495,128 @@ def _existing_ancestor(path: Path) -> Path:
 Writer = Callable[[Path, bytes], None]
 
 
+class Interrupted(BaseException):
+    """SIGTERM arrived during `write_all` (SIGINT arrives as KeyboardInterrupt)."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signum)
+
+
 def write_all(placements: Sequence[Placement], *, writer: Writer | None = None) -> list[Path]:
     """Write every placement not already there; all or nothing (raises SendError).
 
-    Folders the device's descriptor names but that are missing are created (and removed
-    again if the run fails).
+    Before each file, the device must still be the one that was read, and the file's folder
+    must lie inside it (else SendError). Folders the device's descriptor names but that are
+    missing are created below an existing folder of the device, never at its top (and
+    removed again if the run fails). A failed write, SIGINT (KeyboardInterrupt) or SIGTERM
+    removes every file and folder this run made; the interrupt then goes on (SIGTERM ends
+    the process as the signal would have).
     """
     put = writer or write_to_device
     written: list[Path] = []
     made: list[Path] = []
+    current: Placement | None = None
     try:
-        for p in placements:
-            if p.already_there:
-                continue
-            made.extend(_make_folders(p.target.parent))
-            put(p.target, p.file.data)
-            written.append(p.target)
+        with _signals_interrupt():
+            for p in placements:
+                if p.already_there:
+                    continue
+                current = p
+                _check_target(p)
+                made.extend(_make_folders(p.target.parent, p.device))
+                put(p.target, p.file.data)
+                written.append(p.target)
+                current = None
     except OSError as exc:
-        for path in reversed(written):
-            with contextlib.suppress(OSError):
-                path.unlink()
-        for folder in reversed(made):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        assert current is not None
+        gone = _undo(written, made, current, placements)
         # The file the user asked for, not the temporary name the failure may carry.
-        message = f"cannot write {p.target}: {_reason(exc)}; nothing was sent"
-        raise SendError([error(Position(p.source, 0, 0), message)]) from None
+        message = f"cannot write {current.target}: {_reason(exc)}; nothing was sent{gone}"
+        raise SendError([error(Position(current.source, 0, 0), message)]) from None
+    except BaseException as exc:
+        with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+            _undo(written, made, current, placements)
+        if isinstance(exc, Interrupted):
+            signal.signal(exc.signum, signal.SIG_DFL)
+            os.kill(os.getpid(), exc.signum)
+        raise
     return written
+
+
+def _check_target(p: Placement) -> None:
+    """OSError unless `p`'s device is still there and `p.target`'s folder lies inside it."""
+    check_present(p.device)
+    problem = escapes(p.device.root, p.target.parent, p.device.fs_id)
+    if problem is not None:
+        raise OSError(errno.EXDEV, f"{problem}: send writes only inside the device")
+
+
+def _undo(
+    written: Sequence[Path],
+    made: Sequence[Path],
+    current: Placement | None,
+    placements: Sequence[Placement],
+) -> str:
+    """Remove what this run wrote; '' or, when the device has gone, a note that it could not."""
+    devices = {id(p.device): p.device for p in placements}
+    try:
+        for device in devices.values():
+            check_present(device)
+    except OSError:
+        # Its paths now name the computer's own disk: nothing of ours is there to remove.
+        return "; files written before the device went may still be on it" if written else ""
+    if current is not None and current.target not in written:
+        # An interrupt between the write and its record: remove the file only if it is ours.
+        with contextlib.suppress(OSError):
+            if current.target.read_bytes() == current.file.data:
+                current.target.unlink()
+    for path in reversed(written):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    return ""
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (where the platform can hold them) until the block ends."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM raises Interrupted while sending, so write_all can undo what it wrote (SIGINT
+    raises KeyboardInterrupt already, unless someone changed its handler: then it too). A
+    signal the process ignores stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {
+        signum: signal.signal(signum, _raise_interrupted)
+        for signum in (signal.SIGTERM, signal.SIGINT)
+        if signal.getsignal(signum) not in (signal.default_int_handler, signal.SIG_IGN)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 def _reason(exc: OSError) -> str:
@@ -489,21 +627,31 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents; return the ones created, outermost first."""
+def _make_folders(folder: Path, device: Device) -> list[Path]:
+    """Create `folder` and missing parents; return the ones created, outermost first.
+
+    A folder is created only below an existing folder of the device, never at its top: a
+    missing `GARMIN` means this is not the device (OSError).
+    """
     missing = []
     here = folder
-    while not here.exists() and here != here.parent:
+    while not os.path.exists(here) and here != here.parent:
         missing.append(here)
         here = here.parent
     made = []
     for path in reversed(missing):
+        if os.path.realpath(path.parent) == os.path.realpath(device.root):
+            raise OSError(
+                errno.ENOENT,
+                f"the device has no {path.name} folder, and send makes none at its top",
+            )
         path.mkdir()
         made.append(path)
     return made
 
 
 def describe(p: Placement) -> str:
-    """The line the user sees for one placement: `hills.yaml -> /media/.../hills.fit`."""
-    line = f"{p.source} -> {p.target}"
+    """The line the user sees for one placement: `hills.yaml -> /media/.../hills.fit`, with
+    every character that is not safe to print escaped."""
+    line = f"{printable(p.source)} -> {printable(str(p.target))}"
     return f"{line} (already on the device)" if p.already_there else line
