@@ -86,7 +86,9 @@ def _duration(d: s.Duration | s.ExerciseDuration, written: str | None) -> str:
 
     match d:
         case s.Time(seconds=sec):
-            text = time_text(sec)
+            # Written in seconds ('60-90s'): the value shown stays in seconds ('60 s').
+            in_seconds = written and re.search(r"\ds$", written.replace(" ", ""))
+            text = f"{sec:g} s" if in_seconds else time_text(sec)
         case s.Distance(metres=metres):
             text = _step_distance(metres, written_unit(written))
         case s.LapButton():
