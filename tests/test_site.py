@@ -139,6 +139,7 @@ def test_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> Non
     # build refuses the strength workout as TCX (exit 1) and writes the other eleven.
     code, _, _ = run("build", str(LIBRARY), "-f", "tcx", "-o", str(tmp_path))
     assert code == 1
+
     # The bundled plans are built too (under plans/): test_plan_downloads_* compares those.
     def workout_files(folder: Path) -> list[Path]:
         return sorted(
@@ -468,9 +469,7 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
     # A session's own values show on the calendar, as values: the workout page has only its
     # defaults. The intermediate plan's week 4, 8 % a week up from week 1, compounded:
     page = _html((site / "plans" / "plans-faster-mile.html").read_bytes())
-    week4 = {
-        x[0].text_content(): x for x in page.find_class("week")[3].find_class("session")
-    }
+    week4 = {x[0].text_content(): x for x in page.find_class("week")[3].find_class("session")}
     # The long run: 5mi x 1.08^3 = 6.2986 -> 6.3 mi.
     assert week4["Long run"].find_class("detail")[0].text == "6.3 mi"
     # Tuesday's easy run, 45min x 1.08^3 = 56.69 min, shown to the minute; its own time is
@@ -481,4 +480,53 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
     assert not easy.find_class("detail")
     # Week 6's 400s: 8 of them (set: {reps: 8}), not the workout's default 10.
     week6 = page.find_class("week")[5].find_class("session")
-    assert "8 × 400 m" in [d.text for x in week6 for d in x.find_class("detail")]
+    assert "8 \u00d7 400 m" in [d.text for x in week6 for d in x.find_class("detail")]
+
+
+def test_plan_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    for plan in sorted((LIBRARY / "plans").glob("*.yaml")):
+        out = tmp_path / plan.stem
+        code, _, stderr = run("build", str(plan), "-o", str(out))
+        assert code == 0, stderr
+        built = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+        # A FIT workout per session, the schedule and the calendar, in <plan stem>/.
+        assert f"{plan.stem}/{plan.stem}.ics" in built
+        assert f"{plan.stem}/{plan.stem}-schedule.fit" in built
+        assert len(built) > 20
+        page = site / "plans" / f"plans-{plan.stem}.html"
+        links = [
+            a.get("href") for a in _html(page.read_bytes()).find_class("downloads")[0].iter("a")
+        ]
+        assert [Path(unquote(h)).name for h in links] == [
+            f"{plan.stem}.zip",
+            f"{plan.stem}.ics",
+            f"{plan.stem}-schedule.fit",
+        ]
+        files = {Path(unquote(h)).name: (page.parent / unquote(h)).read_bytes() for h in links}
+        with zipfile.ZipFile(site / "plans" / unquote(links[0])) as z:
+            assert z.testzip() is None
+            members = {info.filename: z.read(info) for info in z.infolist()}
+            # Fixed times: the same plan zips to the same bytes whenever it is built.
+            assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert members == built
+        assert files[f"{plan.stem}.ics"] == built[f"{plan.stem}/{plan.stem}.ics"]
+        schedule = files[f"{plan.stem}-schedule.fit"]
+        assert schedule == built[f"{plan.stem}/{plan.stem}-schedule.fit"]
+        assert decoded(schedule)["schedule_mesgs"]
+        for name, data in members.items():
+            if name.endswith(".fit") and not name.endswith("-schedule.fit"):
+                assert decoded(data)["workout_step_mesgs"], name
+
+
+def test_a_plan_zip_is_the_same_bytes_on_every_build(tmp_path: Path) -> None:
+    plan = LIBRARY / "plans" / "faster-mile-beginner.yaml"
+    zips = []
+    for name in ("a", "b"):
+        code, _, stderr = run("site", str(plan), "-o", str(tmp_path / name))
+        assert code == 0, stderr
+        zips.append((tmp_path / name / "files" / "faster-mile-beginner.zip").read_bytes())
+    assert zips[0] == zips[1]
