@@ -358,7 +358,7 @@ def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> No
     ]
     assert cells[0][0].find(".//a").get("href") == "../workouts/easy-base-run.html"
     # A session's own time and distance: 3600 s and 10000 m.
-    assert cells[0][0].find_class("amount")[0].text == "1 h 00 min · 10 km"
+    assert cells[0][0].find_class("amount")[0].text_content() == "1 h 00 min · 10 km"
     # Week 1: 3 h and 30 km, the longest; week 2: 1.5 h, half as long.
     assert cells[0][7].text_content() == "3 h 00 min · 30 km"
     bars = [row.find_class("volume-bar")[0].get("style") for row in rows]
@@ -476,7 +476,7 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
     # all there is to say, so there is no detail line above it.
     tuesday = page.find_class("week")[3].findall("td")[1]
     easy = tuesday.find_class("session")[0]
-    assert easy.find_class("amount")[0].text.startswith("57 min · ")
+    assert easy.find_class("amount")[0].text_content().startswith("57 min · ")
     assert not easy.find_class("detail")
     # Week 6's 400s: 8 of them (set: {reps: 8}), not the workout's default 10.
     week6 = page.find_class("week")[5].find_class("session")
