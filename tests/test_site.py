@@ -107,11 +107,13 @@ def test_index_lists_every_workout_with_its_totals(site: Path) -> None:
     by_name = {c.findtext(".//h3/a"): c for c in cards}
     meta = by_name["Tempo run"].find_class("meta")[0].text_content()
     # 10 + 20 + 10 minutes (--pick low).
-    assert "running" in meta and "40:00" in meta
+    assert "running" in meta and "40 min" in meta
     assert by_name["Runner strength"].find_class("sport")[0].text == "strength"
     # 10 min + 6 x 30 s + 10 min, and six walks down that end on lap: a lower bound.
     hills = by_name["Hill repeats"].find_class("meta")[0]
-    assert hills.find_class("time")[0].text == "≥ 23:00"
+    assert hills.find_class("time")[0].text == "≥ 23 min"
+    # long-run.yaml: 4mi (the low end of 4-6mi) ~38:01 and 5 min cool-down at 6:30-7:15/km.
+    assert by_name["Long run"].find_class("distance")[0].text == "4.5 mi"
     assert hills.get("title", "").startswith("plus 6 steps without a set time")
 
 
@@ -209,10 +211,23 @@ def test_workout_page_shows_steps_and_notes(site: Path) -> None:
 
 
 def test_pages_speak_to_runners_not_to_the_command_line(site: Path) -> None:
+    import re
+
     for page in pages(site):
-        text = _html(page.read_bytes()).find(".//main").text_content()
-        for cli in ("--pick", "(-f ", "--lossy", "min ·  ", "reps 8", "minutes 4", "mi ·"):
+        main = _html(page.read_bytes()).find(".//main")
+        # A description is the coach's own text (the long run's suggests a --set), and a
+        # source is a file name (400m-repeats.yaml).
+        for own in main.find_class("description") + main.find_class("source"):
+            own.drop_tree()
+        # (The charts' tooltips are the chart's own, in `show`'s words.)
+        for chart in main.iter("{*}svg", "svg"):
+            chart.drop_tree()
+        text = main.text_content()
+        for cli in ("--pick", "(-f ", "--lossy", "--set", "reps 8", "minutes 4"):
             assert cli not in text, f"{page.relative_to(site)} says {cli!r}"
+        # Values with a space before their unit ("52 min", "5.4 mi"), not "52.49min".
+        glued = re.findall(r"\d(?:min|mi|km|m)\b", text)
+        assert not glued, f"{page.relative_to(site)}: {glued}"
     # The 10 x 400 page: recovery written 60-90s, the watch gets the low end.
     doc = _html((site / "workouts" / "10x400-mile-pace.html").read_bytes())
     assert "Recover 60-90 s: 60 s shown" in step_texts(doc)

@@ -186,13 +186,19 @@ def _slug(relative: Path, taken: set[str]) -> str:
 def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     """(total time, total distance, what they leave out) as `show` works them out.
 
-    A total that leaves steps out is shown as a lower bound: "≥ 37:48".
+    A total that leaves steps out is shown as a lower bound: "≥ 38 min". The distance is in
+    miles when the workout's distances are written in miles, as in `show`.
     """
     from .show import totals
-    from .units import format_distance, format_seconds
+    from .site_text import distance_text, time_text, written_in_miles
 
     t = totals(workout.steps)
-    time = format_seconds(t.seconds) if t.seconds else ""
+    unit = "mi" if written_in_miles(workout.steps) else None
+
+    def format_distance(metres: float) -> str:
+        return distance_text(metres, unit)
+
+    time = time_text(t.seconds) if t.seconds else ""
     notes = []
     if t.unknown_time:
         time = f"≥ {time}" if time else ""

@@ -73,6 +73,19 @@ def _step_distance(metres: float, unit: str | None) -> str:
     return f"{round(metres / size, 2):g} {'mi' if unit == 'mi' else 'km'}"
 
 
+def written_in_miles(nodes: tuple[s.Node, ...]) -> bool:
+    """Whether any step's distance is written in miles (its totals are then in miles)."""
+    from .show import written_unit
+
+    for node in nodes:
+        if isinstance(node, s.Repeat):
+            if written_in_miles(node.steps):
+                return True
+        elif isinstance(node, s.Step) and written_unit(node.written) == "mi":
+            return True
+    return False
+
+
 def amount_text(seconds: float, metres: float, unit: str | None = None) -> str:
     """'45 min · 7.8 km': a time and, when known, a distance (in km unless `unit`)."""
     time = time_text(seconds) if seconds else ""
