@@ -9,9 +9,13 @@ Layout of DIR:
 
     index.html            every workout and plan, with a filter box
     style.css
-    workouts/<slug>.html  steps, notes, chart, downloads
-    plans/<slug>.html     calendar with weekly volume bars
+    workouts/<slug>.html  steps, chart, downloads, the plans that use it
+    plans/<slug>.html     calendar with weekly volume bars (stacked by day on a phone), downloads
     files/<path>.fit      as `build` would write it (and .tcx where TCX can carry it)
+    files/<folder>/<plan>/<plan>.ics, <plan>-schedule.fit   as `build PLAN` writes them
+    files/<folder>/<plan>.zip   every file `build PLAN` writes, as <plan>/<file>
+
+Pages speak to runners (site_text.py), not in the command line's words.
 """
 
 from __future__ import annotations
