@@ -107,11 +107,13 @@ def test_index_lists_every_workout_with_its_totals(site: Path) -> None:
     by_name = {c.findtext(".//h3/a"): c for c in cards}
     meta = by_name["Tempo run"].find_class("meta")[0].text_content()
     # 10 + 20 + 10 minutes (--pick low).
-    assert "running" in meta and "40:00" in meta
+    assert "running" in meta and "40 min" in meta
     assert by_name["Runner strength"].find_class("sport")[0].text == "strength"
     # 10 min + 6 x 30 s + 10 min, and six walks down that end on lap: a lower bound.
     hills = by_name["Hill repeats"].find_class("meta")[0]
-    assert hills.find_class("time")[0].text == "≥ 23:00"
+    assert hills.find_class("time")[0].text == "≥ 23 min"
+    # long-run.yaml: 4mi (the low end of 4-6mi) ~38:01 and 5 min cool-down at 6:30-7:15/km.
+    assert by_name["Long run"].find_class("distance")[0].text == "4.5 mi"
     assert hills.get("title", "").startswith("plus 6 steps without a set time")
 
 
@@ -139,13 +141,17 @@ def test_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> Non
     # build refuses the strength workout as TCX (exit 1) and writes the other eleven.
     code, _, _ = run("build", str(LIBRARY), "-f", "tcx", "-o", str(tmp_path))
     assert code == 1
-    # The bundled plans are built too (under plans/); the catalog offers workouts.
-    built = sorted(
-        p.relative_to(tmp_path)
-        for p in tmp_path.rglob("*")
-        if p.is_file() and p.relative_to(tmp_path).parts[0] != "plans"
-    )
-    offered = sorted(p.relative_to(site / "files") for p in (site / "files").rglob("*"))
+
+    # The bundled plans are built too (under plans/): test_plan_downloads_* compares those.
+    def workout_files(folder: Path) -> list[Path]:
+        return sorted(
+            p.relative_to(folder)
+            for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).parts[0] != "plans"
+        )
+
+    built = workout_files(tmp_path)
+    offered = workout_files(site / "files")
     assert len(built) == 12 + 11
     assert built == offered
     for rel in built:
@@ -175,22 +181,93 @@ def test_a_workout_tcx_cannot_carry_has_no_tcx_link_and_says_why(site: Path) -> 
     assert "../files/strength.fit" in hrefs
     assert not any(h and h.endswith(".tcx") for h in hrefs)
     note = doc.find_class("note")[0].text_content()
-    assert note.startswith("No TCX:") and "strength" in note
+    assert note == "FIT only: strength sets do not fit in TCX."
+
+
+def step_texts(doc: Any) -> list[str]:
+    """Each step's line on a workout page, nested steps after their repeat."""
+    return [" ".join(li.text_content().split()) for li in doc.find_class("steps")[0].iter("li")]
 
 
 def test_workout_page_shows_steps_and_notes(site: Path) -> None:
     doc = html.parse(str(site / "workouts" / "hill-repeats.html")).getroot()
-    steps = doc.find_class("steps")[0].text_content()
-    assert "repeat 6 times (6-8, --pick low) (Hills):" in steps
-    notes = doc.find(".//dl").text_content()
-    assert "Uphill 30s" in notes and "drive the arms" in notes
+    steps = step_texts(doc)
+    # hill-repeats.yaml: warmup 10-15min, repeat 6-8 of (30s uphill, walk down until lap).
+    assert steps[0] == "Warm-up 10-15 min: 10 min shown · pace 5:30-6:00/km"
+    assert steps[1].startswith("Repeat 6-8 times: 6 shown “Hills”")
+    assert steps[2] == "Run 30 s “Uphill”80-90% effort, drive the arms"
+    assert steps[3].startswith("Recover until you press lap “Walk down”")
+    assert doc.find_class("step-note")[1].text == "walk back down, press lap at the bottom"
     # Both notes are lost in TCX: said once, with how often.
     assert [li.text for li in doc.find_class("warnings")[0].iter("li")] == [
         "TCX: TCX has no step notes; the note is left out of the TCX file (2 times)"
     ]
     strength = html.parse(str(site / "workouts" / "strength.html")).getroot()
-    assert [term.text for term in strength.iter("dt")] == ["walking_lunge 10 reps"]
-    assert [text.text for text in strength.iter("dd")] == ["10 each leg"]
+    # strength.yaml: 12 goblet squats with 12kg, 10 walking lunges (10 each leg), ...
+    assert step_texts(strength)[2:4] == [
+        "Goblet Squat 12 reps · 12 kg",
+        "Walking Lunge 10 reps10 each leg",
+    ]
+
+
+def test_pages_speak_to_runners_not_to_the_command_line(site: Path) -> None:
+    import re
+
+    for page in pages(site):
+        main = _html(page.read_bytes()).find(".//main")
+        # A description is the coach's own text (the long run's suggests a --set), and a
+        # source is a file name (400m-repeats.yaml).
+        for own in main.find_class("description") + main.find_class("source"):
+            own.drop_tree()
+        # (The charts' tooltips are the chart's own, in `show`'s words.)
+        for chart in main.iter("{*}svg", "svg"):
+            chart.drop_tree()
+        text = main.text_content()
+        for cli in ("--pick", "(-f ", "--lossy", "--set", "reps 8", "minutes 4"):
+            assert cli not in text, f"{page.relative_to(site)} says {cli!r}"
+        # Values with a space before their unit ("52 min", "5.4 mi"), not "52.49min".
+        glued = re.findall(r"\d(?:min|mi|km|m)\b", text)
+        assert not glued, f"{page.relative_to(site)}: {glued}"
+    # The 10 x 400 page: recovery written 60-90s, the watch gets the low end.
+    doc = _html((site / "workouts" / "10x400-mile-pace.html").read_bytes())
+    assert "Recover 60-90 s: 60 s shown" in step_texts(doc)
+
+
+def test_index_sorts_workouts_and_plans_by_name(site: Path) -> None:
+    index = _html((site / "index.html").read_bytes())
+    names = [c.findtext(".//h3/a") for c in index.find_class("card")]
+    assert names == sorted(NAMES, key=str.casefold)
+    # File names would put 10x400-mile-pace.yaml first and treadmill-hills.yaml last.
+    assert names[0] == "10 x 400 m at mile pace" and names[-1] == "Treadmill hills at 10 %"
+    plans = [a.text for a in index.find_class("plans")[0].iter("a")]
+    assert plans == [
+        "Faster mile in 8 weeks (advanced)",
+        "Faster mile in 8 weeks (beginner)",
+        "Faster mile in 8 weeks (intermediate)",
+    ]
+
+
+def test_a_workout_page_names_the_plans_that_use_it(site: Path) -> None:
+    def plans_of(stem: str) -> list[str]:
+        doc = _html((site / "workouts" / f"{stem}.html").read_bytes())
+        found = doc.find_class("used-in")
+        links = [a.get("href") for a in found[0].iter("a")] if found else []
+        for href in links:
+            assert (site / "workouts" / href).resolve().is_file(), href
+        return [Path(h).stem for h in links]
+
+    # Every bundled plan has a long run; only two have hills (their YAML names the file).
+    uses_hills = sorted(
+        f"plans-{p.stem}"
+        for p in (LIBRARY / "plans").glob("*.yaml")
+        if "hill-repeats.yaml" in p.read_text()
+    )
+    assert uses_hills == ["plans-faster-mile", "plans-faster-mile-advanced"]
+    assert sorted(plans_of("hill-repeats")) == uses_hills
+    assert len(plans_of("long-run")) == 3
+    # No plan uses the 800s, and the page says nothing of plans.
+    assert plans_of("800m-repeats") == []
+    assert "In the plan" not in (site / "workouts" / "800m-repeats.html").read_text()
 
 
 def test_chart_caption_explains_only_what_the_chart_shows(site: Path) -> None:
@@ -232,7 +309,7 @@ def test_a_workout_too_long_to_chart_still_gets_its_page_and_downloads(tmp_path:
     assert "no chart: the workout runs 2,000,000 steps" in page and "<svg" not in page
     assert decoded((out / "files" / "huge.fit").read_bytes())["workout_step_mesgs"]
     # TCX holds at most 99 repetitions.
-    assert "No TCX:" in page
+    assert "FIT only: TCX repeats at most 99 times" in page and "-f fit" not in page
 
 
 def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path) -> None:
@@ -285,12 +362,20 @@ def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> No
     assert len(rows) == 2
     cells = [row.findall("td") for row in rows]
     # 2 March 2026 is a Monday, 4 March a Wednesday, 15 March a Sunday.
-    assert cells[0][0].text_content() == "Easy"
-    assert cells[0][2].text_content() == "Tempo"
-    assert cells[1][6].text_content() == "Long"
+    assert session_names(cells[0][0]) == ["Easy"]
+    assert session_names(cells[0][2]) == ["Tempo"]
+    assert session_names(cells[1][6]) == ["Long"]
+    # Each day says its date, for the phone layout where there are no columns.
+    assert [c.find_class("day-label")[0].text for c in cells[0][:3]] == [
+        "Mon 2 Mar",
+        "Tue 3 Mar",
+        "Wed 4 Mar",
+    ]
     assert cells[0][0].find(".//a").get("href") == "../workouts/easy-base-run.html"
+    # A session's own time and distance: 3600 s and 10000 m.
+    assert cells[0][0].find_class("amount")[0].text_content() == "1 h 00 min · 10 km"
     # Week 1: 3 h and 30 km, the longest; week 2: 1.5 h, half as long.
-    assert "3:00:00 · 30km" in cells[0][7].text_content()
+    assert cells[0][7].text_content() == "3 h 00 min · 30 km"
     bars = [row.find_class("volume-bar")[0].get("style") for row in rows]
     assert bars == ["width: 100.0%", "width: 50.0%"]
 
@@ -314,15 +399,20 @@ def test_plan_weeks_starting_on_a_wednesday_start_their_columns_there() -> None:
         "Tue",
         "Volume",
     ]
-    assert [td.text_content() for td in doc.find_class("week")[0].findall("td")][:7] == [
-        "",
-        "",
-        "",
-        "",
-        "Long",
-        "",
-        "",
+    assert [session_names(td) for td in doc.find_class("week")[0].findall("td")][:7] == [
+        [],
+        [],
+        [],
+        [],
+        ["Long"],
+        [],
+        [],
     ]
+
+
+def session_names(cell: Any) -> list[str]:
+    """The names of the sessions in one day's cell of a plan calendar."""
+    return [x[0].text_content() for x in cell.find_class("session")]
 
 
 def test_a_file_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path) -> None:
@@ -351,7 +441,7 @@ def test_plans_are_listed_on_the_index(tmp_path: Path) -> None:
     index = _html(written[Path("index.html")])
     assert [a.get("href") for a in index.find_class("plans")[0].iter("a")] == ["plans/mile.html"]
     # 1 h + 2 h + 1.5 h; 10 km + 20 km.
-    assert "2 weeks · 4:30:00 · 30km" in index.find_class("plans")[0].text_content()
+    assert "2 weeks · 4 h 30 min · 30 km" in index.find_class("plans")[0].text_content()
     assert etree.tostring(index, encoding="unicode").count('class="card"') == 1
 
 
@@ -391,10 +481,67 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
         assert sessions and all(s.startswith("../workouts/") for s in sessions)
         for s in sessions:
             assert (site / "plans" / s).resolve().is_file()
-    # A session's own values show on the calendar: the workout page has only its defaults.
-    # The intermediate plan's week 4 long run: distance 4.5mi up 8 % a week from week 1.
+    # A session's own values show on the calendar, as values: the workout page has only its
+    # defaults. The intermediate plan's week 4, 8 % a week up from week 1, compounded:
     page = _html((site / "plans" / "plans-faster-mile.html").read_bytes())
-    cells = [x.text_content() for x in page.find_class("week")[3].find_class("session")]
-    # 5mi up 8 % a week, compounded: 5 x 1.08^3 = 6.2986 -> 6.3mi; 45min x 1.08^3 = 56.69min.
-    assert any(c.startswith("Long run") and "distance 6.3mi" in c for c in cells), cells
-    assert any(c.startswith("Easy base run") and "minutes 56.69min" in c for c in cells), cells
+    week4 = {x[0].text_content(): x for x in page.find_class("week")[3].find_class("session")}
+    # The long run: 5mi x 1.08^3 = 6.2986 -> 6.3 mi.
+    assert week4["Long run"].find_class("detail")[0].text == "6.3 mi"
+    # Tuesday's easy run, 45min x 1.08^3 = 56.69 min, shown to the minute; its own time is
+    # all there is to say, so there is no detail line above it.
+    tuesday = page.find_class("week")[3].findall("td")[1]
+    easy = tuesday.find_class("session")[0]
+    assert easy.find_class("amount")[0].text_content().startswith("57 min · ")
+    assert not easy.find_class("detail")
+    # Week 6's 400s: 8 of them (set: {reps: 8}), not the workout's default 10.
+    week6 = page.find_class("week")[5].find_class("session")
+    assert "8 \u00d7 400 m" in [d.text for x in week6 for d in x.find_class("detail")]
+
+
+def test_plan_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    for plan in sorted((LIBRARY / "plans").glob("*.yaml")):
+        out = tmp_path / plan.stem
+        code, _, stderr = run("build", str(plan), "-o", str(out))
+        assert code == 0, stderr
+        built = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+        # A FIT workout per session, the schedule and the calendar, in <plan stem>/.
+        assert f"{plan.stem}/{plan.stem}.ics" in built
+        assert f"{plan.stem}/{plan.stem}-schedule.fit" in built
+        assert len(built) > 20
+        page = site / "plans" / f"plans-{plan.stem}.html"
+        links = [
+            a.get("href") for a in _html(page.read_bytes()).find_class("downloads")[0].iter("a")
+        ]
+        assert [Path(unquote(h)).name for h in links] == [
+            f"{plan.stem}.zip",
+            f"{plan.stem}.ics",
+            f"{plan.stem}-schedule.fit",
+        ]
+        files = {Path(unquote(h)).name: (page.parent / unquote(h)).read_bytes() for h in links}
+        with zipfile.ZipFile(site / "plans" / unquote(links[0])) as z:
+            assert z.testzip() is None
+            members = {info.filename: z.read(info) for info in z.infolist()}
+            # Fixed times: the same plan zips to the same bytes whenever it is built.
+            assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert members == built
+        assert files[f"{plan.stem}.ics"] == built[f"{plan.stem}/{plan.stem}.ics"]
+        schedule = files[f"{plan.stem}-schedule.fit"]
+        assert schedule == built[f"{plan.stem}/{plan.stem}-schedule.fit"]
+        assert decoded(schedule)["schedule_mesgs"]
+        for name, data in members.items():
+            if name.endswith(".fit") and not name.endswith("-schedule.fit"):
+                assert decoded(data)["workout_step_mesgs"], name
+
+
+def test_a_plan_zip_is_the_same_bytes_on_every_build(tmp_path: Path) -> None:
+    plan = LIBRARY / "plans" / "faster-mile-beginner.yaml"
+    zips = []
+    for name in ("a", "b"):
+        code, _, stderr = run("site", str(plan), "-o", str(tmp_path / name))
+        assert code == 0, stderr
+        zips.append((tmp_path / name / "files" / "faster-mile-beginner.zip").read_bytes())
+    assert zips[0] == zips[1]

@@ -10,9 +10,13 @@ Layout of DIR:
 
     index.html            every workout and plan, with a filter box
     style.css
-    workouts/<slug>.html  steps, notes, chart, downloads
-    plans/<slug>.html     calendar with weekly volume bars
+    workouts/<slug>.html  steps, chart, downloads, the plans that use it
+    plans/<slug>.html     calendar with weekly volume bars (stacked by day on a phone), downloads
     files/<path>.fit      as `build` would write it (and .tcx where TCX can carry it)
+    files/<folder>/<plan>/<plan>.ics, <plan>-schedule.fit   as `build PLAN` writes them
+    files/<folder>/<plan>.zip   every file `build PLAN` writes, as <plan>/<file>
+
+Pages speak to runners (site_text.py), not in the command line's words.
 """
 
 from __future__ import annotations
@@ -36,8 +40,11 @@ if TYPE_CHECKING:
     from . import steps as s
     from .pipeline import ProfileCache
     from .run import Run
+    from .site_text import StepLine
 
 Writer = Callable[[Path, bytes], None]
+#: The site's folder of downloads.
+FILES = PurePosixPath("files")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +67,8 @@ class PlanSession:
     seconds: float
     metres: float = 0.0
     workout_slug: str | None = None
-    #: What makes this session differ from its workout's page: the plan's values of its
-    #: vars and its own estimated time and distance ("distance 6.3mi · 1:02:00 · 10.1km").
+    #: The session in its own values, which its workout's page (with the workout's
+    #: defaults) does not show: "8 x 400 m", "6.3 mi", "45 min".
     detail: str = ""
 
 
@@ -92,15 +99,19 @@ class Plan:
     slug: str
     weeks: tuple[PlanWeek, ...]
     description: str | None = None
+    #: What the page offers to take away: links relative to the plan's page.
+    downloads: tuple[Link, ...] = ()
+    #: The files behind `downloads`, by their path in the site folder.
+    files: tuple[tuple[PurePosixPath, bytes], ...] = ()
 
     @property
     def totals(self) -> str:
         """Total time and distance of every session, for the index."""
-        from .units import format_distance, format_seconds
+        from .site_text import amount_text
 
         seconds = sum(w.seconds for w in self.weeks)
         metres = sum(w.metres for w in self.weeks)
-        return format_seconds(seconds) + (f" · {format_distance(metres)}" if metres else "")
+        return amount_text(seconds, metres)
 
 
 # --- what the templates see -------------------------------------------------------------------
@@ -127,11 +138,12 @@ class WorkoutPage:
     legend: str
     estimated: bool  # some bars' widths were worked out from a pace
     nominal: bool  # some bars are open-ended steps drawn at a nominal width
-    steps_text: str
-    notes: list[tuple[str, str]]
     downloads: list[Link]
     missing: list[tuple[str, str]]  # (format, why it is not offered)
     warnings: list[str] = field(default_factory=list)
+    steps: list[StepLine] = field(default_factory=list)
+    #: The plans with a session of this workout, linked from the workout's page.
+    plans: list[Link] = field(default_factory=list)
 
     @property
     def search(self) -> str:
@@ -178,13 +190,19 @@ def _slug(relative: Path, taken: set[str]) -> str:
 def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     """(total time, total distance, what they leave out) as `show` works them out.
 
-    A total that leaves steps out is shown as a lower bound: "≥ 37:48".
+    A total that leaves steps out is shown as a lower bound: "≥ 38 min". The distance is in
+    miles when the workout's distances are written in miles, as in `show`.
     """
     from .show import totals
-    from .units import format_distance, format_seconds
+    from .site_text import distance_text, time_text, written_in_miles
 
     t = totals(workout.steps)
-    time = format_seconds(t.seconds) if t.seconds else ""
+    unit = "mi" if written_in_miles(workout.steps) else None
+
+    def format_distance(metres: float) -> str:
+        return distance_text(metres, unit)
+
+    time = time_text(t.seconds) if t.seconds else ""
     notes = []
     if t.unknown_time:
         time = f"≥ {time}" if time else ""
@@ -200,20 +218,6 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     return time, distance, "; ".join(notes)
 
 
-def _notes(nodes: tuple[s.Node, ...]) -> list[tuple[str, str]]:
-    from . import steps as s
-    from .chart import step_name
-    from .show import duration_text
-
-    out: list[tuple[str, str]] = []
-    for node in nodes:
-        if isinstance(node, s.Repeat):
-            out += _notes(node.steps)
-        elif node.note:
-            out.append((f"{step_name(node)} {duration_text(node.duration)}", node.note))
-    return out
-
-
 def _workout_page(
     item: SiteInput,
     slug: str,
@@ -227,7 +231,7 @@ def _workout_page(
 
     from . import chart
     from .pipeline import display_path
-    from .show import render
+    from .site_text import step_lines
 
     profile = profiles.for_workout(item.path)
     try:
@@ -254,13 +258,21 @@ def _workout_page(
         legend=chart.legend(workout, profile, bars),
         estimated=any(b.estimated for b in bars),
         nominal=any(b.nominal for b in bars),
-        # The page shows name, sport and description above; keep only the steps and totals.
-        steps_text=render(workout).split("\n\n", 1)[-1],
-        notes=_notes(workout.steps),
+        steps=step_lines(workout.steps),
         downloads=downloads,
-        missing=missing,
+        missing=[(fmt, _for_athletes(workout, fmt, why)) for fmt, why in missing],
         warnings=warnings,
     )
+
+
+def _for_athletes(workout: s.Workout, fmt: str, why: str) -> str:
+    """Why a format is not offered, without the command-line advice the diagnostic gives
+    ("build this one as FIT (-f fit)"): the page offers the FIT file instead."""
+    from .steps import Sport
+
+    if fmt == "TCX" and workout.sport is Sport.STRENGTH:
+        return "strength sets do not fit in TCX"
+    return why.split(";")[0].split(": build ")[0].strip()
 
 
 def build_site(
@@ -340,15 +352,21 @@ def build_site(
         # One line per kind of loss, not one per step that suffers it.
         counted = Counter(warnings)
         warnings = [w if n == 1 else f"{w} ({n} times)" for w, n in counted.items()]
-        page = _workout_page(item, slug, workout, run.profiles, downloads, missing, warnings)
-        if put(f"workouts/{slug}.html", _render("workout.html.j2", page=page, root="../"), shown):
-            pages.append(page)
-            slug_of[item.path.resolve()] = slug
+        pages.append(_workout_page(item, slug, workout, run.profiles, downloads, missing, warnings))
+        slug_of[item.path.resolve()] = slug
     plans = list(plans)
     for item in plan_inputs:
         shown = display_path(item.path)
         try:
-            plans.append(site_plan(item.path, _slug(item.relative, taken), slug_of, run=run))
+            plans.append(
+                site_plan(
+                    item.path,
+                    _slug(item.relative, taken),
+                    slug_of,
+                    run=run,
+                    files_under=PurePosixPath("files", *item.relative.parent.parts),
+                )
+            )
         except WorkoutError as exc:
             said.extend(exc.diagnostics)
             broken.append(Broken(shown, [d.format() for d in exc.diagnostics]))
@@ -358,11 +376,35 @@ def build_site(
             broken.append(Broken(shown, [problem.format()]))
     for plan in plans:
         put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
+        for name, data in plan.files:
+            put(name, data, plan.name)
+    # Written once the plans are known: a workout's page names the plans that use it.
+    _link_plans(pages, plans)
+    pages = [
+        page
+        for page in pages
+        if put(
+            f"workouts/{page.slug}.html",
+            _render("workout.html.j2", page=page, root="../"),
+            page.source,
+        )
+    ]
     index = _render("index.html.j2", workouts=pages, plans=plans, broken=broken, root="")
     put("index.html", index, str(out_dir))
     css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
     put("style.css", css, str(out_dir))
     return said
+
+
+def _link_plans(pages: Sequence[WorkoutPage], plans: Sequence[Plan]) -> None:
+    """Give each workout page a link to every plan with a session of that workout."""
+    by_slug = {page.slug: page for page in pages}
+    for plan in sorted(plans, key=lambda p: p.name.casefold()):
+        used = {x.workout_slug for week in plan.weeks for x in week.sessions}
+        for slug in sorted(s for s in used if s in by_slug):
+            by_slug[slug].plans.append(
+                Link(plan.name, f"../plans/{_href(PurePosixPath(plan.slug))}.html")
+            )
 
 
 def site_plan(
@@ -371,17 +413,20 @@ def site_plan(
     slug_of: Mapping[Path, str],
     *,
     run: Run,
+    files_under: PurePosixPath = FILES,
 ) -> Plan:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
     Each session is compiled as `build` compiles it and timed as `show` estimates it
     (strength sessions are listed but add no volume); a session whose workout has a page in
-    the catalog links to it, and says the plan's values of its vars, which that page (the
-    workout with its own defaults) does not show.
+    the catalog links to it, and says what it is in its own values ("8 x 400 m"), which that
+    page (the workout with its own defaults) does not show. The plan's downloads are the
+    files `build PLAN` writes into `<plan stem>/`, placed under `files_under` in the site:
+    the calendar, the watch schedule, and a zip of the whole folder.
     """
     from .show import totals
+    from .site_text import main_set
     from .steps import Sport
-    from .units import format_distance, format_seconds
 
     built = run.plan(path, formats=("fit",))
     if built.build is None:
@@ -393,25 +438,23 @@ def site_plan(
         t = totals(c.workout.steps)
         # As in `show plan` and the 10 % rule, strength is listed but is no running volume.
         running = c.workout.sport is not Sport.STRENGTH
-        parts = [f"{name} {value}" for name, value in c.session.vars.items()]
-        if t.seconds:
-            parts.append(format_seconds(t.seconds))
-        if t.metres:
-            parts.append(format_distance(t.metres))
         weeks[c.session.week - 1].append(
             PlanSession(
                 date=c.session.date,
                 name=c.workout.name,
-                detail=" · ".join(parts),
+                detail=main_set(c.workout),
                 seconds=t.seconds if running else 0.0,
                 metres=t.metres if running else 0.0,
                 workout_slug=slug_of.get(c.session.workout.resolve()),
             )
         )
+    files = _plan_downloads(build.files, plan.stem, files_under)
     return Plan(
         name=plan.name,
         slug=slug,
         description=plan.description,
+        downloads=tuple(link for link, _, _ in files),
+        files=tuple((name, data) for _, name, data in files),
         weeks=tuple(
             PlanWeek(
                 number=n,
@@ -423,33 +466,107 @@ def site_plan(
     )
 
 
+def _plan_downloads(
+    built: Sequence[tuple[str, bytes]], stem: str, under: PurePosixPath
+) -> list[tuple[Link, PurePosixPath, bytes]]:
+    """The plan's downloads, as (link from its page, path in the site, bytes): a zip of the
+    folder `build` writes, then the calendar and the watch schedule as they are in it."""
+    by_name = dict(built)
+    offered = [
+        (
+            f"{stem}.zip",
+            _zip(built),
+            "Every file of the plan (zip): a FIT workout for each session, the watch "
+            "schedule and the calendar",
+        ),
+        (
+            f"{stem}/{stem}.ics",
+            by_name.get(f"{stem}/{stem}.ics"),
+            "Calendar (.ics): every session as an all-day event, for your phone's calendar",
+        ),
+        (
+            f"{stem}/{stem}-schedule.fit",
+            by_name.get(f"{stem}/{stem}-schedule.fit"),
+            "Watch schedule (FIT): puts each session on the watch's calendar, with the "
+            "session workouts from the zip",
+        ),
+    ]
+    out = []
+    for name, data, text in offered:
+        if data is None:
+            continue
+        path = under / name
+        out.append((Link(f"{text}, {_size(len(data))}", _href(".." / path)), path, data))
+    return out
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < 10_000 else f"{round(n / 1000):,} kB"
+
+
+def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """A zip of `files` (name, bytes) that is the same bytes for the same files: a fixed
+    timestamp and file mode for every member, in the order given."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buffer.getvalue()
+
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day_label(day: dt.date) -> str:
+    """'Tue 5 Jan', in English whatever the machine's locale."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
 
 
 def render_plan(plan: Plan, *, root: str = "../") -> bytes:
     """The calendar page of a plan: one row per week, one column per day, a volume bar.
 
     Columns follow the plan's weeks, which start on the weekday of the plan's first day.
+    Below a phone's width the stylesheet stacks each week as a list of its days; each day
+    carries its own label ("Tue 5 Jan") for that.
     """
-    from .units import format_distance, format_seconds
+    from .site_text import amount_text, time_text
 
     longest = max((w.seconds for w in plan.weeks), default=0.0) or 1.0
     first = plan.weeks[0].start.weekday() if plan.weeks else 0
     weeks = []
     for week in plan.weeks:
-        days: list[list[PlanSession]] = [[] for _ in range(7)]
+        days: list[list[dict[str, object]]] = [[] for _ in range(7)]
         for session in sorted(week.sessions, key=lambda x: x.date):
             offset = (session.date - week.start).days
             if not 0 <= offset < 7:
                 raise ValueError(f"week {week.number}: {session.date} is not in that week")
-            days[offset].append(session)
+            amount = amount_text(session.seconds, session.metres)
+            # "45 min" above "45 min · 7.8 km" says nothing new.
+            same = session.detail == time_text(session.seconds)
+            days[offset].append(
+                {
+                    "name": session.name,
+                    "slug": session.workout_slug,
+                    "detail": "" if same else session.detail,
+                    "amount": amount,
+                }
+            )
         weeks.append(
             {
                 "number": week.number,
                 "start": week.start,
-                "days": days,
-                "time": format_seconds(week.seconds),
-                "distance": format_distance(week.metres) if week.metres else "",
+                "days": [
+                    {"label": _day_label(week.start + dt.timedelta(days=i)), "sessions": d}
+                    for i, d in enumerate(days)
+                ],
+                "volume": amount_text(week.seconds, week.metres) or "rest",
                 "percent": round(100 * week.seconds / longest, 1),
             }
         )
