@@ -101,7 +101,8 @@ def test_unknown_format_is_a_value_error_naming_the_known_ones() -> None:
 
 
 def _readme_example() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The first example of the library API page (it was the README's)."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     section = text.split("## From Python", 1)[1]
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 

@@ -60,15 +60,15 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
 
 
 def _readme_config() -> str:
-    """The `.pre-commit-config.yaml` block of the README, as a user copies it."""
-    text = (ROOT / "README.md").read_text()
-    after = text.split("**With pre-commit.**", 1)[1]
+    """The `.pre-commit-config.yaml` block of the CI and editors page, as a user copies it."""
+    text = (ROOT / "docs" / "ci-and-editors.md").read_text()
+    after = text.split("## With pre-commit", 1)[1]
     return after.split("```yaml\n", 1)[1].split("```", 1)[0]
 
 
 def _snapshot(dest: Path) -> None:
     """This working tree (uncommitted changes too) as a repository on branch main, so that
-    the README's `rev: main` names it."""
+    the documented `rev: main` names it."""
     listed = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"],
         cwd=ROOT,

@@ -234,6 +234,9 @@ Node = Step | ExerciseStep | Repeat
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Workout:
+    """A compiled workout, as `load_workout` returns it: what the workout means, with every
+    var, range and named pace resolved and every value in SI units; the emitters read it."""
+
     name: str
     sport: Sport
     sub_sport: str | None = None
