@@ -252,7 +252,11 @@ class Run:
         fmts = tuple(self.options.formats if formats is None else formats)
         one = functools.partial(_workout_in_worker, self, fmts, frozenset(optional))
         for built in ordered_map(
-            one, paths, jobs=self.options.jobs, before_fork=functools.partial(preload, fmts)
+            one,
+            paths,
+            jobs=self.options.jobs,
+            before_fork=functools.partial(preload, fmts),
+            lost=_lost_workout,
         ):
             self.applied.update(built.applied)
             yield built
@@ -484,6 +488,23 @@ def preload(fmts: Iterable[str] = ("fit", "tcx")) -> None:
 # --- import ---------------------------------------------------------------------------------
 
 
+def _lost(path: Path, why: str) -> Diagnostic:
+    """An input whose worker process died twice (the OOM killer, a crash): said as an
+    internal error for that input, while every other input is still built."""
+    return error(
+        Position(display_path(path), 0, 0),
+        f"internal error: {why}, twice; nothing was made of this file",
+    )
+
+
+def _lost_workout(path: Path, why: str) -> Built:
+    return Built(path, None, diagnostics=(_lost(path, why),))
+
+
+def _lost_import(path: Path, why: str) -> tuple[list[Imported] | None, list[Diagnostic]]:
+    return None, [_lost(path, why)]
+
+
 def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
     try:
         return pipeline.import_file(path), []
@@ -501,7 +522,7 @@ def import_files(
     handed out. `jobs` worker processes share the work (None: one per CPU)."""
     from .parallel import ordered_map
 
-    yield from ordered_map(_import_one, paths, jobs=jobs)
+    yield from ordered_map(_import_one, paths, jobs=jobs, lost=_lost_import)
 
 
 def imports(
