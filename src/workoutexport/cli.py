@@ -651,13 +651,16 @@ def schema() -> None:
 )
 def paces(race: str, model: str) -> None:
     """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
-    from .paces import pace_table, parse_race
+    from .paces import extrapolated, pace_table, parse_race
     from .units import UnitError
 
     try:
         result = parse_race(race)
     except UnitError as exc:
         raise click.BadParameter(str(exc), param_hint="RACE") from None
+    caveat = extrapolated(result)
+    if caveat is not None:
+        click.echo(f"warning: {caveat}", err=True)
     click.echo(pace_table(result, model), nl=False)  # type: ignore[arg-type]
 
 
