@@ -56,3 +56,34 @@ def test_item_04_named_pace_suggestion_ignores_case(tmp_path: Path) -> None:
     assert code == 1
     assert "w.yaml:4:11: error: named pace '5K' is not in the profile" in err
     assert err.rstrip().splitlines()[0].endswith("did you mean '5k'?")
+
+
+@pytest.mark.parametrize(
+    ("steps", "where", "found"),
+    [
+        # The second key as written is reported, whichever order the keys come in.
+        ("  - run: 1km\n    pace: 5k\n    hr: z2\n", "5:5", "found pace, hr; put 'hr'"),
+        (
+            "  - run: 1km\n    hr: z2\n    name: a\n    pace: 5k\n",
+            "6:5",
+            "found hr, pace; put 'pace'",
+        ),
+        ("  - {run: 1km, hr: z2, cadence: 170spm}\n", "3:24", "found hr, cadence; put 'cadence'"),
+    ],
+)
+def test_item_05_second_target_key_is_reported_at_its_line(
+    tmp_path: Path, steps: str, where: str, found: str
+) -> None:
+    code, err = check(tmp_path, "name: x\nsteps:\n" + steps)
+    assert code == 1
+    assert f"w.yaml:{where}: error: a step takes one target key, {found} under 'secondary:'" in err
+
+
+def test_item_05_three_target_keys(tmp_path: Path) -> None:
+    steps = "  - run: 1km\n    pace: 5k\n    hr: z2\n    cadence: 170spm\n"
+    code, err = check(tmp_path, "name: x\nsteps:\n" + steps)
+    assert code == 1
+    assert (
+        "w.yaml:5:5: error: a step takes one target key, found pace, hr, cadence; keep one and "
+        "put one more under 'secondary:'" in err
+    )

@@ -186,7 +186,7 @@ class _Leaf(Targets):
             raise PydanticCustomError(
                 "targets",
                 "a step takes one target key, found {found}; put the second under 'secondary:'",
-                {"found": ", ".join(found)},
+                {"found": ", ".join(found), "keys": found},
             )
         return self
 
