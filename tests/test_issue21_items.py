@@ -87,3 +87,29 @@ def test_item_05_three_target_keys(tmp_path: Path) -> None:
         "w.yaml:5:5: error: a step takes one target key, found pace, hr, cadence; keep one and "
         "put one more under 'secondary:'" in err
     )
+
+
+def test_item_06_conditional_repeat_fit_target_type_and_intensity(tmp_path: Path) -> None:
+    """`repeat: until hr > 80%max` wrote no target_type and no intensity on its repeat step;
+    Garmin's FIT SDK example WorkoutRepeatGreaterThanStep.fit (a repeat until heart rate is
+    above 80 % of max) has target_type heart_rate and intensity active there."""
+    from workoutexport.formats.fit.verify import decode_fit
+
+    (tmp_path / "w.yaml").write_text(
+        "name: x\nsteps:\n  - warmup: 5min\n  - repeat: until hr > 80%max\n    steps:\n"
+        "      - run: 1min\n      - recover: 1min\n  - repeat: 3\n    steps:\n      - run: 1min\n"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path / "w.yaml"), "-f", "fit", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    decoded = decode_fit((out / "w.fit").read_bytes())  # Garmin's decoder, named values
+    steps = sorted(decoded["workout_step_mesgs"], key=lambda m: m["message_index"])
+    until, count = steps[3], steps[5]
+    assert until["duration_type"] == "repeat_until_hr_greater_than"
+    assert until["target_type"] == "heart_rate"
+    assert until["intensity"] == "active"
+    # A count repeat stays as Garmin Connect writes it: neither field.
+    assert count["duration_type"] == "repeat_until_steps_cmplt"
+    assert "target_type" not in count and "intensity" not in count
