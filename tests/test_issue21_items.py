@@ -113,3 +113,54 @@ def test_item_06_conditional_repeat_fit_target_type_and_intensity(tmp_path: Path
     # A count repeat stays as Garmin Connect writes it: neither field.
     assert count["duration_type"] == "repeat_until_steps_cmplt"
     assert "target_type" not in count and "intensity" not in count
+
+
+FARTLEK = """\
+name: Fartlek
+steps:
+  - warmup: 10min
+    pace: 5:30-6:00/km
+  - run: 3min
+    pace: 4:13-4:23/km
+  - run: 3min
+    pace: 4:22-4:33/km
+  - run: 3min
+    pace: 7:13-7:29/mi
+"""
+
+
+@pytest.mark.parametrize("fmt", ["fit", "tcx"])
+def test_item_07_show_file_paces_in_one_unit(tmp_path: Path, fmt: str) -> None:
+    """`show out/fartlek.fit` listed 4:13-4:23/km, then 7:13-7:29/mi in one workout."""
+    (tmp_path / "fartlek.yaml").write_text(FARTLEK)
+    out = tmp_path / "out"
+    build = CliRunner().invoke(
+        main, ["build", str(tmp_path / "fartlek.yaml"), "-f", fmt, "-o", str(out)]
+    )
+    assert build.exit_code == 0, build.stderr
+    shown = CliRunner().invoke(main, ["show", str(out / f"fartlek.{fmt}"), "--no-chart"])
+    assert shown.exit_code == 0, shown.stderr
+    paces = [line.split("pace ")[1] for line in shown.stdout.splitlines() if "pace " in line]
+    # Three of the four paces round-trip per km: all four are shown per km. 7:13/mi is
+    # 433 / 1.609344 = 269.05 s/km (4:29), 7:29/mi is 449 / 1.609344 = 279.00 s/km (4:39).
+    assert paces == ["5:30-6:00/km", "4:13-4:23/km", "4:22-4:33/km", "4:29-4:39/km"]
+    # --units still decides when given.
+    miles = CliRunner().invoke(main, ["show", str(out / f"fartlek.{fmt}"), "--units", "mi"])
+    mi_paces = [line.split("pace ")[1] for line in miles.stdout.splitlines() if "pace " in line]
+    assert all(p.endswith("/mi") for p in mi_paces) and "7:13-7:29/mi" in mi_paces
+
+
+def test_item_07_a_file_mostly_in_miles_is_shown_in_miles(tmp_path: Path) -> None:
+    text = FARTLEK.replace("5:30-6:00/km", "8:51-9:39/mi").replace("4:13-4:23/km", "6:47-7:03/mi")
+    (tmp_path / "w.yaml").write_text(text)
+    out = tmp_path / "out"
+    assert (
+        CliRunner()
+        .invoke(main, ["build", str(tmp_path / "w.yaml"), "-f", "fit", "-o", str(out)])
+        .exit_code
+        == 0
+    )
+    shown = CliRunner().invoke(main, ["show", str(out / "w.fit"), "--no-chart"])
+    paces = [line.split("pace ")[1] for line in shown.stdout.splitlines() if "pace " in line]
+    # 4:22/km is 262 x 1.609344 = 421.65 s/mi (7:02), 4:33/km 439.35 s/mi (7:19).
+    assert paces == ["8:51-9:39/mi", "6:47-7:03/mi", "7:02-7:19/mi", "7:13-7:29/mi"]
