@@ -164,3 +164,20 @@ def test_item_07_a_file_mostly_in_miles_is_shown_in_miles(tmp_path: Path) -> Non
     paces = [line.split("pace ")[1] for line in shown.stdout.splitlines() if "pace " in line]
     # 4:22/km is 262 x 1.609344 = 421.65 s/mi (7:02), 4:33/km 439.35 s/mi (7:19).
     assert paces == ["8:51-9:39/mi", "6:47-7:03/mi", "7:02-7:19/mi", "7:13-7:29/mi"]
+
+
+def test_item_08_unit_errors_and_unknown_names_in_one_run(tmp_path: Path) -> None:
+    """With `run: 400` and `pace: treshold`, only the unit error showed until it was fixed."""
+    code, err = check(
+        tmp_path,
+        "name: x\nsteps:\n  - run: 400\n  - repeat: 2\n    steps:\n      - run: 1km\n"
+        "        pace: treshold\n        secondary: {pace: 90% 5K}\n",
+    )
+    assert code == 1
+    lines = [line.partition(f"{tmp_path}/")[2] for line in err.splitlines() if "error:" in line]
+    assert lines[0].startswith("w.yaml:3:10: error: '400' has no unit")
+    assert lines[1].startswith("w.yaml:7:15: error: named pace 'treshold' is not in the profile")
+    assert "did you mean" not in lines[1]  # the profile has no pace close to 'treshold'
+    assert lines[2].startswith("w.yaml:8:27: error: named pace '5K'")
+    assert lines[2].endswith("did you mean '5k'?")
+    assert len(lines) == 3
