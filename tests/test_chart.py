@@ -158,24 +158,64 @@ def bar(start: float, end: float, intensity: float, **kw: bool) -> Bar:
 
 def test_text_chart_columns_by_hand() -> None:
     text = render_text([bar(0, 30, 1.0), bar(30, 60, 0.5)], width=4, height=1)
-    # Each column is 15 s: full, full, half, half.
-    assert text.splitlines() == [" 100% ██▄▄", " 0:00 1:00"]
+    # One column each, the two spare ones shared by time: 2 and 2. Heights run from 40 % to
+    # the top (100 %): 0.5 is (0.5 - 0.4) / 0.6 of 8 eighths = 1.3, one eighth.
+    assert text.splitlines() == [" 100% ██▁▁", " 0:00 1:00"]
 
 
 def test_text_chart_two_rows_and_estimate_marks() -> None:
     text = render_text(
         [bar(0, 30, 1.0, estimated=True), bar(30, 60, 0.25, nominal=True)], width=2, height=2
     )
-    # 16 and 4 eighths of a two-row column.
-    assert text.splitlines() == [" 100% █", "      █▄", "      ~?", " 0:00 1:00"]
+    # 16 eighths, and 0.25 (below the 40 % floor, labelled on the bottom row) keeps one.
+    assert text.splitlines() == [" 100% █", "  40% █▁", "      ~?", " 0:00 1:00"]
 
 
 def test_text_chart_keeps_a_short_hard_step_visible() -> None:
-    # A 1 s step in 200 s, two columns: the second column shows the hardest step in it.
-    text = render_text(
-        [bar(0, 100, 0.5), bar(100, 101, 1.0), bar(101, 200, 0.5)], width=2, height=1
-    )
-    assert text.splitlines()[0] == " 100% ▄█"
+    # A 1 s step in 200 s: every step gets a column, widening 2 columns to 3.
+    steps = [bar(0, 100, 0.5), bar(100, 101, 1.0), bar(101, 200, 0.5)]
+    assert render_text(steps, width=2, height=1).splitlines()[0] == " 100% ▁█▁"
+    # Held to 2 columns, the first two steps share one (the hardest drawn), marked '+'.
+    merged = render_text(steps, width=2, height=1, max_width=2).splitlines()
+    assert merged[:2] == [" 100% █▁", "      +"]
+
+
+def test_item_03_chart_every_executed_step_gets_a_column() -> None:
+    """Issue 21 item 4: the chart of 10x400-mile-pace drew 6 effort blocks for 10 repeats,
+    and the easy warm-up stood about 2/3 as tall as the efforts."""
+    path = ROOT / "workouts" / "10x400-mile-pace.yaml"
+    cache = ProfileCache()
+    got = bars(load_workout(path, profiles=cache), cache.for_workout(path))
+    text = render_text(got)
+    rows = text.splitlines()
+    # The top row holds the efforts only: ten separate blocks of full cells.
+    assert len(rows[0][6:].split()) == 10
+    # Heights from 40 %: warm-up (75.5 % of threshold) 0.355 / 0.7625 of 64 eighths = 30,
+    # recoveries (0.5 by kind) 8, efforts (116.3 %) 64: under half the efforts' height.
+    heights = [
+        sum(" ▁▂▃▄▅▆▇█".index(row[6 + i]) if len(row) > 6 + i else 0 for row in rows[:8])
+        for i in range(72)
+    ]
+    assert heights[0] == 30 and max(heights) == 64 and min(heights) == 8
+    # Order is kept: a harder step is never drawn lower.
+    from workoutexport.chart import _columns
+
+    cols = _columns(got, 72, 72)
+    assert {id(b) for col in cols for b in col} == {id(b) for b in got}
+    assert all(len(col) == 1 for col in cols)
+    pairs = sorted(zip((col[0].intensity for col in cols), heights, strict=True))
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(pairs))
+
+
+def test_item_03_chart_too_many_steps_merge_visibly() -> None:
+    from workoutexport.chart import terminal_chart
+
+    step = s.Step(intensity=ACTIVE, duration=s.Time(seconds=30))
+    easy = s.Step(intensity=s.Intensity.RECOVERY, duration=s.Time(seconds=30))
+    many = workout(s.Repeat(count=150, steps=(step, easy)))
+    text = terminal_chart(many, Profile())
+    assert "+ several steps share a column (the hardest is drawn)." in text
+    assert "+" * 10 in text
 
 
 def test_colour_bands() -> None:

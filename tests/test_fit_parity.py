@@ -231,7 +231,12 @@ def test_conditional_repeats(until: str, kind: int, value: int) -> None:
     assert rep["duration_value"] == 1  # the block starts at message_index 1
     assert rep["target_value"] == value
     assert rep["wkt_step_name"] == "Fartlek"
-    assert "intensity" not in rep and "target_type" not in rep  # as Connect writes repeats
+    if kind in (10, 11, 12, 13):
+        # Heart rate 1 / power 4, and active 0, as the FIT SDK's WorkoutRepeatGreaterThanStep.
+        assert rep["target_type"] == (1 if kind in (10, 11) else 4)
+        assert rep["intensity"] == 0
+    else:
+        assert "intensity" not in rep and "target_type" not in rep  # as Connect writes repeats
 
 
 def test_conditional_repeat_is_an_error_in_tcx() -> None:

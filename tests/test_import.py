@@ -417,3 +417,28 @@ def test_a_window_narrower_than_rounding_reads_back_the_same() -> None:
     text, rebuilt = rebuild_fit(original)
     assert meaning(rebuilt) == meaning(original), text
     assert decode_fit(rebuilt, raw=True)["workout_step_mesgs"][0]["custom_target_value_low"] == 1500
+
+
+def test_item_02_tcx_import_shortest_pace() -> None:
+    """`import out/hills.tcx` gave `pace: 5:15.1909-6:17.4578/km`: the file held speeds to six
+    decimals of m/s, which only a pace to 1/10000 s rebuilds. A watch keeps whole mm/s (the
+    FIT window), and so does TCX now: the shortest pace that rebuilds the same file is short.
+    """
+    yaml = "name: x\nsteps:\n  - run: 10min\n    pace: 90-105% easy\n"
+    profile_doc = parse_text("paces:\n  easy: 5:30-6:00/km\n", "profile.yaml")
+    from workoutexport.profile import build_profile
+
+    workout = compile_document(parse_text(yaml, "w.yaml"), build_profile(profile_doc))
+    tcx = emit(workout, "tcx").data
+    __import__("conftest").assert_valid_tcx(tcx)
+    # 5:30 / 1.05 = 5:14.2857/km = 3.18182 m/s; 6:00 / 0.90 = 6:40/km = 2.5 m/s, in mm/s.
+    assert b"<LowInMetersPerSecond>2.5</LowInMetersPerSecond>" in tcx
+    assert b"<HighInMetersPerSecond>3.182</HighInMetersPerSecond>" in tcx
+    # The FIT file of the same workout stores the same window.
+    step = decode_fit(emit(workout, "fit").data, raw=True)["workout_step_mesgs"][0]
+    assert (step["custom_target_value_low"], step["custom_target_value_high"]) == (2500, 3182)
+    (imported,) = read_tcx(tcx, "hills.tcx")
+    text = to_yaml(imported, exact="tcx")
+    assert "pace: 5:14.3-6:40/km" in text, text
+    rebuilt = emit(compile_document(parse_text(text, "imported.yaml"), EMPTY), "tcx").data
+    assert _tcx_meaning(rebuilt) == _tcx_meaning(tcx)

@@ -230,7 +230,18 @@ def test_random_trees_round_trip_through_garmins_decoder(workout: s.Workout) -> 
         if isinstance(node, s.Repeat):
             assert msg["duration_value"] == first
             assert msg.get("wkt_step_name") == node.name
-            assert "intensity" not in msg
+            # A repeat until heart rate or power is typed and active, as in the FIT SDK's
+            # example WorkoutRepeatGreaterThanStep.fit; other repeats have neither field.
+            typed: dict[type, str] = {
+                s.HeartRateAbove: "heart_rate",
+                s.HeartRateBelow: "heart_rate",
+            }
+            typed |= {s.PowerAbove: "power", s.PowerBelow: "power"}
+            if type(node.until) in typed:
+                assert msg["target_type"] == typed[type(node.until)]
+                assert msg["intensity"] == "active"
+            else:
+                assert "intensity" not in msg and "target_type" not in msg
             if node.until is None:
                 assert msg["duration_type"] == "repeat_until_steps_cmplt"
                 assert msg["target_value"] == node.count

@@ -240,46 +240,83 @@ def legend(workout: s.Workout, profile: Profile, bars: Sequence[Bar]) -> str:
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
-def _columns(bars: Sequence[Bar], width: int) -> list[list[Bar]]:
-    """The bars overlapping each of `width` equal time slices."""
+#: Terminal heights start from this share of the reference, not from 0: an easy run (75 % of
+#: threshold pace) would otherwise stand two thirds as tall as a mile-pace effort (116 %).
+#: The bottom row says where it starts; steps at or below it keep one eighth.
+FLOOR = 0.4
+
+
+def _allot(bars: Sequence[Bar], width: int) -> list[int]:
+    """Columns per bar: at least one each, the rest shared by time (largest remainders)."""
     total = bars[-1].end
-    cols: list[list[Bar]] = []
-    for i in range(width):
-        lo, hi = total * i / width, total * (i + 1) / width
-        cols.append([b for b in bars if b.start < hi and b.end > lo])
-    return cols
+    spare = width - len(bars)
+    shares = [(b.end - b.start) / total * spare for b in bars]
+    counts = [1 + math.floor(x) for x in shares]
+    left = width - sum(counts)
+    by_remainder = sorted(range(len(bars)), key=lambda i: shares[i] - math.floor(shares[i]))
+    for i in by_remainder[::-1][:left]:
+        counts[i] += 1
+    return counts
 
 
-def render_text(bars: Sequence[Bar], *, width: int = 72, height: int = 8) -> str:
-    """Unicode block chart, one column per time slice; the tallest step fills the height.
+def _columns(bars: Sequence[Bar], width: int, max_width: int) -> list[list[Bar]]:
+    """The bars each column shows. Every step gets a column of its own, the chart widening
+    up to `max_width` for that; with more steps than that, neighbours share a column."""
+    columns = max(width, min(len(bars), max_width))
+    if len(bars) <= columns:
+        cols: list[list[Bar]] = []
+        for bar, count in zip(bars, _allot(bars, columns), strict=True):
+            cols.extend([bar] for _ in range(count))
+        return cols
+    groups: list[list[Bar]] = [[] for _ in range(columns)]
+    for i, bar in enumerate(bars):
+        groups[i * columns // len(bars)].append(bar)
+    return groups
 
-    A slice shows the hardest step in it, so a 20 s sprint stays visible in an hour. Below the
-    chart, `~` marks slices whose time was estimated from a pace and `?` slices of nominal width.
+
+def render_text(
+    bars: Sequence[Bar], *, width: int = 72, height: int = 8, max_width: int = 72
+) -> str:
+    """Unicode block chart: every step at least one column, the rest of the width by time.
+
+    A column shared by several steps (more steps than `max_width`) shows the hardest of them
+    and is marked `+` below the chart; `~` marks steps whose time was estimated from a pace
+    and `?` steps of nominal width. Heights run from `FLOOR` of the reference (the bottom row's
+    label) to the hardest step (the top row's).
     """
     if not bars or bars[-1].end <= 0:
         return ""
-    cols = _columns(bars, width)
+    cols = _columns(bars, width, max_width)
     top = max(b.intensity for b in bars)
+    floor = FLOOR if top > 1.5 * FLOOR else 0.0
     eighths = []
     for col in cols:
-        peak = max((b.intensity for b in col), default=0.0)
+        peak = max(b.intensity for b in col)
         # Every step, even a rest, keeps at least one eighth so it is not mistaken for a gap.
-        eighths.append(max(1, round(peak / top * height * 8)) if col else 0)
+        eighths.append(max(1, round((peak - floor) / (top - floor) * height * 8)))
     label_width = 5
     lines = []
     for row in range(height):
         level = (height - 1 - row) * 8
         cells = "".join(_BLOCKS[min(8, max(0, e - level))] for e in eighths)
         tag = f"{top * 100:.0f}%" if row == 0 else ""
+        if row == height - 1 and floor and height > 1:
+            tag = f"{floor * 100:.0f}%"
         lines.append(f"{tag:>{label_width}} {cells}")
     marks = "".join(
-        "?" if any(b.nominal for b in col) else "~" if any(b.estimated for b in col) else " "
+        "+"
+        if len(col) > 1
+        else "?"
+        if any(b.nominal for b in col)
+        else "~"
+        if any(b.estimated for b in col)
+        else " "
         for col in cols
     )
     if marks.strip():
         lines.append(f"{'':>{label_width}} {marks}")
     end = format_seconds(bars[-1].end)
-    lines.append(f"{'0:00':>{label_width}} {end:>{width}}")
+    lines.append(f"{'0:00':>{label_width}} {end:>{len(cols)}}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -289,12 +326,19 @@ def terminal_chart(workout: s.Workout, profile: Profile) -> str:
         drawn = bars(workout, profile)
     except TooManySteps as exc:
         return f"({exc})\n"
+    import shutil
+
+    room = shutil.get_terminal_size((80, 24)).columns - 7
+    text = render_text(drawn, max_width=max(72, room))
     lines = [legend(workout, profile, drawn)]
     if any(b.estimated for b in drawn):
         lines.append("~ time estimated from pace.")
     if any(b.nominal for b in drawn):
         lines.append(f"? ends on lap or a condition, drawn {NOMINAL_SECONDS:g} s wide.")
-    return render_text(drawn) + "".join(f"{line}\n" for line in lines)
+    if "+" in text.splitlines()[-2]:
+        lines.append("+ several steps share a column (the hardest is drawn).")
+    lines.append("Each step has a column of its own; time sets the rest of the width.")
+    return text + "".join(f"{line}\n" for line in lines)
 
 
 # --- SVG --------------------------------------------------------------------------------------

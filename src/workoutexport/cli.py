@@ -294,13 +294,16 @@ def schema(kind: Literal["workout", "plan"]) -> None:
 )
 def paces(race: str, model: str) -> None:
     """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
-    from .paces import RaceModel, pace_table, parse_race
+    from .paces import RaceModel, extrapolated, pace_table, parse_race
     from .units import UnitError
 
     try:
         result = parse_race(race)
     except UnitError as exc:
         raise click.BadParameter(str(exc), param_hint="RACE") from None
+    caveat = extrapolated(result)
+    if caveat is not None:
+        click.echo(f"warning: {printable(caveat)}", err=True)
     chosen = next(m for m in get_args(RaceModel) if m == model)
     click.echo(pace_table(result, chosen), nl=False)
 

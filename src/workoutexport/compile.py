@@ -344,6 +344,46 @@ class _Compiler:
         return s.HeartRateRange(low=max(lo, 1.0), high=hi)
 
 
+def named_pace_errors(doc: Document, profile: Profile) -> list[Diagnostic]:
+    """The errors the named paces of a workout that failed validation would give once it
+    validates ('pace: treshold' beside 'run: 400'), so that one run reports both.
+
+    Reads the document's raw steps; whatever does not have the shape of a step is left to the
+    validation errors already found.
+    """
+    c = _Compiler(doc, profile, Options())
+
+    def walk(items: object, loc: Loc) -> None:
+        if not isinstance(items, list):
+            return
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            here = (*loc, i)
+            walk(item.get("steps"), (*here, "steps"))
+            second = item.get("secondary")
+            for value, at in (
+                (item.get("pace"), (*here, "pace")),
+                (
+                    second.get("pace") if isinstance(second, dict) else None,
+                    (*here, "secondary", "pace"),
+                ),
+            ):
+                try:
+                    spec = u.parse_pace(value) if value is not None else None
+                except u.UnitError:
+                    continue
+                if isinstance(spec, u.NamedPace):
+                    c.pace(spec, at)
+
+    data = doc.data
+    try:
+        walk(data.get("steps") if isinstance(data, dict) else None, ("steps",))
+    except RecursionError:
+        return []
+    return c.errors
+
+
 def compile_workout(
     workout: m.Workout, doc: Document, profile: Profile, options: Options
 ) -> s.Workout:

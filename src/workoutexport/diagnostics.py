@@ -246,7 +246,12 @@ def did_you_mean(
     """
     import difflib
 
-    matches = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=n, cutoff=0.6)
+    # Case does not count against a match: '5K' finds '5k'.
+    spelling: dict[str, str] = {}
+    for choice in choices:
+        spelling.setdefault(choice.lower(), choice)
+    found = difflib.get_close_matches(word.lower(), list(spelling), n=n, cutoff=0.6)
+    matches = [spelling[m] for m in found]
     if not matches:
         return ""
     spelt = [show(m) if show else f"'{m}'" for m in matches]

@@ -186,7 +186,7 @@ class _Leaf(Targets):
             raise PydanticCustomError(
                 "targets",
                 "a step takes one target key, found {found}; put the second under 'secondary:'",
-                {"found": ", ".join(found)},
+                {"found": ", ".join(found), "keys": found},
             )
         return self
 
@@ -283,6 +283,53 @@ def _step_kind(value: Any) -> str | None:
     return None
 
 
+#: Words runners write for a step that the format spells another way ('jog: 10min').
+KIND_WORDS = {
+    "run": (
+        "jog",
+        "jogging",
+        "easy",
+        "tempo",
+        "interval",
+        "intervals",
+        "effort",
+        "work",
+        "stride",
+        "strides",
+        "sprint",
+        "fast",
+        "long",
+        "steady",
+        "hill",
+        "hills",
+        "go",
+    ),
+    "warmup": ("warm", "warm-up", "warm_up", "warming"),
+    "cooldown": ("cool", "cool-down", "cool_down", "warmdown", "warm-down"),
+    "recover": ("recovery", "walk", "float", "easy jog", "shuffle"),
+    "rest": ("pause", "break", "stand", "standing"),
+    "repeat": ("repeats", "reps", "times", "loop", "sets", "set"),
+    "exercise": ("strength", "lift", "drill", "drills"),
+}
+_KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words}
+
+
+def _kind_hint(key: str, value: Any) -> str:
+    """'; did you mean 'run'?' for a key that names a step kind another way, is close to one
+    in spelling, or holds a duration (then 'run', the plain kind); else ''."""
+    kind = _KIND_OF_WORD.get(key.strip().lower())
+    if kind is not None:
+        return f"; did you mean '{kind}'?"
+    close = did_you_mean(key, STEP_KINDS, n=1)
+    if close:
+        return close
+    try:
+        units.parse_duration(value)
+    except (units.UnitError, TypeError, ValueError):
+        return ""
+    return f"; did you mean 'run'? (a step's kind is one of {', '.join(STEP_KINDS)})"
+
+
 def _check_step_kind(value: Any) -> Any:
     kinds_doc = ", ".join(STEP_KINDS)
     if isinstance(value, BaseModel):
@@ -295,7 +342,7 @@ def _check_step_kind(value: Any) -> Any:
     if not kinds:
         known = {k for cls in STEP_KINDS.values() for k in cls.model_fields}
         for key in value:
-            hint = did_you_mean(str(key), STEP_KINDS, n=1)
+            hint = _kind_hint(str(key), value[key])
             if key not in known and hint:
                 raise PydanticCustomError(
                     "step_kind_unknown",

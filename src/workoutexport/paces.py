@@ -33,13 +33,21 @@ EQUIVALENTS: dict[str, float] = {
     "half": 21097.5,
     "marathon": 42195.0,
 }
-#: Daniels' training paces as fractions of VDOT (spec 3.1). Easy is a range.
+#: Daniels' training paces as fractions of VDOT (spec 3.1).
 TRAINING = {"threshold": 0.88, "interval": 0.975, "repetition": 1.05}
-EASY = (0.59, 0.74)
+#: Easy is a range. Daniels' prose says 59-74 % of VO2max, but his published E/L paces
+#: (Daniels' Running Formula, 3rd ed., table 5.2) sit at VO2 = 63 % of VDOT for the slow end
+#: and at a share growing slowly with VDOT for the fast end (72.5 % at 30, 74 % at 85):
+#: these match that table within 1 s per km from VDOT 35 to 85 (3.4 s at VDOT 30).
+EASY_SLOW = 0.63
+EASY_FAST = (0.7165, 0.000285)  # share = a + b * VDOT
 RIEGEL_EXPONENT = 1.06
-#: Daniels' tables run from about 30 to 85; the equations are stretched well past both ends
-#: only a little before they stop meaning anything.
-VDOT_RANGE = (20.0, 90.0)
+#: How far Daniels' tables go (Daniels' Running Formula, 3rd ed., tables 5.1 and 5.2).
+#: Outside it the paces extrapolate his equations: a warning, not a refusal.
+TABLES = (30.0, 85.0)
+#: What a race result may give at all. Below 15 (a 5k slower than 53 min, 5.6 km/h) the
+#: runner walks, and a running formula says nothing; above 90 is faster than world records.
+VDOT_RANGE = (15.0, 90.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +81,62 @@ def parse_race(value: object) -> Race:
     if not isinstance(span, units.TimeSpan) or span.low != span.high:
         raise units.UnitError(f"'{text}': '{when}' is not a race time; write '20:00' or '1:32:00'")
     race = Race(metres, span.low, text)
-    vdot = race_vdot(race)
-    if not VDOT_RANGE[0] <= vdot <= VDOT_RANGE[1]:
-        raise units.UnitError(
-            f"'{text}' gives a VDOT of {vdot:.1f}, outside the {VDOT_RANGE[0]:.0f}-"
-            f"{VDOT_RANGE[1]:.0f} that Daniels' equations describe"
-        )
+    value = race_vdot(race)
+    if not VDOT_RANGE[0] <= value <= VDOT_RANGE[1]:
+        raise units.UnitError(_implausible(race, value, m.group(1), when))
     return race
+
+
+def _implausible(race: Race, value: float, where: str, when: str) -> str:
+    """The error for a race time no runner runs at its distance, with the likely spelling.
+
+    A time read as minutes and seconds that is far too fast was most likely hours and minutes
+    ('marathon 3:15' for 3:15:00); a time in hours far too slow, minutes ('mile 5:40:00').
+    """
+    seconds = race.seconds
+    read = f"'{when}' reads as {_spoken(seconds)}"
+    fast = value > VDOT_RANGE[1]
+    guesses: list[tuple[float, str]] = []
+    if fast and seconds < 3600:
+        guesses.append((seconds * 60, f"{int(seconds // 60)}:{int(seconds % 60):02d}:00"))
+    if not fast and seconds % 60 == 0 and seconds >= 3600:
+        guesses.append((seconds / 60, f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}"))
+    for guess, spelling in guesses:
+        if TABLES[0] <= vdot(race.metres, guess / 60) <= TABLES[1]:
+            how = "fast" if fast else "slow"
+            return (
+                f"'{race.text}': {read}, far too {how} for a {where}; "
+                f"did you mean '{where} {spelling}'?"
+            )
+    if fast:
+        why = "faster than the world record"
+    else:
+        why = "slower than walking pace, where a running formula says nothing"
+    return (
+        f"'{race.text}': {read}, VDOT {value:.1f}: {why}; paces come from a VDOT of "
+        f"{VDOT_RANGE[0]:.0f} to {VDOT_RANGE[1]:.0f}"
+    )
+
+
+def _spoken(seconds: float) -> str:
+    """3:15 -> '3 min 15 s'; 3:15:00 -> '3 h 15 min'."""
+    whole = round(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
+    return " ".join(p for p in parts if p) or "0 s"
+
+
+def extrapolated(race: Race) -> str | None:
+    """A warning when the race lies outside Daniels' tables (VDOT 30-85), else None."""
+    value = race_vdot(race)
+    if TABLES[0] <= value <= TABLES[1]:
+        return None
+    side = "below" if value < TABLES[0] else "above"
+    return (
+        f"'{race.text}' is VDOT {value:.1f}, {side} Daniels' tables (VDOT {TABLES[0]:.0f} to "
+        f"{TABLES[1]:.0f}): these paces extrapolate his equations, so treat them as a guide"
+    )
 
 
 def _duration(text: str) -> units.DurationSpec | None:
@@ -156,7 +213,8 @@ def race_paces(race: Race, model: RaceModel = "daniels") -> dict[str, units.Abso
         unit: Literal["km", "mi"] = "mi" if name == "mile" else "km"
         pace = _per(unit, metres / minutes)
         out[name] = units.AbsolutePace(pace, pace, unit, True)
-    slow, fast = (_per("km", speed_at(p * value)) for p in EASY)
+    slow = _per("km", speed_at(EASY_SLOW * value))
+    fast = _per("km", speed_at((EASY_FAST[0] + EASY_FAST[1] * value) * value))
     out["easy"] = units.AbsolutePace(fast, slow, "km", False)
     for name, share in TRAINING.items():
         pace = _per("km", speed_at(share * value))

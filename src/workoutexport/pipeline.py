@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import formats, steps
-from .compile import Options, compile_workout
+from .compile import Options, compile_workout, named_pace_errors
 from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error, warning
 from .formats import EmitOptions, Emitted
 from .options import Pick
@@ -116,7 +116,11 @@ def compile_document(
     applied: set[str] | None = set() if only_defined else None
     data = substitute(doc, overrides or {}, applied)
     done = Document(doc.path, data, doc.values, doc.keys)
-    model = validate_model(Workout, done, "workout")
+    try:
+        model = validate_model(Workout, done, "workout")
+    except WorkoutError as exc:
+        # Report the named paces that would fail next with the validation errors, in one run.
+        raise WorkoutError([*exc.diagnostics, *named_pace_errors(done, profile)]) from None
     tree = compile_workout(model, done, profile, Options(pick=pick))
     if extras is not None:
         extras.warnings.extend(lint(doc))

@@ -218,6 +218,19 @@ def _all_steps(nodes: tuple[s.Node, ...]) -> list[s.Step]:
     return out
 
 
+def file_pace_unit(workout: s.Workout, file: Literal["fit", "tcx"]) -> str | None:
+    """The one unit a file's paces are shown in: the one most of them round-trip in (whole
+    seconds per mile or per km, as import decides); km on a tie; None without paces."""
+    found: list[str] = []
+    for step in _all_steps(workout.steps):
+        for target in (step.target, step.secondary):
+            if isinstance(target, s.SpeedTarget) and target.view == "pace":
+                found.append(yaml_target_text(target, file)[1].rpartition("/")[2])
+    if not found:
+        return None
+    return "mi" if found.count("mi") > found.count("km") else "km"
+
+
 def render(
     workout: s.Workout,
     *,
@@ -234,7 +247,10 @@ def render(
     written = [written_unit(st.written) for st in _all_steps(workout.steps)]
     total_unit = units or ("mi" if "mi" in written else None)
     hr_max = profile.hr_max if profile is not None else None
-    ctx = _Ctx(units, hr_max, pick, file)
+    paces = units
+    if file is not None and units is None:
+        paces = file_pace_unit(workout, file)
+    ctx = _Ctx(units, hr_max, pick, file, paces)
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     lines.append(f"  sport: {kind}")
@@ -266,6 +282,8 @@ class _Ctx:
     hr_max: float | None
     pick: str
     file: Literal["fit", "tcx"] | None = None
+    #: The unit every pace is shown in (`--units`, or a file's one unit), else as written.
+    paces: str | None = None
 
 
 def _range_note(written: str | None, pick: str) -> str:
@@ -317,9 +335,9 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
         if estimate:
             parts.append(estimate)
         if isinstance(node, s.Step) and node.target is not None:
-            parts.append(target_text(node.target, ctx.units, ctx.hr_max, ctx.file))
+            parts.append(target_text(node.target, ctx.paces, ctx.hr_max, ctx.file))
         if isinstance(node, s.Step) and node.secondary is not None:
-            parts.append("+ " + target_text(node.secondary, ctx.units, ctx.hr_max, ctx.file))
+            parts.append("+ " + target_text(node.secondary, ctx.paces, ctx.hr_max, ctx.file))
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:

@@ -163,6 +163,16 @@ def _diagnostics(root: type[BaseModel], doc: Document, exc: ValidationError) -> 
                 str(value), choices
             )
             pos = doc.at(loc)
+        elif kind == "targets" and ctx.get("keys"):
+            # At the second target key as written: the one to move under 'secondary:'.
+            written = sorted(
+                ((doc.key_at((*loc, k)), k) for k in ctx["keys"]),
+                key=lambda found: (found[0].line, found[0].col),
+            )
+            pos, second = written[1]
+            keys = ", ".join(k for _, k in written)
+            move = f"put '{second}'" if len(written) == 2 else "keep one and put one more"
+            msg = f"a step takes one target key, found {keys}; {move} under 'secondary:'"
         elif kind in ("unit", "step", "step_kind", "targets", "secondary", "exercise", "text"):
             msg = err["msg"]
             pos = doc.at(loc)

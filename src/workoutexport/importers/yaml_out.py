@@ -17,7 +17,7 @@ from ..diagnostics import MAX_PATH, printable
 from ..formats.fit.units import CM_PER_M as CM
 from ..formats.fit.units import MS_PER_S as MS
 from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
-from ..formats.tcx.units import decimal
+from ..formats.tcx.units import same_speed as tcx_same
 from ..units import KG_PER_LB, METRES_PER_MILE, METRES_PER_PACE_UNIT, METRES_PER_YARD
 
 _KIND = {
@@ -131,11 +131,12 @@ def _fewest_decimals(exact: float, same: Callable[[float], bool]) -> tuple[float
 def _speed_same(
     original: float, is_low: bool, low: float, high: float, exact: Exact
 ) -> Callable[[float], bool]:
-    """Equality as the source format stores speed: FIT's mm/s window, TCX's six decimals."""
+    """Equality as the source format stores speed: FIT's mm/s window; TCX's speed as read
+    (our TCX files hold the same mm/s window; another program's may have more decimals)."""
 
     def same(candidate: float) -> bool:
         if exact == "tcx":
-            return decimal(candidate) == decimal(original)
+            return tcx_same(candidate, original, is_low)
         if is_low:
             return speed_raw(candidate, high)[0] == speed_raw(low, high)[0]
         return speed_raw(low, candidate)[1] == speed_raw(low, high)[1]

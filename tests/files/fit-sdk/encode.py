@@ -7,7 +7,9 @@ CreateCustomTargetValuesWorkout, CreatePoolSwimWorkout) field for field, through
 the serial number and time_created are fixed (the program uses a random serial and "now"),
 so the fixtures do not change between runs. ``repeat-until-hr.fit`` is ours, not Garmin's: a
 repeat until heart rate is above 175 bpm written in the same style with the same helpers,
-because the program has no conditional repeat. garmin-fit-sdk's Encoder writes its own
+because the program has no conditional repeat; its repeat step carries a heart-rate target
+type and intensity active, as the SDK's example file WorkoutRepeatGreaterThanStep.fit does.
+garmin-fit-sdk's Encoder writes its own
 header (14 bytes, protocol 2.0); the C# program asks for protocol 1.0.
 """
 
@@ -145,7 +147,10 @@ def main() -> None:
             step(1, duration_type=DISTANCE, duration_value=40000, target_type=HEART_RATE,
                  target_value=4),
             step(2, duration_type=TIME, duration_value=60000, intensity=REST),
-            repeat(3, 1, 275, REPEAT_HR_GT, name="Until 175 bpm"),  # 175 bpm + 100
+            # 175 bpm + 100; typed as a heart-rate target and active, as in the FIT SDK's
+            # example file WorkoutRepeatGreaterThanStep.fit (a repeat until HR > 80 %max).
+            {**repeat(3, 1, 275, REPEAT_HR_GT, name="Until 175 bpm"), "target_type": HEART_RATE,
+             "intensity": ACTIVE},
             step(4, intensity=COOLDOWN),
         ],
     )  # fmt: skip

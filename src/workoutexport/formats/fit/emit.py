@@ -63,6 +63,13 @@ DUR_REPEAT_TIME, DUR_REPEAT_DISTANCE, DUR_REPEAT_CALORIES = 7, 8, 9
 DUR_REPEAT_HR_LT, DUR_REPEAT_HR_GT, DUR_REPEAT_POWER_LT, DUR_REPEAT_POWER_GT = 10, 11, 12, 13
 TGT_SPEED, TGT_HR, TGT_OPEN, TGT_CADENCE, TGT_POWER = 0, 1, 2, 3, 4
 
+#: The target type a conditional repeat's value is given: its heart rate or power.
+_CONDITION_TARGET = {
+    DUR_REPEAT_HR_LT: TGT_HR,
+    DUR_REPEAT_HR_GT: TGT_HR,
+    DUR_REPEAT_POWER_LT: TGT_POWER,
+    DUR_REPEAT_POWER_GT: TGT_POWER,
+}
 INTENSITY = {
     s.Intensity.ACTIVE: 0,
     s.Intensity.REST: 1,
@@ -203,6 +210,13 @@ class _Encoder(Encoder):
         kind, value = self.repeat_until(node)
         _put(msg, S_DUR_TYPE, kind)
         _put(msg, S_DUR_VALUE, first)
+        condition = _CONDITION_TARGET.get(kind)
+        if condition is not None:
+            # Garmin's SDK example of a repeat until heart rate (WorkoutRepeatGreaterThanStep)
+            # types its value as the heart-rate target it is and marks the step active;
+            # a count repeat stays as Connect writes it, without either.
+            _put(msg, S_TGT_TYPE, condition)
+            _put(msg, S_INTENSITY, INTENSITY[s.Intensity.ACTIVE])
         _put(msg, S_TGT_VALUE, value)
         self.messages.append(msg)
 

@@ -14,7 +14,7 @@ from ... import steps as s
 from ...diagnostics import Position, WorkoutError, error
 from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
 from ..common import device_cadence, outward
-from .units import decimal, decimal_text
+from .units import decimal_text, speed_text, speed_window
 
 NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -191,16 +191,9 @@ class _Writer(Encoder):
                 el.set(f"{{{XSI}}}type", "Speed_t")
                 zone = sub(el, "SpeedZone", xsi="CustomSpeedZone_t")
                 sub(zone, "ViewAs", "Pace" if view == "pace" else "Speed")
-                if decimal(lo) <= 0:
-                    # The schema wants a speed above 0; six decimals of m/s end at 1 µm/s.
-                    self.fail(
-                        where,
-                        f"TCX stores speeds to six decimals of m/s: {lo:.2e} m/s (a pace "
-                        "slower than about 33 million min/km) would be written as 0; "
-                        "give a faster pace",
-                    )
-                sub(zone, "LowInMetersPerSecond", decimal_text(lo))
-                sub(zone, "HighInMetersPerSecond", decimal_text(hi))
+                low, high = speed_window(lo, hi)
+                sub(zone, "LowInMetersPerSecond", speed_text(low))
+                sub(zone, "HighInMetersPerSecond", speed_text(high))
             case s.HeartRateZone(zone=number):
                 el.set(f"{{{XSI}}}type", "HeartRate_t")
                 zone = sub(el, "HeartRateZone", xsi="PredefinedHeartRateZone_t")
