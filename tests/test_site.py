@@ -14,7 +14,14 @@ from lxml import etree, html
 
 from workoutexport.cli import main
 from workoutexport.run import Run
-from workoutexport.site import Plan, PlanSession, PlanWeek, SiteInput, build_site, render_plan
+from workoutexport.site import (
+    PlanPage,
+    PlanSession,
+    PlanWeek,
+    SiteInput,
+    build_site,
+    render_plan_page,
+)
 
 from conftest import assert_valid_tcx, decoded
 
@@ -329,7 +336,7 @@ def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path
     assert "also the output of" in (out / "index.html").read_text()
 
 
-PLAN = Plan(
+PLAN = PlanPage(
     name="Mile build-up",
     slug="mile",
     weeks=(
@@ -357,7 +364,7 @@ PLAN = Plan(
 
 
 def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> None:
-    doc = _html(render_plan(PLAN))
+    doc = _html(render_plan_page(PLAN))
     rows = doc.find_class("week")
     assert len(rows) == 2
     cells = [row.findall("td") for row in rows]
@@ -387,7 +394,7 @@ def test_plan_weeks_starting_on_a_wednesday_start_their_columns_there() -> None:
         start=dt.date(2026, 3, 4),
         sessions=(PlanSession(date=dt.date(2026, 3, 8), name="Long", seconds=3600),),
     )
-    doc = _html(render_plan(Plan(name="P", slug="p", weeks=(week,))))
+    doc = _html(render_plan_page(PlanPage(name="P", slug="p", weeks=(week,))))
     assert [th.text for th in doc.iter("th")][:9] == [
         "Week",
         "Wed",

@@ -9,7 +9,7 @@ The stages, each usable on its own (``send`` and the catalog call them too):
 - :func:`assemble`: the sessions compiled, emitted and verified (by ``run.Run.plan``, the
   one path every input takes), plus the FIT schedule and the ``.ics`` calendar, as
   ``(relative name, bytes)`` in :attr:`PlanBuild.files`;
-- :func:`week_totals`, :func:`volume_warnings`, :func:`render_plan`: what ``show`` prints and
+- :func:`week_totals`, :func:`volume_warnings`, :func:`plan_as_text`: what ``show`` prints and
   ``check`` warns about (the 10 % rule).
 """
 
@@ -57,7 +57,9 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Plan:
+class ExpandedPlan:
+    """A plan file expanded (by :func:`expand_plan`) into dated sessions."""
+
     path: Path
     name: str
     description: str | None
@@ -295,7 +297,7 @@ def expand_plan(
     overrides: Mapping[str, str] | None = None,
     lenient: bool = False,
     library: Path | None = None,
-) -> Plan:
+) -> ExpandedPlan:
     """A plan file as dated sessions, each with the vars to compile its workout with.
 
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
@@ -378,7 +380,7 @@ def expand_plan(
     if ex.errors:
         # One bad `progress` fails in every week it reaches: say it once.
         raise WorkoutError(dict.fromkeys(ex.errors))
-    return Plan(
+    return ExpandedPlan(
         path=path,
         name=(model.name or path.stem).strip(),
         description=model.description,
@@ -391,9 +393,9 @@ def expand_plan(
 
 
 def _var_text(value: Any) -> str:
-    from .variables import _text as text
+    from .variables import value_as_text
 
-    return text(value)
+    return value_as_text(value)
 
 
 #: Largest amount `progress` may grow a var to: past it, the plan is surely a typo.
@@ -466,7 +468,7 @@ class PlanBuild:
     `files` names are relative to the output folder: `<plan stem>/<file>`.
     """
 
-    plan: Plan
+    plan: ExpandedPlan
     sessions: list[CompiledSession]
     files: list[tuple[str, bytes]]
     diagnostics: list[Diagnostic]
@@ -482,7 +484,9 @@ def plan_stamp(path: Path) -> float:
     return float(epoch) if epoch is not None else path.stat().st_mtime
 
 
-def sessions_between(plan: Plan, since: dt.date | None, until: dt.date | None) -> Plan:
+def sessions_between(
+    plan: ExpandedPlan, since: dt.date | None, until: dt.date | None
+) -> ExpandedPlan:
     """`plan` holding only its sessions from `since` to `until` (both included)."""
     if since is None and until is None:
         return plan
@@ -495,7 +499,7 @@ def sessions_between(plan: Plan, since: dt.date | None, until: dt.date | None) -
 
 
 def assemble(
-    plan: Plan,
+    plan: ExpandedPlan,
     compiled: Sequence[CompiledSession],
     fmts: Sequence[str],
     diagnostics: Sequence[Diagnostic] = (),
@@ -523,7 +527,7 @@ def assemble(
     return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
 
 
-def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
+def calendar(plan: ExpandedPlan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
     """An iCalendar file: one all-day event per session, a UID stable across rebuilds."""
     from icalendar import Calendar, Event
 
@@ -615,7 +619,7 @@ def _amount(value: float, distance: bool) -> str:
     return format_distance(value) if distance else format_seconds(value)
 
 
-def render_plan(build: PlanBuild) -> str:
+def plan_as_text(build: PlanBuild) -> str:
     """The calendar week by week: sessions with time and distance, totals, change."""
     from .show import totals
     from .units import format_distance, format_seconds
