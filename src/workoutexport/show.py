@@ -74,16 +74,6 @@ def distance_in(metres: float, unit: str | None, *, convert: bool = False) -> st
     return format_distance(metres)
 
 
-# The YAML kind keys, as the runner wrote them.
-_KIND = {
-    s.Intensity.WARMUP: "warmup",
-    s.Intensity.ACTIVE: "run",
-    s.Intensity.RECOVERY: "recover",
-    s.Intensity.REST: "rest",
-    s.Intensity.COOLDOWN: "cooldown",
-}
-
-
 def duration_text(
     d: s.Duration | s.ExerciseDuration, written: str | None = None, units: str | None = None
 ) -> str:
@@ -307,9 +297,9 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
                 shown = kg if node.weight_unit == "kg" else kg / KG_PER_LB
                 kind += f" @ {shown:g}{node.weight_unit}"
             if node.intensity is not s.Intensity.ACTIVE:
-                kind += f" ({_KIND[node.intensity]} set)"
+                kind += f" ({s.WRITTEN_KIND[node.intensity]} set)"
         else:
-            kind = _KIND[node.intensity]
+            kind = s.WRITTEN_KIND[node.intensity]
         duration = duration_text(node.duration, node.written, ctx.units)
         duration += _range_note(node.written, ctx.pick)
         parts = [f"{pad}{kind:<9} {duration}"]
