@@ -13,11 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+METRES_PER_KM = 1000.0
 METRES_PER_MILE = 1609.344
 METRES_PER_YARD = 0.9144
 KG_PER_LB = 0.45359237
+#: Metres in each distance unit, by the symbol a workout and `show` write it with.
+METRES_PER_UNIT = {"m": 1.0, "km": METRES_PER_KM, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD}
 #: Metres in the distance a pace is written per ('4:00/km', '6:30/mi').
-METRES_PER_PACE_UNIT = {"km": 1000.0, "mi": METRES_PER_MILE}
+METRES_PER_PACE_UNIT = {"km": METRES_PER_KM, "mi": METRES_PER_MILE}
 #: Garmin's default heart-rate zones, percent of maximum (what `hr: z2` means on a watch
 #: that has not been told other zones): `show` prints them in bpm, charts use their middles.
 HR_ZONES_PERCENT_MAX = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
@@ -229,17 +232,14 @@ for _names, _factor in (
         _TIME_UNITS[_n] = _factor
 
 _DIST_UNITS = {
-    "m": 1.0,
+    **METRES_PER_UNIT,
     "metre": 1.0,
     "metres": 1.0,
     "meter": 1.0,
     "meters": 1.0,
-    "km": 1000.0,
-    "k": 1000.0,  # as runners say it: a 5k
-    "mi": METRES_PER_MILE,
+    "k": METRES_PER_KM,  # as runners say it: a 5k
     "mile": METRES_PER_MILE,
     "miles": METRES_PER_MILE,
-    "yd": METRES_PER_YARD,
     "yds": METRES_PER_YARD,
 }
 
