@@ -73,7 +73,7 @@ def plan(tmp_path: Path) -> Path:
 def test_sessions_fall_on_their_dates_with_their_vars(plan: Path) -> None:
     sessions = expand_plan(plan).sessions
     # 2027-01-04 is a Monday: week 1 runs Mon 4 - Sun 10 January.
-    got = [(s.date.isoformat(), s.week, s.workout.name, dict(s.vars)) for s in sessions]
+    got = [(s.date.isoformat(), s.week, s.workout.name, dict(s.overrides)) for s in sessions]
     assert got == [
         ("2027-01-05", 1, "easy.yaml", {"minutes": "30min"}),
         ("2027-01-07", 1, "reps.yaml", {"reps": "5"}),
@@ -102,7 +102,7 @@ def test_a_start_midweek_keeps_weeks_of_seven_days(plan: Path) -> None:
 
 def test_command_line_set_wins_over_progress(plan: Path) -> None:
     sessions = expand_plan(plan, overrides={"distance": "3mi"}).sessions
-    assert {s.vars["distance"] for s in sessions if "distance" in s.vars} == {"3mi"}
+    assert {s.overrides["distance"] for s in sessions if "distance" in s.overrides} == {"3mi"}
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ class Session:
     date: dt.date
     week: int  # 1-based
     workout: Path
-    vars: Mapping[str, str]  # as `--set NAME=VALUE` for that workout
+    overrides: Mapping[str, str]  # as `--set NAME=VALUE` would give them to that workout
     name: str  # file stem: YYYY-MM-DD-<workout stem>, unique in the plan
     source: Position  # where the plan names this session
 
@@ -295,14 +295,14 @@ def expand_plan(
     path: Path,
     *,
     overrides: Mapping[str, str] | None = None,
-    lenient: bool = False,
+    only_defined: bool = False,
     library: Path | None = None,
 ) -> ExpandedPlan:
     """A plan file as dated sessions, each with the vars to compile its workout with.
 
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
-    An override no workout of the plan defines is an error, unless `lenient` (one of several
+    An override no workout of the plan defines is an error, unless `only_defined` (one of several
     inputs: another may define it; see `run.Run.several`).
 
     Every workout the plan names must lie inside `library` (default: `library_of(path)`):
@@ -330,7 +330,7 @@ def expand_plan(
         if entries and not defined(var):
             ex.fail(doc.key_at(("vars", var)), f"no workout of this plan defines '{var}'")
     for var in overrides:
-        if not defined(var) and not lenient:
+        if not defined(var) and not only_defined:
             ex.fail(Position(shown), f"--set {var}=...: no workout of this plan defines '{var}'")
 
     sessions: list[Session] = []
@@ -372,7 +372,7 @@ def expand_plan(
                 date=e.date,
                 week=e.week,
                 workout=e.workout,
-                vars={k: _var_text(v) for k, v in chosen.items()},
+                overrides={k: _var_text(v) for k, v in chosen.items()},
                 name=stem,
                 source=e.source,
             )
@@ -639,10 +639,10 @@ def plan_as_text(build: PlanBuild) -> str:
             dist = format_distance(t.metres) if t.metres else "-"
             if t.metres and t.unknown_distance:
                 dist = f">={dist}"
-            sets = " ".join(f"{k}={v}" for k, v in c.session.vars.items())
+            overrides = " ".join(f"{k}={v}" for k, v in c.session.overrides.items())
             lines.append(
                 f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {format_seconds(t.seconds):>8}"
-                f"  {dist:>9}  {sets}".rstrip()
+                f"  {dist:>9}  {overrides}".rstrip()
             )
         total = f"  running {format_seconds(w.seconds)}, {format_distance(w.metres)}"
         if w.partial:
