@@ -135,3 +135,17 @@ def test_readme_example_type_checks_and_the_api_is_typed(tmp_path: Path) -> None
     assert status == 1 and len(lines) == 1, out
     assert 'Argument 1 to "load_workout" has incompatible type "int"' in lines[0]
     assert lines[0].startswith(f"{tmp_path / 'example.py'}:{example.count(chr(10)) + 4}:")
+
+
+def test_the_plans_example_of_the_api_page_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It imported plan_files from plans long after plan_files had moved to run.py.
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text.split("## Plans", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(example, "docs/api.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "faster-mile/2027-01-05-easy-base-run.fit" in printed
+    assert "easy-base-run.yaml" in printed

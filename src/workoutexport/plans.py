@@ -3,9 +3,9 @@
 The stages, each usable on its own (``send`` and the catalog call them too):
 
 - :func:`is_plan`: a YAML file with ``weeks:`` and no ``steps:``;
-- :func:`expand_plan`: the plan as dated :class:`Session` s, each a workout file with the
-  vars (as ``--set`` would give them) that the plan, the day, ``progress`` and the command line
-  set for it;
+- :func:`expand_plan`: the plan as an :class:`ExpandedPlan` of dated :class:`Session` s, each
+  a workout file with the overrides (as ``--set`` would give them) that the plan, the day,
+  ``progress`` and the command line set for it;
 - :func:`assemble`: the sessions compiled, emitted and verified (by ``run.Run.plan``, the
   one path every input takes), plus the FIT schedule and the ``.ics`` calendar, as
   ``(relative name, bytes)`` in :attr:`PlanBuild.files`;
