@@ -149,3 +149,19 @@ def test_the_plans_example_of_the_api_page_runs(
     printed = capsys.readouterr().out
     assert "faster-mile/2027-01-05-easy-base-run.fit" in printed
     assert "easy-base-run.yaml" in printed
+
+
+def test_a_run_takes_paths_as_any_iterable(tmp_path: Path) -> None:
+    from workoutexport.options import BuildOptions, Overrides
+    from workoutexport.run import Run
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "w.yaml").write_text("name: B\nsteps:\n  - run: 1km\n")
+    run_ = Run(BuildOptions(overrides=Overrides({"y": "1"})))
+    # A folder is several inputs: an unknown --set is the run-wide error, said at the folder.
+    items = run_.inputs(iter([tmp_path / "lib"]))
+    done = [b for b in run_.workouts([i.path for i in items]) if b.ok]
+    assert len(done) == 1
+    [problem] = run_.unapplied()
+    assert "no workout here defines a variable 'y'" in problem.message
+    assert problem.position.path.endswith("lib")
