@@ -93,7 +93,7 @@ SLOW_TESTS = {
     },
     "test_precommit.py": {
         "test_pre_commit_try_repo",
-        "test_item_09_the_readme_pre_commit_config_works_as_written",
+        "test_the_readme_pre_commit_config_works_as_written",
     },
     "test_property.py": {
         "test_random_trees_round_trip_through_garmins_decoder",

@@ -135,3 +135,33 @@ def test_readme_example_type_checks_and_the_api_is_typed(tmp_path: Path) -> None
     assert status == 1 and len(lines) == 1, out
     assert 'Argument 1 to "load_workout" has incompatible type "int"' in lines[0]
     assert lines[0].startswith(f"{tmp_path / 'example.py'}:{example.count(chr(10)) + 4}:")
+
+
+def test_the_plans_example_of_the_api_page_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It imported plan_files from plans long after plan_files had moved to run.py.
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text.split("## Plans", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(example, "docs/api.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "faster-mile/2027-01-05-easy-base-run.fit" in printed
+    assert "easy-base-run.yaml" in printed
+
+
+def test_a_run_takes_paths_as_any_iterable(tmp_path: Path) -> None:
+    from workoutexport.options import BuildOptions, Overrides
+    from workoutexport.run import Run
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "w.yaml").write_text("name: B\nsteps:\n  - run: 1km\n")
+    run_ = Run(BuildOptions(overrides=Overrides({"y": "1"})))
+    # A folder is several inputs: an unknown --set is the run-wide error, said at the folder.
+    items = run_.inputs(iter([tmp_path / "lib"]))
+    done = [b for b in run_.workouts([i.path for i in items]) if b.ok]
+    assert len(done) == 1
+    [problem] = run_.unapplied()
+    assert "no workout here defines a variable 'y'" in problem.message
+    assert problem.position.path.endswith("lib")

@@ -57,7 +57,7 @@ def test_treadmill_hills_are_6_to_8_times_30_seconds(pick: str, reps: int) -> No
 
 
 @pytest.mark.parametrize(
-    ("sets", "pick", "miles"),
+    ("overrides", "pick", "miles"),
     [
         ({}, "low", 4),
         ({}, "high", 6),
@@ -66,8 +66,8 @@ def test_treadmill_hills_are_6_to_8_times_30_seconds(pick: str, reps: int) -> No
     ],
 )
 def test_long_run_for_beginners_and_experienced(
-    sets: dict[str, str], pick: str, miles: float
+    overrides: dict[str, str], pick: str, miles: float
 ) -> None:
-    workout = load_workout(LIBRARY / "long-run.yaml", overrides=sets, pick=pick)  # type: ignore[arg-type]
+    workout = load_workout(LIBRARY / "long-run.yaml", overrides=overrides, pick=pick)  # type: ignore[arg-type]
     (run,) = _runs(workout)
     assert run.duration == s.Distance(metres=pytest.approx(miles * 1609.344))  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ original, and the same name.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -442,3 +443,59 @@ def test_item_02_tcx_import_shortest_pace() -> None:
     assert "pace: 5:14.3-6:40/km" in text, text
     rebuilt = emit(compile_document(parse_text(text, "imported.yaml"), EMPTY), "tcx").data
     assert _tcx_meaning(rebuilt) == _tcx_meaning(tcx)
+
+
+# --- the import command ---------------------------------------------------------------------
+
+
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_importing_a_folder_never_overwrites_one_import_with_another(tmp_path: Path) -> None:
+    src = write(tmp_path / "w" / "x.yaml", "name: X\nsteps:\n  - run: 10min\n    pace: 5:00/km\n")
+    code, _, err = run("build", str(src), "-f", "fit", "-f", "tcx", "-o", str(tmp_path / "d"))
+    assert code == 0, err
+    out = tmp_path / "out"
+    code, _, err = run("import", str(tmp_path / "d"), "-o", str(out))
+    assert code == 1
+    assert "is also the import of" in err and "x.fit" in err and "x.tcx" in err
+    assert err.count("wrote ") == 1  # the first is written, the second is refused
+    # The FIT one (first in order) won: its pace is still there, not TCX's lossier copy.
+    assert "4:55-5:05/km" in (out / "x.yaml").read_text()
+
+
+def test_import_writes_what_the_file_stores_in_the_runners_units(tmp_path: Path) -> None:
+    src = write(
+        tmp_path / "m.yaml",
+        "name: M\nsteps:\n  - run: 2mi\n    pace: 9:30/mi\n  - recover: 200yd\n",
+    )
+    assert run("build", str(src), "-o", str(tmp_path / "o"))[0] == 0
+    code, out, err = run("import", str(tmp_path / "o" / "m.fit"))
+    assert code == 0, err
+    # 9:30/mi with the 5 s tolerance is 9:25-9:35/mi; FIT's mm/s keeps it whole seconds.
+    assert "  - run: 2mi\n    pace: 9:25-9:35/mi\n  - recover: 200yd\n" in out
+    assert "3218.69m" not in out and "5:5" not in out
+    code, out, err = run("show", str(tmp_path / "o" / "m.fit"), "--no-chart")
+    assert "run       2mi  ~19:00  pace 9:25-9:35/mi" in out
+
+
+def test_importing_yaml_says_import_takes_fit_or_tcx(tmp_path: Path) -> None:
+    src = write(tmp_path / "a.yaml", "name: A\nsteps:\n  - run: 1km\n")
+    code, _, err = run("import", str(src))
+    assert code == 1 and "import takes FIT or TCX" in err and "'workoutexport build'" in err
+    assert "XML" not in err

@@ -4,6 +4,7 @@ whichever command asks (build, send, site, plans), and the package has no import
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import shutil
 from collections import Counter
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from workoutexport import source
 from workoutexport.cli import main
 from workoutexport.formats.fit import emit as fit_emit
+from workoutexport.formats.fit import schedule as fit_schedule
 from workoutexport.verify import decode_fit
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "workoutexport"
@@ -295,3 +297,152 @@ def test_a_usable_source_date_epoch_stamps_plans_and_workouts_alike(
     for name in ("easy.fit", "plan/plan-schedule.fit"):
         decoded = decode_fit((library / "out" / name).read_bytes())
         assert decoded["file_id_mesgs"][0]["time_created"] == 1790000000 - FIT_EPOCH
+
+
+# --- a plan's files verified; one file's crash stops no other, in every command ---------------
+
+ONE_SESSION_PLAN = "name: P\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: easy.yaml\n"
+B = "name: B\nsteps:\n  - run: 1km\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "easy.yaml").write_text(EASY)
+    (tmp_path / "plan.yaml").write_text(ONE_SESSION_PLAN)
+    (tmp_path / "b.yaml").write_text(B)
+    return tmp_path
+
+
+def _damage(data: bytes) -> bytes:
+    # The data CRC no longer matches: Garmin's decoder refuses the file.
+    return data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:]
+
+
+def test_build_does_not_write_a_plan_whose_session_fit_fails_verification(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = fit_emit.finish_fit_bytes
+    monkeypatch.setattr(fit_emit, "finish_fit_bytes", lambda data: _damage(real(data)))
+    code, _out, err = run("build", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml" in err and "internal error" in err
+    assert not (folder / "out" / "plan").exists()
+
+
+def test_build_skips_a_plan_whose_schedule_fails_verification_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = fit_emit.finish_fit_bytes
+    monkeypatch.setattr(fit_schedule, "finish_fit_bytes", lambda data: _damage(real(data)))
+    code, _out, err = run("build", "b.yaml", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error" in err and "does not verify" in err
+    assert not (folder / "out" / "plan").exists()
+    decode_fit((folder / "out" / "b.fit").read_bytes())
+
+
+def test_build_reports_a_crash_in_a_plan_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("workoutexport.plans.expand_plan", boom)
+    code, _out, err = run("build", "b.yaml", "plan.yaml", "-o", "out", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((folder / "out" / "b.fit").read_bytes())
+
+
+def test_check_reports_a_plan_that_does_not_verify_even_without_weeks(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import plans
+
+    real = plans.expand_plan
+    # A plan that names no week entry to blame: the problem is reported at the plan file.
+    monkeypatch.setattr(
+        plans, "expand_plan", lambda *a, **k: dataclasses.replace(real(*a, **k), week_sources=())
+    )
+    monkeypatch.setattr(plans, "calendar", lambda *_a: b"not a calendar")
+    code, _out, err = run("check", "plan.yaml", cwd=folder)
+    assert code == 1
+    assert "plan.yaml" in err and "does not verify" in err
+
+
+def test_import_reports_a_crash_in_one_file_and_imports_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    assert run("build", "a.yaml", "b.yaml", "-o", "fit", cwd=tmp_path)[0] == 0
+    real = pipeline.import_file
+
+    def flaky(path: Path) -> list[pipeline.Imported]:
+        if path.stem == "a":
+            raise RuntimeError("bug")
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "import_file", flaky)
+    code, _out, err = run("import", "fit", "-o", "yaml", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "fit/a.fit:" in err and "internal error (RuntimeError: bug)" in err
+    assert [p.name for p in (tmp_path / "yaml").iterdir()] == ["b.yaml"]
+
+
+def test_site_reports_a_crash_in_one_workout_and_builds_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    real = pipeline.load_workout
+
+    def flaky(path: Path, **kwargs: object) -> object:
+        if Path(path).stem == "a":
+            raise RuntimeError("bug")
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_workout", flaky)
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "a.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((tmp_path / "out" / "files" / "b.fit").read_bytes())
+    assert not (tmp_path / "out" / "files" / "a.fit").exists()
+
+
+def test_site_reports_a_crash_in_a_plan_and_builds_the_rest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("workoutexport.plans.expand_plan", boom)
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=folder)
+    assert code == 1
+    assert "plan.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    decode_fit((folder / "out" / "files" / "b.fit").read_bytes())
+
+
+def test_show_reports_a_crash_in_one_file_and_shows_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import show
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
+    real = show.render
+
+    def flaky(workout: object, **kwargs: object) -> str:
+        if getattr(workout, "name", None) == "a":
+            raise RuntimeError("bug")
+        return real(workout, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(show, "render", flaky)
+    code, out, err = run("show", "a.yaml", "b.yaml", cwd=tmp_path)
+    assert code == 1
+    assert "a.yaml:" in err and "internal error (RuntimeError: bug)" in err
+    assert "b" in out and "10:00" in out

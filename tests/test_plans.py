@@ -73,7 +73,7 @@ def plan(tmp_path: Path) -> Path:
 def test_sessions_fall_on_their_dates_with_their_vars(plan: Path) -> None:
     sessions = expand_plan(plan).sessions
     # 2027-01-04 is a Monday: week 1 runs Mon 4 - Sun 10 January.
-    got = [(s.date.isoformat(), s.week, s.workout.name, dict(s.vars)) for s in sessions]
+    got = [(s.date.isoformat(), s.week, s.workout.name, dict(s.overrides)) for s in sessions]
     assert got == [
         ("2027-01-05", 1, "easy.yaml", {"minutes": "30min"}),
         ("2027-01-07", 1, "reps.yaml", {"reps": "5"}),
@@ -102,7 +102,7 @@ def test_a_start_midweek_keeps_weeks_of_seven_days(plan: Path) -> None:
 
 def test_command_line_set_wins_over_progress(plan: Path) -> None:
     sessions = expand_plan(plan, overrides={"distance": "3mi"}).sessions
-    assert {s.vars["distance"] for s in sessions if "distance" in s.vars} == {"3mi"}
+    assert {s.overrides["distance"] for s in sessions if "distance" in s.overrides} == {"3mi"}
 
 
 @pytest.mark.parametrize(
@@ -593,3 +593,89 @@ def test_plan_diagnostics_in_json_and_show_of_a_bad_plan(plan: Path) -> None:
     assert code == 1
     assert stdout == ""
     assert f"{plan}:3:17: error: no workout file 'nothere.yaml'" in stderr
+
+
+# --- --set with plans among several inputs --------------------------------------------------
+
+EASY_NO_PACE = "name: Easy\nvars:\n  minutes: 40min\nsteps:\n  - run: ${minutes}\n"
+ONE_SESSION_PLAN = "name: P\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: easy.yaml\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A plan, its workout, and a workout of no plan."""
+    (tmp_path / "easy.yaml").write_text(EASY_NO_PACE)
+    (tmp_path / "plan.yaml").write_text(ONE_SESSION_PLAN)
+    (tmp_path / "b.yaml").write_text("name: B\nsteps:\n  - run: 1km\n")
+    return tmp_path
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """A plan whose workout lacks `x`, and a workout that defines it."""
+    (tmp_path / "easy.yaml").write_text(EASY_NO_PACE)
+    (tmp_path / "plan.yaml").write_text(ONE_SESSION_PLAN)
+    (tmp_path / "x.yaml").write_text("name: X\nvars:\n  x: 10min\nsteps:\n  - run: ${x}\n")
+    return tmp_path
+
+
+def test_check_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, out, err = run("check", ".", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, out + err
+
+
+def test_build_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, _out, err = run("build", ".", "-o", "out", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+    assert (mixed / "out" / "plan" / "plan-schedule.fit").exists()
+    # 5 min at no pace target: the step's duration is 300 s (300,000 ms in FIT).
+    steps = decode_fit((mixed / "out" / "x.fit").read_bytes())["workout_step_mesgs"]
+    assert steps[0]["duration_time"] == 300
+
+
+def test_a_set_nobody_defines_is_one_error_counting_plans(mixed: Path) -> None:
+    for command in (["check", "."], ["build", ".", "-o", "out"], ["site", ".", "-o", "site"]):
+        code, out, err = run(*command, "--set", "y=1", "-j", "1", cwd=mixed)
+        assert code == 1
+        said = (out + err).count("--set y=...")
+        assert said == 1, (command, out, err)
+
+
+def test_a_set_the_plan_alone_defines_is_taken_by_the_plan(mixed: Path) -> None:
+    code, _out, err = run("build", ".", "-o", "out", "--set", "minutes=20min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+    session = mixed / "out" / "plan" / "2027-01-05-easy.fit"
+    steps = decode_fit(session.read_bytes())["workout_step_mesgs"]
+    assert steps[0]["duration_time"] == 1200
+
+
+def test_site_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    code, _out, err = run("site", ".", "-o", "site", "--set", "x=5min", "-j", "1", cwd=mixed)
+    assert code == 0, err
+
+
+def test_send_a_folder_with_a_plan_applies_set_where_defined(mixed: Path) -> None:
+    import shutil
+
+    root = mixed.parent / "fr935"
+    (root / "GARMIN").mkdir(parents=True)
+    devices = Path(__file__).resolve().parent / "files" / "devices"
+    shutil.copyfile(
+        devices / "forerunner-935-GarminDevice.xml", root / "GARMIN" / "GarminDevice.xml"
+    )
+    args = ("send", ".", "--device", str(root), "--all", "--dry-run")
+    code, out, err = run(*args, "--set", "x=5min", cwd=mixed)
+    assert code == 0, out + err
+    code, out, err = run(*args, "--set", "y=1", cwd=mixed)
+    assert code == 1
+    assert (out + err).count("--set y=...") == 1, out + err
+
+
+def test_show_says_a_shared_profile_error_again_after_a_plan(folder: Path) -> None:
+    (folder / "profile.yaml").write_text("paces:\n  easy: fast\n")
+    (folder / "c.yaml").write_text("name: C\nsteps:\n  - run: 1km\n")
+    code, _out, err = run("show", "b.yaml", "plan.yaml", "c.yaml", cwd=folder)
+    assert code == 1
+    # Said for b, by the plan's own report, and for c after the plan (not dropped as said).
+    profile_lines = [line for line in err.splitlines() if line.startswith("profile.yaml:")]
+    assert len(profile_lines) == 3, err

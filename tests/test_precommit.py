@@ -88,7 +88,7 @@ def _snapshot(dest: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed")
-def test_item_09_the_readme_pre_commit_config_works_as_written(tmp_path: Path) -> None:
+def test_the_readme_pre_commit_config_works_as_written(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),

@@ -203,3 +203,14 @@ def test_valid_plan_forms_are_accepted(
     text: str, plan_validator: jsonschema.Draft202012Validator
 ) -> None:
     assert [e.message for e in plan_validator.iter_errors(_load_plan(text))] == []
+
+
+def test_each_step_kind_is_validated_by_the_model_that_holds_its_key() -> None:
+    # The kinds the workout format lists (workout-format.md), defined once in steps.py.
+    from workoutexport import model, steps
+
+    written = {"warmup", "run", "active", "recover", "rest", "cooldown", "exercise", "repeat"}
+    assert set(steps.STEP_KINDS) == written
+    assert tuple(model.STEP_KINDS) == steps.STEP_KINDS
+    for kind, cls in model.STEP_KINDS.items():
+        assert [k for k in steps.STEP_KINDS if k in cls.model_fields] == [kind]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,15 @@ from lxml import etree, html
 
 from workoutexport.cli import main
 from workoutexport.run import Run
-from workoutexport.site import Plan, PlanSession, PlanWeek, SiteInput, build_site, render_plan
+from workoutexport.site import (
+    PlanPage,
+    PlanSession,
+    PlanWeek,
+    SiteInput,
+    build_site,
+    render_plan_page,
+)
+from workoutexport.verify import decode_fit
 
 from conftest import assert_valid_tcx, decoded
 
@@ -53,8 +62,14 @@ NAMES = {
 }
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -329,7 +344,7 @@ def test_two_workouts_with_one_output_name_are_refused_like_build(tmp_path: Path
     assert "also the output of" in (out / "index.html").read_text()
 
 
-PLAN = Plan(
+PLAN = PlanPage(
     name="Mile build-up",
     slug="mile",
     weeks=(
@@ -357,7 +372,7 @@ PLAN = Plan(
 
 
 def test_plan_calendar_puts_sessions_on_their_weekday_with_weekly_volume() -> None:
-    doc = _html(render_plan(PLAN))
+    doc = _html(render_plan_page(PLAN))
     rows = doc.find_class("week")
     assert len(rows) == 2
     cells = [row.findall("td") for row in rows]
@@ -387,7 +402,7 @@ def test_plan_weeks_starting_on_a_wednesday_start_their_columns_there() -> None:
         start=dt.date(2026, 3, 4),
         sessions=(PlanSession(date=dt.date(2026, 3, 8), name="Long", seconds=3600),),
     )
-    doc = _html(render_plan(Plan(name="P", slug="p", weeks=(week,))))
+    doc = _html(render_plan_page(PlanPage(name="P", slug="p", weeks=(week,))))
     assert [th.text for th in doc.iter("th")][:9] == [
         "Week",
         "Wed",
@@ -545,3 +560,33 @@ def test_a_plan_zip_is_the_same_bytes_on_every_build(tmp_path: Path) -> None:
         assert code == 0, stderr
         zips.append((tmp_path / name / "files" / "faster-mile-beginner.zip").read_bytes())
     assert zips[0] == zips[1]
+
+
+# --- what a site folder holds ---------------------------------------------------------------
+
+
+def test_site_offers_only_the_formats_a_workout_is_for(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("name: f\nformats: [fit]\nsteps:\n  - run: 10min\n")
+    (tmp_path / "t.yaml").write_text("name: t\nformats: [tcx]\nsteps:\n  - run: 10min\n")
+    code, _out, err = run("site", ".", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 0, err
+    files = tmp_path / "out" / "files"
+    assert sorted(p.name for p in files.iterdir()) == ["f.fit", "t.tcx"]
+    decode_fit((files / "f.fit").read_bytes())
+    from workoutexport.pipeline import verify
+
+    assert verify((files / "t.tcx").read_bytes(), "tcx") == []
+    assert "t.html" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_site_does_not_write_through_a_symlinked_folder_out_of_it(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("name: w\nsteps:\n  - run: 10min\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "files").symlink_to(elsewhere)
+    code, _out, err = run("site", "w.yaml", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert code == 1
+    assert "symlink out of the output folder" in err
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "out" / "index.html").exists()

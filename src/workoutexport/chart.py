@@ -138,13 +138,11 @@ def _width(step: s.Leaf, scale: Scale) -> tuple[float, bool, bool]:
 
 def step_name(step: s.Leaf) -> str:
     """What to call a step: its name, else its exercise, else its kind as written in YAML."""
-    from .show import _KIND
-
     if step.name:
         return step.name
     if isinstance(step, s.ExerciseStep):
         return step.exercise.exercise_name or step.exercise.category_name
-    return _KIND[step.intensity]
+    return s.WRITTEN_KIND[step.intensity]
 
 
 def _label(step: s.Leaf, where: str) -> str:

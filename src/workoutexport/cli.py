@@ -104,7 +104,7 @@ def _every_input(
     "-o", "--output", "out_dir", type=_FOLDER, default=Path("."), show_default=True,
     help="Folder to write into.",
 )  # fmt: skip
-@build_options("profile", "sets", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
+@build_options("profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Build workout files from YAML workouts (files or folders)."""
     from .batch import write_outputs
@@ -150,7 +150,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
 @_paths
 # text/json/github: the printing style's old spelling, kept one release (deprecated).
 @build_options(
-    "profile", "sets", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *PRINT_STYLES)
+    "profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *PRINT_STYLES)
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
@@ -188,7 +188,7 @@ def check(
 
 @main.command()
 @_paths
-@build_options("profile", "sets", "exclude", "pick")
+@build_options("profile", "overrides", "exclude", "pick")
 @click.option(
     "--chart/--no-chart",
     default=None,
@@ -331,7 +331,7 @@ def paces(race: str, model: str) -> None:
     help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
     "30 scheduled workouts, so send a plan a few weeks at a time.",
 )
-@build_options("profile", "sets", "exclude", "pick", "lossy")
+@build_options("profile", "overrides", "exclude", "pick", "lossy")
 def send(
     paths: tuple[Path, ...],
     device_root: Path | None,
@@ -384,7 +384,7 @@ def send(
 @click.option(
     "-o", "--output", "out_dir", type=_FOLDER, required=True, help="Folder to write the site into."
 )
-@build_options("profile", "sets", "exclude", "pick", "jobs")
+@build_options("profile", "overrides", "exclude", "pick", "jobs")
 def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
     from .site import SiteInput, build_site

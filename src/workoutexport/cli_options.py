@@ -24,9 +24,9 @@ OPTIONS = {
         help="Athlete profile (named paces, heart rate, FTP). Default: the nearest "
         "profile.yaml in the workout's folder or a parent folder.",
     ),
-    "sets": click.option(
+    "overrides": click.option(
         "--set",
-        "sets",
+        "overrides",
         multiple=True,
         metavar="NAME=VALUE",
         help="Override a variable the workouts define under vars: (in a folder, each "
@@ -96,7 +96,7 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
         def command(**kwargs: Any) -> Any:
             values = {name: kwargs.pop(name) for name in (*offered, "formats") if name in kwargs}
             try:
-                overrides = parse_overrides(values.get("sets", ()))
+                overrides = parse_overrides(values.get("overrides", ()))
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--set") from None
             given = values.get("formats", ())

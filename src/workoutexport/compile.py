@@ -14,14 +14,6 @@ from .profile import Profile
 from .source import Document, Loc
 from .validate import suggest
 
-_INTENSITY = {
-    "warmup": s.Intensity.WARMUP,
-    "run": s.Intensity.ACTIVE,
-    "active": s.Intensity.ACTIVE,
-    "recover": s.Intensity.RECOVERY,
-    "rest": s.Intensity.REST,
-    "cooldown": s.Intensity.COOLDOWN,
-}
 #: Steps a workout may hold, repeats counted once each (watches take a few hundred at most).
 MAX_WRITTEN_STEPS = 5_000
 
@@ -118,7 +110,7 @@ class _Compiler:
 
     def leaf(self, item: m.Step, loc: Loc) -> s.Step | None:
         assert isinstance(item, m._Leaf)
-        kind = next(k for k in _INTENSITY if k in type(item).model_fields)
+        kind = next(k for k in s.TIMED_KINDS if k in type(item).model_fields)
         duration = self.duration(getattr(item, kind), (*loc, kind))
         target = self.target(item, loc)
         secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
@@ -133,7 +125,7 @@ class _Compiler:
             )
         at = self.doc.at
         return s.Step(
-            intensity=_INTENSITY[kind],
+            intensity=s.TIMED_KINDS[kind],
             duration=duration,
             target=target,
             secondary=secondary,

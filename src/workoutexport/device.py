@@ -322,12 +322,12 @@ def parse_descriptor(
     locations = []
     problems: list[Diagnostic] = []
     for data_type in tree.iter(f"{_NS}DataType"):
-        name = _text(data_type, "Name")
+        name = _child_text(data_type, "Name")
         for file in data_type.iterfind(f"{_NS}File"):
             path_element = file.find(f"{_NS}Location/{_NS}Path")
             at = getattr(path_element, "sourceline", None)
             line = at if isinstance(at, int) else 0
-            path = _text(file, "Location/Path")
+            path = _child_text(file, "Location/Path")
             problem = path_problem(path)
             if problem is not None:
                 problems.append(
@@ -342,8 +342,8 @@ def parse_descriptor(
                 FileLocation(
                     data_type=name,
                     path=path,
-                    extension=_text(file, "Location/FileExtension"),
-                    direction=_text(file, "TransferDirection"),
+                    extension=_child_text(file, "Location/FileExtension"),
+                    direction=_child_text(file, "TransferDirection"),
                     line=line,
                 )
             )
@@ -352,8 +352,8 @@ def parse_descriptor(
     return Device(
         root=root,
         descriptor=descriptor,
-        model=_text(tree, "Model/Description") or "Garmin device",
-        part_number=_text(tree, "Model/PartNumber"),
+        model=_child_text(tree, "Model/Description") or "Garmin device",
+        part_number=_child_text(tree, "Model/PartNumber"),
         locations=tuple(locations),
         fs_id=fs_id,
     )
@@ -362,7 +362,7 @@ def parse_descriptor(
 _KINDS = frozenset(k.value for k in Kind)
 
 
-def _text(element: object, path: str) -> str:
+def _child_text(element: object, path: str) -> str:
     from lxml import etree
 
     assert isinstance(element, etree._Element)

@@ -12,11 +12,10 @@ from typing import Any
 from . import units as u
 from .diagnostics import Diagnostic, warning
 from .source import Document, Loc
+from .steps import EASY_KINDS, TIMED_KINDS
 
 #: Steps this short in distance are almost always minutes written as `m`.
 SHORT_METRES = 50.0
-_EASY_KINDS = ("warmup", "cooldown", "recover", "rest")
-_KINDS = ("warmup", "run", "active", "recover", "rest", "cooldown")
 
 
 def lint(doc: Document) -> list[Diagnostic]:
@@ -35,7 +34,7 @@ def _steps(doc: Document, items: list[Any], loc: Loc, out: list[Diagnostic]) -> 
         here = (*loc, i)
         if isinstance(item.get("steps"), list):
             _steps(doc, item["steps"], (*here, "steps"), out)
-        for kind in _KINDS:
+        for kind in TIMED_KINDS:
             value = item.get(kind)
             if isinstance(value, str) and "${" not in value:
                 out.extend(_duration(doc, kind, value, (*here, kind)))
@@ -47,7 +46,7 @@ def _duration(doc: Document, kind: str, text: str, loc: Loc) -> list[Diagnostic]
     except u.UnitError:
         return []
     out = []
-    if isinstance(spec, u.DistanceSpan) and kind in _EASY_KINDS and spec.high < SHORT_METRES:
+    if isinstance(spec, u.DistanceSpan) and kind in EASY_KINDS and spec.high < SHORT_METRES:
         minutes = text.strip().removesuffix("m").strip()
         out.append(
             warning(

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from . import units
 from .diagnostics import did_you_mean
+from .steps import STEP_KINDS as KINDS
 
 VAR_REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
 
@@ -258,16 +259,17 @@ class RepeatStep(_Model):
     )
 
 
-STEP_KINDS: dict[str, type[_Model]] = {
-    "warmup": WarmupStep,
-    "run": RunStep,
-    "active": ActiveStep,
-    "recover": RecoverStep,
-    "rest": RestStep,
-    "cooldown": CooldownStep,
-    "exercise": ExerciseStep,
-    "repeat": RepeatStep,
-}
+#: Each step kind (steps.STEP_KINDS, in its order) to the model of a step of that kind.
+STEP_KINDS: dict[str, type[_Model]] = dict(
+    zip(
+        KINDS,
+        (
+            *(WarmupStep, RunStep, ActiveStep, RecoverStep, RestStep, CooldownStep),
+            *(ExerciseStep, RepeatStep),
+        ),
+        strict=True,
+    )
+)
 TAG_PREFIX = "step:"
 
 

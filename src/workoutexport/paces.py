@@ -197,8 +197,7 @@ def riegel_minutes(race: Race, metres: float) -> float:
 
 def _per(unit: Literal["km", "mi"], metres_per_minute: float) -> float:
     """Seconds per km or mile at a speed in m/min."""
-    metres = 1000.0 if unit == "km" else units.METRES_PER_MILE
-    return metres / metres_per_minute * 60
+    return units.METRES_PER_PACE_UNIT[unit] / metres_per_minute * 60
 
 
 def race_paces(race: Race, model: RaceModel = "daniels") -> dict[str, units.AbsolutePace]:
@@ -226,10 +225,21 @@ def pace_table(race: Race, model: RaceModel = "daniels") -> str:
     """The table `workoutexport paces` prints: VDOT, then each pace per km and per mile."""
     lines = [f"race: {race.text}  (VDOT {race_vdot(race):.1f}; race paces: {model})", ""]
     for name, pace in race_paces(race, model).items():
-        per_km = pace.fast if pace.unit == "km" else pace.fast * 1000 / units.METRES_PER_MILE
-        slow_km = pace.slow if pace.unit == "km" else pace.slow * 1000 / units.METRES_PER_MILE
+        per_km = (
+            pace.fast
+            if pace.unit == "km"
+            else pace.fast * units.METRES_PER_KM / units.METRES_PER_MILE
+        )
+        slow_km = (
+            pace.slow
+            if pace.unit == "km"
+            else pace.slow * units.METRES_PER_KM / units.METRES_PER_MILE
+        )
         km = _span(per_km, slow_km)
-        mi = _span(per_km * units.METRES_PER_MILE / 1000, slow_km * units.METRES_PER_MILE / 1000)
+        mi = _span(
+            per_km * units.METRES_PER_MILE / units.METRES_PER_KM,
+            slow_km * units.METRES_PER_MILE / units.METRES_PER_KM,
+        )
         per_400 = _span(per_km * 0.4, slow_km * 0.4)
         lines.append(f"  {name:<11} {km + '/km':<16} {mi + '/mi':<16} {per_400} per 400m")
     return "\n".join(lines) + "\n"

@@ -3,13 +3,13 @@
 The stages, each usable on its own (``send`` and the catalog call them too):
 
 - :func:`is_plan`: a YAML file with ``weeks:`` and no ``steps:``;
-- :func:`expand_plan`: the plan as dated :class:`Session` s, each a workout file with the
-  vars (as ``--set`` would give them) that the plan, the day, ``progress`` and the command line
-  set for it;
+- :func:`expand_plan`: the plan as an :class:`ExpandedPlan` of dated :class:`Session` s, each
+  a workout file with the overrides (as ``--set`` would give them) that the plan, the day,
+  ``progress`` and the command line set for it;
 - :func:`assemble`: the sessions compiled, emitted and verified (by ``run.Run.plan``, the
   one path every input takes), plus the FIT schedule and the ``.ics`` calendar, as
   ``(relative name, bytes)`` in :attr:`PlanBuild.files`;
-- :func:`week_totals`, :func:`volume_warnings`, :func:`render_plan`: what ``show`` prints and
+- :func:`week_totals`, :func:`volume_warnings`, :func:`plan_as_text`: what ``show`` prints and
   ``check`` warns about (the 10 % rule).
 """
 
@@ -51,13 +51,15 @@ class Session:
     date: dt.date
     week: int  # 1-based
     workout: Path
-    vars: Mapping[str, str]  # as `--set NAME=VALUE` for that workout
+    overrides: Mapping[str, str]  # as `--set NAME=VALUE` would give them to that workout
     name: str  # file stem: YYYY-MM-DD-<workout stem>, unique in the plan
     source: Position  # where the plan names this session
 
 
 @dataclass(frozen=True)
-class Plan:
+class ExpandedPlan:
+    """A plan file expanded (by :func:`expand_plan`) into dated sessions."""
+
     path: Path
     name: str
     description: str | None
@@ -293,14 +295,14 @@ def expand_plan(
     path: Path,
     *,
     overrides: Mapping[str, str] | None = None,
-    lenient: bool = False,
+    only_defined: bool = False,
     library: Path | None = None,
-) -> Plan:
+) -> ExpandedPlan:
     """A plan file as dated sessions, each with the vars to compile its workout with.
 
     Vars, lowest first: the workout's own `vars`, the plan's `vars`, the day's `set`,
     `progress`, then `overrides` (`--set`). Raises WorkoutError with positions in the plan.
-    An override no workout of the plan defines is an error, unless `lenient` (one of several
+    An override no workout of the plan defines is an error, unless `only_defined` (one of several
     inputs: another may define it; see `run.Run.several`).
 
     Every workout the plan names must lie inside `library` (default: `library_of(path)`):
@@ -328,7 +330,7 @@ def expand_plan(
         if entries and not defined(var):
             ex.fail(doc.key_at(("vars", var)), f"no workout of this plan defines '{var}'")
     for var in overrides:
-        if not defined(var) and not lenient:
+        if not defined(var) and not only_defined:
             ex.fail(Position(shown), f"--set {var}=...: no workout of this plan defines '{var}'")
 
     sessions: list[Session] = []
@@ -370,7 +372,7 @@ def expand_plan(
                 date=e.date,
                 week=e.week,
                 workout=e.workout,
-                vars={k: _var_text(v) for k, v in chosen.items()},
+                overrides={k: _var_text(v) for k, v in chosen.items()},
                 name=stem,
                 source=e.source,
             )
@@ -378,7 +380,7 @@ def expand_plan(
     if ex.errors:
         # One bad `progress` fails in every week it reaches: say it once.
         raise WorkoutError(dict.fromkeys(ex.errors))
-    return Plan(
+    return ExpandedPlan(
         path=path,
         name=(model.name or path.stem).strip(),
         description=model.description,
@@ -391,9 +393,9 @@ def expand_plan(
 
 
 def _var_text(value: Any) -> str:
-    from .variables import _text as text
+    from .variables import value_as_text
 
-    return text(value)
+    return value_as_text(value)
 
 
 #: Largest amount `progress` may grow a var to: past it, the plan is surely a typo.
@@ -466,7 +468,7 @@ class PlanBuild:
     `files` names are relative to the output folder: `<plan stem>/<file>`.
     """
 
-    plan: Plan
+    plan: ExpandedPlan
     sessions: list[CompiledSession]
     files: list[tuple[str, bytes]]
     diagnostics: list[Diagnostic]
@@ -482,7 +484,9 @@ def plan_stamp(path: Path) -> float:
     return float(epoch) if epoch is not None else path.stat().st_mtime
 
 
-def sessions_between(plan: Plan, since: dt.date | None, until: dt.date | None) -> Plan:
+def sessions_between(
+    plan: ExpandedPlan, since: dt.date | None, until: dt.date | None
+) -> ExpandedPlan:
     """`plan` holding only its sessions from `since` to `until` (both included)."""
     if since is None and until is None:
         return plan
@@ -495,7 +499,7 @@ def sessions_between(plan: Plan, since: dt.date | None, until: dt.date | None) -
 
 
 def assemble(
-    plan: Plan,
+    plan: ExpandedPlan,
     compiled: Sequence[CompiledSession],
     fmts: Sequence[str],
     diagnostics: Sequence[Diagnostic] = (),
@@ -523,7 +527,7 @@ def assemble(
     return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
 
 
-def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
+def calendar(plan: ExpandedPlan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
     """An iCalendar file: one all-day event per session, a UID stable across rebuilds."""
     from icalendar import Calendar, Event
 
@@ -615,7 +619,7 @@ def _amount(value: float, distance: bool) -> str:
     return format_distance(value) if distance else format_seconds(value)
 
 
-def render_plan(build: PlanBuild) -> str:
+def plan_as_text(build: PlanBuild) -> str:
     """The calendar week by week: sessions with time and distance, totals, change."""
     from .show import totals
     from .units import format_distance, format_seconds
@@ -635,10 +639,10 @@ def render_plan(build: PlanBuild) -> str:
             dist = format_distance(t.metres) if t.metres else "-"
             if t.metres and t.unknown_distance:
                 dist = f">={dist}"
-            sets = " ".join(f"{k}={v}" for k, v in c.session.vars.items())
+            overrides = " ".join(f"{k}={v}" for k, v in c.session.overrides.items())
             lines.append(
                 f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {format_seconds(t.seconds):>8}"
-                f"  {dist:>9}  {sets}".rstrip()
+                f"  {dist:>9}  {overrides}".rstrip()
             )
         total = f"  running {format_seconds(w.seconds)}, {format_distance(w.metres)}"
         if w.partial:

@@ -352,7 +352,7 @@ class Run:
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
             said = [*built.diagnostics, *plans.volume_warnings(built.build)]
-            return Shown(plans.render_plan(built.build), said, False, plan=True)
+            return Shown(plans.plan_as_text(built.build), said, False, plan=True)
         done = self.workout(path, formats=())
         if done.workout is None:
             return Shown("", list(done.diagnostics), True)
@@ -392,7 +392,7 @@ class Run:
             plan = plans.expand_plan(
                 path,
                 overrides=self.options.overrides,
-                lenient=self.several,
+                only_defined=self.several,
                 library=plans.library_of(path, self._roots.get(path.resolve())),
             )
         self.applied.update(plan.applied)
@@ -403,13 +403,13 @@ class Run:
         # Plans repeat sessions week after week: compile each workout-with-vars once.
         done: dict[tuple[Path, tuple[tuple[str, str], ...]], plans.CompiledSession] = {}
         for session in plan.sessions:
-            key = (session.workout.resolve(), tuple(sorted(session.vars.items())))
+            key = (session.workout.resolve(), tuple(sorted(session.overrides.items())))
             same = done.get(key)
             if same is not None:
                 compiled.append(dataclasses.replace(same, session=session))
                 continue
             built = self._workout(
-                session.workout, session.vars, fmts, frozenset(), only_defined=False
+                session.workout, session.overrides, fmts, frozenset(), only_defined=False
             )
             outputs = {o.format: o.data for o in built.outputs}
             if built.ok and built.workout is not None and len(outputs) == len(fmts):
@@ -418,12 +418,12 @@ class Run:
                 done[key] = compiled[-1]
                 continue
             failed.extend(built.diagnostics)
-            sets = ", ".join(f"{k}={v}" for k, v in session.vars.items())
+            overrides = ", ".join(f"{k}={v}" for k, v in session.overrides.items())
             failed.append(
                 error(
                     session.source,
-                    f"this session ({sets}) does not build"
-                    if sets
+                    f"this session ({overrides}) does not build"
+                    if overrides
                     else "this session does not build",
                 )
             )

@@ -20,9 +20,8 @@ from .importers.yaml_out import until_text
 from .units import (
     HR_ZONES_PERCENT_MAX,
     KG_PER_LB,
-    METRES_PER_MILE,
     METRES_PER_PACE_UNIT,
-    METRES_PER_YARD,
+    METRES_PER_UNIT,
     format_distance,
     format_pace,
     format_seconds,
@@ -31,7 +30,6 @@ from .units import (
 if TYPE_CHECKING:
     from .profile import Profile
 
-_METRES = {"km": 1000.0, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD, "m": 1.0}
 _UNIT_WORDS = {
     "k": "km",
     "km": "km",
@@ -55,8 +53,8 @@ def written_unit(written: str | None) -> str | None:
 def _file_unit(metres: float) -> str | None:
     """A unit a distance read from a file is a whole (or half) number of, to FIT's 1 cm."""
     for unit in ("mi", "yd"):
-        n = metres / _METRES[unit]
-        if n >= 0.5 and abs(round(n * 2) / 2 - n) * _METRES[unit] < 0.011:
+        n = metres / METRES_PER_UNIT[unit]
+        if n >= 0.5 and abs(round(n * 2) / 2 - n) * METRES_PER_UNIT[unit] < 0.011:
             return unit
     return None
 
@@ -67,21 +65,11 @@ def distance_in(metres: float, unit: str | None, *, convert: bool = False) -> st
     below a quarter mile."""
     if convert and unit == "km":
         return format_distance(metres)
-    if convert and unit == "mi" and metres < _METRES["mi"] / 4:
+    if convert and unit == "mi" and metres < METRES_PER_UNIT["mi"] / 4:
         unit = "yd"
     if unit in ("mi", "yd", "km"):
-        return f"{round(metres / _METRES[unit], 2):g}{unit}"
+        return f"{round(metres / METRES_PER_UNIT[unit], 2):g}{unit}"
     return format_distance(metres)
-
-
-# The YAML kind keys, as the runner wrote them.
-_KIND = {
-    s.Intensity.WARMUP: "warmup",
-    s.Intensity.ACTIVE: "run",
-    s.Intensity.RECOVERY: "recover",
-    s.Intensity.REST: "rest",
-    s.Intensity.COOLDOWN: "cooldown",
-}
 
 
 def duration_text(
@@ -124,7 +112,7 @@ def target_text(
             m = METRES_PER_PACE_UNIT[per]
             return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{per}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi) if units == "mi":
-            mph = 3600 / _METRES["mi"]
+            mph = 3600 / METRES_PER_UNIT["mi"]
             return f"speed {lo * mph:.1f}-{hi * mph:.1f}mph"
         case s.SpeedTarget(low_mps=lo, high_mps=hi):
             return f"speed {lo * 3.6:.1f}-{hi * 3.6:.1f}km/h"
@@ -325,9 +313,9 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
                 shown = kg if node.weight_unit == "kg" else kg / KG_PER_LB
                 kind += f" @ {shown:g}{node.weight_unit}"
             if node.intensity is not s.Intensity.ACTIVE:
-                kind += f" ({_KIND[node.intensity]} set)"
+                kind += f" ({s.WRITTEN_KIND[node.intensity]} set)"
         else:
-            kind = _KIND[node.intensity]
+            kind = s.WRITTEN_KIND[node.intensity]
         duration = duration_text(node.duration, node.written, ctx.units)
         duration += _range_note(node.written, ctx.pick)
         parts = [f"{pad}{kind:<9} {duration}"]

@@ -92,7 +92,7 @@ class PlanWeek:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Plan:
+class PlanPage:
     """A training plan as the calendar page needs it: weeks of dated sessions."""
 
     name: str
@@ -281,7 +281,7 @@ def build_site(
     *,
     run: Run,
     write: Writer,
-    plans: Sequence[Plan] = (),
+    plans: Sequence[PlanPage] = (),
 ) -> list[Diagnostic]:
     """Write the catalog of `inputs` (and `plans`) into `out_dir`; returns the diagnostics.
 
@@ -375,7 +375,7 @@ def build_site(
             said.append(problem)
             broken.append(Broken(shown, [problem.format()]))
     for plan in plans:
-        put(f"plans/{plan.slug}.html", render_plan(plan, root="../"), plan.name)
+        put(f"plans/{plan.slug}.html", render_plan_page(plan, root="../"), plan.name)
         for name, data in plan.files:
             put(name, data, plan.name)
     # Written once the plans are known: a workout's page names the plans that use it.
@@ -396,7 +396,7 @@ def build_site(
     return said
 
 
-def _link_plans(pages: Sequence[WorkoutPage], plans: Sequence[Plan]) -> None:
+def _link_plans(pages: Sequence[WorkoutPage], plans: Sequence[PlanPage]) -> None:
     """Give each workout page a link to every plan with a session of that workout."""
     by_slug = {page.slug: page for page in pages}
     for plan in sorted(plans, key=lambda p: p.name.casefold()):
@@ -414,7 +414,7 @@ def site_plan(
     *,
     run: Run,
     files_under: PurePosixPath = FILES,
-) -> Plan:
+) -> PlanPage:
     """A plan file as its calendar page shows it (raises WorkoutError, as `build` would).
 
     Each session is compiled as `build` compiles it and timed as `show` estimates it
@@ -449,7 +449,7 @@ def site_plan(
             )
         )
     files = _plan_downloads(build.files, plan.stem, files_under)
-    return Plan(
+    return PlanPage(
         name=plan.name,
         slug=slug,
         description=plan.description,
@@ -520,16 +520,16 @@ def _zip(files: Sequence[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _day_label(day: dt.date) -> str:
     """'Tue 5 Jan', in English whatever the machine's locale."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return f"{SHORT_WEEKDAYS[day.weekday()]} {day.day} {SHORT_MONTHS[day.month - 1]}"
 
 
-def render_plan(plan: Plan, *, root: str = "../") -> bytes:
+def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
     """The calendar page of a plan: one row per week, one column per day, a volume bar.
 
     Columns follow the plan's weeks, which start on the weekday of the plan's first day.
@@ -570,5 +570,5 @@ def render_plan(plan: Plan, *, root: str = "../") -> bytes:
                 "percent": round(100 * week.seconds / longest, 1),
             }
         )
-    header = [WEEKDAYS[(first + i) % 7] for i in range(7)]
+    header = [SHORT_WEEKDAYS[(first + i) % 7] for i in range(7)]
     return _render("plan.html.j2", plan=plan, weeks=weeks, header=header, root=root)

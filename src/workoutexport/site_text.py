@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import steps as s
-from .units import KG_PER_LB, METRES_PER_MILE, METRES_PER_YARD
+from .units import KG_PER_LB, METRES_PER_KM, METRES_PER_MILE, METRES_PER_YARD
 
 _KIND = {
     s.Intensity.WARMUP: "Warm-up",
@@ -59,7 +59,7 @@ def distance_text(metres: float, unit: str | None = None) -> str:
         return f"{metres:.0f} m"
     if unit == "yd":
         return f"{metres / METRES_PER_YARD:.0f} yd"
-    size = METRES_PER_MILE if unit == "mi" else 1000.0
+    size = METRES_PER_MILE if unit == "mi" else METRES_PER_KM
     return f"{round(metres / size, 1):g} {'mi' if unit == 'mi' else 'km'}"
 
 
@@ -69,7 +69,7 @@ def _step_distance(metres: float, unit: str | None) -> str:
         return "too far to count"
     if unit == "yd" or (unit is None and metres < 1000):
         return distance_text(metres, unit)
-    size = METRES_PER_MILE if unit == "mi" else 1000.0
+    size = METRES_PER_MILE if unit == "mi" else METRES_PER_KM
     return f"{round(metres / size, 2):g} {'mi' if unit == 'mi' else 'km'}"
 
 

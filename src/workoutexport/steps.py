@@ -24,6 +24,34 @@ class Intensity(Enum):
     COOLDOWN = "cooldown"
 
 
+# --- the step kinds a workout writes ----------------------------------------------------------
+# One definition for the model, compile, lint, show, the site and import.
+
+#: The kinds of timed step (the key that makes a mapping one), and the intensity each gives.
+TIMED_KINDS: dict[str, Intensity] = {
+    "warmup": Intensity.WARMUP,
+    "run": Intensity.ACTIVE,
+    "active": Intensity.ACTIVE,
+    "recover": Intensity.RECOVERY,
+    "rest": Intensity.REST,
+    "cooldown": Intensity.COOLDOWN,
+}
+#: Every step kind, in the order the reference lists them.
+STEP_KINDS: tuple[str, ...] = (*TIMED_KINDS, "exercise", "repeat")
+#: The timed kinds run easy, where a short distance is likely minutes written as `m`.
+EASY_KINDS: frozenset[str] = frozenset(
+    kind for kind, intensity in TIMED_KINDS.items() if intensity is not Intensity.ACTIVE
+)
+#: The kind a step of each intensity is written as (show, import): `run` for an active one.
+WRITTEN_KIND: dict[Intensity, str] = {
+    Intensity.WARMUP: "warmup",
+    Intensity.ACTIVE: "run",
+    Intensity.RECOVERY: "recover",
+    Intensity.REST: "rest",
+    Intensity.COOLDOWN: "cooldown",
+}
+
+
 class Sport(Enum):
     RUNNING = "running"
     CYCLING = "cycling"

@@ -13,11 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+METRES_PER_KM = 1000.0
 METRES_PER_MILE = 1609.344
 METRES_PER_YARD = 0.9144
 KG_PER_LB = 0.45359237
+#: Metres in each distance unit, by the symbol a workout and `show` write it with.
+METRES_PER_UNIT = {"m": 1.0, "km": METRES_PER_KM, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD}
 #: Metres in the distance a pace is written per ('4:00/km', '6:30/mi').
-METRES_PER_PACE_UNIT = {"km": 1000.0, "mi": METRES_PER_MILE}
+METRES_PER_PACE_UNIT = {"km": METRES_PER_KM, "mi": METRES_PER_MILE}
 #: Garmin's default heart-rate zones, percent of maximum (what `hr: z2` means on a watch
 #: that has not been told other zones): `show` prints them in bpm, charts use their middles.
 HR_ZONES_PERCENT_MAX = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
@@ -143,10 +146,10 @@ MAX_VALUE_CHARS = 100
 #: The largest number a value may be written with. Far above any workout value (the emitters
 #: say what their format can hold), and small enough that every conversion after it (units,
 #: FIT's milliseconds and centimetres) stays a finite number they can range-check.
-MAX_AMOUNT = 10**100
+MAX_WRITTEN_NUMBER = 10**100
 
 
-def _text(value: object, what: str, example: str) -> str:
+def _checked_text(value: object, what: str, example: str) -> str:
     if isinstance(value, bool) or value is None:
         raise UnitError(f"expected {what} such as '{example}', got {_show(value)}")
     if isinstance(value, int | float):
@@ -186,17 +189,17 @@ def _show(value: object) -> str:
 def _num(text: str) -> float:
     value = float(text)
     # Only digits reach here, so a number that is not finite overflowed: it is too large.
-    if not math.isfinite(value) or value > MAX_AMOUNT:
+    if not math.isfinite(value) or value > MAX_WRITTEN_NUMBER:
         raise UnitError(f"'{_cut(text)}' is far too large for a workout value")
     return value
 
 
 def _int(text: str) -> int:
-    """An ASCII whole number no larger than MAX_AMOUNT (before int() meets a huge one)."""
-    if len(text.lstrip("0")) > len(str(MAX_AMOUNT)):
+    """An ASCII whole number no larger than MAX_WRITTEN_NUMBER (before int() meets a huge one)."""
+    if len(text.lstrip("0")) > len(str(MAX_WRITTEN_NUMBER)):
         raise UnitError(f"'{_cut(text)}' is far too large for a workout value")
     value = int(text)
-    if value > MAX_AMOUNT:
+    if value > MAX_WRITTEN_NUMBER:
         raise UnitError(f"'{text}' is far too large for a workout value")
     return value
 
@@ -229,17 +232,14 @@ for _names, _factor in (
         _TIME_UNITS[_n] = _factor
 
 _DIST_UNITS = {
-    "m": 1.0,
+    **METRES_PER_UNIT,
     "metre": 1.0,
     "metres": 1.0,
     "meter": 1.0,
     "meters": 1.0,
-    "km": 1000.0,
-    "k": 1000.0,  # as runners say it: a 5k
-    "mi": METRES_PER_MILE,
+    "k": METRES_PER_KM,  # as runners say it: a 5k
     "mile": METRES_PER_MILE,
     "miles": METRES_PER_MILE,
-    "yd": METRES_PER_YARD,
     "yds": METRES_PER_YARD,
 }
 
@@ -321,7 +321,7 @@ DURATION_EXAMPLES = "'90s', '10min', '1:30', '400m', '1.5km', 'lap', 'hr < 130bp
 
 def parse_duration(value: object) -> DurationSpec:
     """A step duration: time, distance, lap, heart-rate condition, calories or a range."""
-    text = _text(value, "a duration", "10min")
+    text = _checked_text(value, "a duration", "10min")
     low = text.lower()
     if low in ("lap", "lap button", "open"):
         return LapButton()
@@ -368,7 +368,7 @@ def parse_count(value: object) -> Count:
     if isinstance(value, int):
         if value < 1:
             raise UnitError(f"a repeat count must be at least 1, got {value}")
-        if value > MAX_AMOUNT:
+        if value > MAX_WRITTEN_NUMBER:
             raise UnitError(f"a repeat count of {len(str(value))} digits is far too large")
         return Count(value, value)
     if isinstance(value, float):
@@ -469,7 +469,7 @@ def _window(text: str, unit_re: str, what: str) -> tuple[float, float, str, bool
 
 def parse_absolute_pace(value: object) -> AbsolutePace:
     """A pace per km or mile, one or a range: '4:00/km', '6:30-6:40/mi'."""
-    text = _text(value, "a pace", "4:00/km")
+    text = _checked_text(value, "a pace", "4:00/km")
     m = re.fullmatch(r"(.+?)\s*(?:min)?\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
     if m is None:
         raise UnitError(f"'{text}': write pace as m:ss per km or mi, such as '4:00/km'")
@@ -488,7 +488,7 @@ PACE_NAME = r"[A-Za-z0-9_][A-Za-z0-9_.+-]*"
 
 def parse_pace(value: object) -> PaceSpec:
     """A pace target: absolute, a named pace, or a percentage of a named pace."""
-    text = _text(value, "a pace", "4:00/km or threshold")
+    text = _checked_text(value, "a pace", "4:00/km or threshold")
     if "/" in text:
         return parse_absolute_pace(text)
     m = re.fullmatch(rf"({_NUM})\s*(?:-\s*({_NUM}))?\s*%\s*(?:of\s+)?({PACE_NAME})", text)
@@ -514,7 +514,7 @@ _SPEED_UNITS = {"km/h": 1000 / 3600, "kph": 1000 / 3600, "mph": METRES_PER_MILE 
 
 def parse_speed(value: object) -> Window:
     """A speed target in m/s: '15km/h', '9mph', '4.2m/s'."""
-    text = _text(value, "a speed", "15km/h")
+    text = _checked_text(value, "a speed", "15km/h")
     w = _window(text, r"km/h|kph|mph|m/s", "a speed")
     if w is None:
         raise UnitError(f"cannot read speed '{text}'; write '15km/h', '9mph' or '4.2m/s'")
@@ -527,7 +527,8 @@ def parse_speed(value: object) -> Window:
 
 def parse_hr(value: object) -> Window | Zone:
     """A heart-rate target: a zone, bpm, %max or %lthr."""
-    text = _text(value, "a heart-rate target", "z2' or '140-150bpm")  # reads 'z2' or '140-150bpm'
+    # The example reads 'z2' or '140-150bpm' once quoted.
+    text = _checked_text(value, "a heart-rate target", "z2' or '140-150bpm")
     m = re.fullmatch(r"z(?:one)?\s*([0-9]+)", text, flags=re.IGNORECASE)
     if m is not None:
         zone = _int(m.group(1))
@@ -554,7 +555,7 @@ def parse_hr(value: object) -> Window | Zone:
 
 def parse_cadence(value: object) -> Window:
     """A cadence target: steps (spm) or revolutions (rpm) per minute."""
-    text = _text(value, "a cadence", "180spm")
+    text = _checked_text(value, "a cadence", "180spm")
     w = _window(text, r"spm|rpm", "cadence")
     if w is None:
         raise UnitError(
@@ -570,7 +571,7 @@ def parse_cadence(value: object) -> Window:
 
 def parse_power(value: object) -> Window | Zone:
     """A power target: watts, %ftp or a zone."""
-    text = _text(value, "a power target", "250W")
+    text = _checked_text(value, "a power target", "250W")
     m = re.fullmatch(r"z(?:one)?\s*([0-9]+)", text, flags=re.IGNORECASE)
     if m is not None:
         zone = _int(m.group(1))
@@ -593,7 +594,7 @@ def parse_power(value: object) -> Window | Zone:
 
 def parse_weight(value: object) -> Weight:
     """An exercise weight, kept in kg with the unit it was written in."""
-    text = _text(value, "a weight", "10kg")
+    text = _checked_text(value, "a weight", "10kg")
     m = re.fullmatch(rf"({_NUM})\s*(kg|lb|lbs)", text, flags=re.IGNORECASE)
     if m is None:
         raise UnitError(f"cannot read weight '{text}'; write '10kg' or '20lb'")
@@ -609,7 +610,7 @@ def parse_weight(value: object) -> Weight:
 
 def parse_tolerance_seconds(value: object) -> float:
     """The profile's pace tolerance, in seconds (at most 120)."""
-    text = _text(value, "a tolerance", "5s")
+    text = _checked_text(value, "a tolerance", "5s")
     seconds = _time_seconds(text)
     if seconds is None or seconds > 120:
         raise UnitError(f"'{text}': write a pace tolerance in seconds, such as '5s'")

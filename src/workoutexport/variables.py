@@ -102,9 +102,9 @@ class _Walk:
             return [self.value(v, (*loc, i)) for i, v in enumerate(value)]
         if not isinstance(value, str) or "${" not in value:
             return value
-        return self._text(value, loc)
+        return self._expand_text(value, loc)
 
-    def _text(self, value: str, loc: Loc) -> Any:
+    def _expand_text(self, value: str, loc: Loc) -> Any:
         defined = self.defined
         whole = _REF.fullmatch(value.strip())
         problems = False
@@ -127,7 +127,7 @@ class _Walk:
                 )
                 problems = True
             else:
-                size += len(_text(defined[name])) - len(m.group(0))
+                size += len(value_as_text(defined[name])) - len(m.group(0))
         if problems:
             return value
         self.expanded += size
@@ -146,11 +146,13 @@ class _Walk:
         if whole is not None:
             return defined[whole.group(1).strip()]
         return _TOKEN.sub(
-            lambda m: "${" if m.group(1) is None else _text(defined[m.group(1).strip()]), value
+            lambda m: "${" if m.group(1) is None else value_as_text(defined[m.group(1).strip()]),
+            value,
         )
 
 
-def _text(value: Any) -> str:
+def value_as_text(value: Any) -> str:
+    """A var's value as it reads inside a longer text ('true', '5' rather than '5.0')."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

@@ -20,14 +20,6 @@ from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
 from ..formats.tcx.units import same_speed as tcx_same
 from ..units import KG_PER_LB, METRES_PER_MILE, METRES_PER_PACE_UNIT, METRES_PER_YARD
 
-_KIND = {
-    s.Intensity.WARMUP: "warmup",
-    s.Intensity.ACTIVE: "run",
-    s.Intensity.RECOVERY: "recover",
-    s.Intensity.REST: "rest",
-    s.Intensity.COOLDOWN: "cooldown",
-}
-
 
 class NotExpressible(ValueError):
     """The tree holds something the YAML format cannot say."""
@@ -220,7 +212,7 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
         if node.intensity is not s.Intensity.ACTIVE:
             out["intensity"] = node.intensity.value
     else:
-        out[_KIND[node.intensity]] = duration_text(node.duration)
+        out[s.WRITTEN_KIND[node.intensity]] = duration_text(node.duration)
         if node.target is not None:
             key, value = target_text(node.target, exact)
             out[key] = value

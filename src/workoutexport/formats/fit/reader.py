@@ -107,10 +107,10 @@ class _Msg:
 
     def text(self, key: str) -> str | None:
         """The field as text (Connect's fixed-size names cut at the first NUL), or None."""
-        return _text(self.raw.get(key))
+        return _before_nul(self.raw.get(key))
 
 
-def _text(value: Any) -> str | None:
+def _before_nul(value: Any) -> str | None:
     """Garmin Connect writes fixed-size names with bytes after the NUL: keep the first part."""
     if isinstance(value, list):
         value = value[0] if value else None
