@@ -116,7 +116,7 @@ def test_check_strict_fails_on_warnings(lib: Path) -> None:
 
 
 def test_check_json_and_github(lib: Path) -> None:
-    code, stdout, _ = run("check", str(lib), "--format", "json")
+    code, stdout, _ = run("check", str(lib), "--output-format", "json")
     assert code == 1
     items = json.loads(stdout)
     assert items == [
@@ -129,7 +129,7 @@ def test_check_json_and_github(lib: Path) -> None:
         }
     ]
     assert items[0]["message"].startswith("'400' has no unit")
-    code, stdout, _ = run("check", str(lib), "--format", "github")
+    code, stdout, _ = run("check", str(lib), "--output-format", "github")
     assert code == 1
     assert stdout.startswith(f"::error file={lib / 'bad.yaml'},line=3,col=10::'400' has no unit")
 

@@ -178,10 +178,10 @@ def test_item_08_f_is_the_workout_format_and_output_format_the_printing(tmp_path
     code, out, err = run("check", str(src), "--format", "tcx")
     assert code == 1 and "has no unit" in err  # accepted: a workout format
     code, out, err = run("check", str(src), "--output-format", "json")
-    assert code == 1 and '"severity": "error"' in out and "deprecated" not in err
+    assert code == 1 and '"severity": "error"' in out
+    # No release ever had the old spelling `-f github`: it is a usage error now (issue 21).
     code, out, err = run("check", str(src), "--format", "github")
-    assert code == 1 and out.startswith("::error file=")
-    assert "'--format github' is deprecated" in err and "--output-format github" in err
+    assert code == 2 and "'github' is not one of" in err
 
 
 def test_item_09_changed_profile_rechecks_its_workouts(tmp_path: Path) -> None:

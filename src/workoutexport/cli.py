@@ -148,24 +148,21 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
 
 @main.command()
 @_paths
-# text/json/github: the printing style's old spelling, kept one release (deprecated).
-@build_options(
-    "profile", "sets", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *PRINT_STYLES)
-)
+@build_options("profile", "sets", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
     "--output-format",
     "output_format",
     type=click.Choice(PRINT_STYLES),
-    default=None,
-    help="How to print diagnostics: text (default), json, or github (workflow annotations).",
+    default="text",
+    show_default=True,
+    help="How to print diagnostics: text, json, or github (workflow annotations).",
 )
 def check(
     paths: tuple[Path, ...],
     options: BuildOptions,
-    style: str | None,
     strict: bool,
-    output_format: str | None,
+    output_format: str,
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing.
 
@@ -174,7 +171,6 @@ def check(
     """
     from .plans import PlanBuild, volume_warnings
 
-    output_format = output_format or style or "text"
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
     for _item, made in _every_input(_start(options, report), paths, report):
@@ -240,8 +236,9 @@ def show(
     help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
     "TCX holding several workouts, needs a folder. Default: standard output.",
 )
+@OPTIONS["exclude"]
 @OPTIONS["jobs"]
-def import_(source: Path, output: Path | None, jobs: int | None) -> None:
+def import_(source: Path, output: Path | None, exclude: tuple[str, ...], jobs: int | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
@@ -255,7 +252,9 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    items = list(discover([source], SUFFIXES, skip_names=(), on_skip=_said(report)))
+    items = list(
+        discover([source], SUFFIXES, skip_names=(), exclude=exclude, on_skip=_said(report))
+    )
     report.checked += len(items)
     for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
         report.add(said)
