@@ -78,3 +78,22 @@ def test_item_13_shell_completion_prints_a_bash_script() -> None:
     assert "plain,build" in done.stdout.splitlines() and "plain,import" in done.stdout.splitlines()
     docs = (REPO / "docs" / "commands.md").read_text()
     assert "_WORKOUTEXPORT_COMPLETE=bash_source workoutexport" in docs
+
+
+def test_item_06_summaries_count_workouts_plans_and_profiles_apart(tmp_path: Path) -> None:
+    write(tmp_path / "lib" / "profile.yaml", "paces:\n  easy: 5:30/km\n")
+    write(tmp_path / "lib" / "a.yaml", EASY)
+    write(tmp_path / "lib" / "b.yaml", EASY.replace("Easy", "B"))
+    # A profile named on the command line brings its folder's workouts; it is one profile.
+    code, out, err = run("check", str(tmp_path / "lib" / "profile.yaml"))
+    assert code == 0, err
+    assert out == "2 workouts and 1 profile checked: 0 errors, 0 warnings\n"
+    plan = REPO / "workouts" / "plans" / "faster-mile.yaml"
+    code, out, err = run("check", str(plan))
+    assert code == 0, err
+    assert out == "1 plan checked: 0 errors, 0 warnings\n"
+    code, _, err = run(
+        "build", str(plan), str(tmp_path / "lib" / "a.yaml"), "-o", str(tmp_path / "o")
+    )
+    assert code == 0, err
+    assert "; 1 workout and 1 plan read: 0 errors, 0 warnings" in err

@@ -92,7 +92,7 @@ def _every_input(
 ) -> Iterator[tuple[Input, Built | PlanBuild | None]]:
     """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end."""
     for item, made, said in run.each(paths, on_skip=_said(report)):
-        report.checked += 1
+        report.count([run.kind(item.path)])
         report.add(said)
         yield item, made
     report.add(run.unapplied())
@@ -208,7 +208,7 @@ def show(
     shown: list[str] = []
     status = 0
     for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
-        report.checked += 1
+        report.count([run.kind(item.path)])
         one = run.show(item.path, chart=chart, units=units)
         status = max(status, int(one.failed))
         if one.plan:
@@ -255,7 +255,6 @@ def import_(source: Path, output: Path | None, exclude: tuple[str, ...], jobs: i
     items = list(
         discover([source], SUFFIXES, skip_names=(), exclude=exclude, on_skip=_said(report))
     )
-    report.checked += len(items)
     for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
         report.add(said)
         for target, text in found:
@@ -360,9 +359,9 @@ def send(
     units = []
     since = None if all_sessions else dt.date.today()
     for unit, said in s.units(run, paths, device, kind, since=since, until=until and until.date()):
-        report.checked += 1
         report.add(said)
         units += [unit] if unit is not None else []
+    report.count(run.kind(item.path) for item in run.found)
     report.add(run.unapplied())
     placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
     report.add(notes)
@@ -389,7 +388,7 @@ def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     run = _start(options, report)
     found = run.inputs(paths)
     inputs = [SiteInput(i.path, i.relative) for i in found if i.path.name != PROFILE_NAME]
-    report.checked += len(inputs)
+    report.count(run.kind(i.path) for i in inputs)
     # Written as build writes: never over an input, never out through a symlinked folder.
     outputs = Outputs(out_dir)
     outputs.protect(i.path for i in inputs)

@@ -150,13 +150,18 @@ class WorkoutError(Exception):
         return (type(self), (self.diagnostics,))
 
 
+#: The kinds of input a summary counts, in the order it names them.
+_KINDS = ("workout", "plan", "profile")
+
+
 @dataclass
 class Report:
     """Owns what the user is told and computes the exit code."""
 
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    checked: int = 0
+    #: How many inputs were read, by kind ("workout", "plan", "profile"), for the summary.
+    counted: dict[str, int] = field(default_factory=dict)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
@@ -166,6 +171,11 @@ class Report:
                 continue  # e.g. a broken profile shared by many workouts: say it once
             self._seen.add(d)
             self.diagnostics.append(d)
+
+    def count(self, kinds: Iterable[str]) -> None:
+        """Count one input of each kind in `kinds` ("workout", "plan" or "profile")."""
+        for kind in kinds:
+            self.counted[kind] = self.counted.get(kind, 0) + 1
 
     def clear(self) -> None:
         """Forget what was collected (once it is printed), so that it may be said again."""
@@ -203,13 +213,16 @@ class Report:
         return "\n".join(d.format() for d in items)
 
     def summary(self, verb: str = "checked") -> str:
-        """One line: how many inputs were `verb`, with errors and warnings counted."""
+        """One line: how many workouts, plans and profiles were `verb` (each kind apart),
+        with errors and warnings counted: "12 workouts and 3 plans checked: 0 errors, ..."."""
 
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
+        kinds = [plural(n, k) for k in _KINDS if (n := self.counted.get(k, 0))]
+        read = ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else None
         line = (
-            f"{plural(self.checked, 'workout')} {verb}: "
+            f"{read or (kinds[0] if kinds else plural(0, 'workout'))} {verb}: "
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
         )
         if self.strict and self.warnings and not self.errors:

@@ -123,6 +123,8 @@ class Run:
         #: The `--set` names some input of the run took.
         self.applied: set[str] = set()
         self._where = Path(".")
+        #: The inputs the last `inputs` call found.
+        self.found: list[Input] = []
         #: The folder named on the command line that led to each input (a plan's library).
         self._roots: dict[Path, Path] = {}
         if self.options.profile is not None:
@@ -153,6 +155,7 @@ class Run:
         """Every file named or found below `paths` (minus --exclude); decides `several`."""
         paths = tuple(paths)  # walked more than once: a generator would be spent by the first
         found = list(discover(paths, suffixes, exclude=self.options.exclude, on_skip=on_skip))
+        self.found = found
         self.several = several_inputs(paths, len(found))
         self._where = Path(paths[0]) if paths else Path(".")
         self._roots.update((item.path.resolve(), item.root) for item in found)
@@ -191,6 +194,13 @@ class Run:
         except WorkoutError:
             return False  # building it as a workout says why
         return plans._is_plan_data(doc.data)
+
+    def kind(self, path: Path) -> Literal["workout", "plan", "profile"]:
+        """What the input at `path` is, as a summary counts it (a FIT or TCX file read back
+        is a workout)."""
+        if path.name == PROFILE_NAME:
+            return "profile"
+        return "plan" if self.is_plan(path) else "workout"
 
     def profile_for(self, path: Path) -> Profile:
         """The profile the input at `path` is built against (raises WorkoutError if bad)."""
