@@ -97,3 +97,69 @@ def test_item_06_summaries_count_workouts_plans_and_profiles_apart(tmp_path: Pat
     )
     assert code == 0, err
     assert "; 1 workout and 1 plan read: 0 errors, 0 warnings" in err
+
+
+TEMPO = """\
+name: Tempo run
+steps:
+  - warmup: 10min
+    pace: 6:00/km
+  - repeat: 3
+    steps:
+      - run: 1km
+        pace: 4:30-4:40/km
+        secondary:
+          hr: 80-88%max
+      - recover: 90s
+  - cooldown: 10min
+"""
+
+
+def _decoded_steps(fit: Path) -> list[dict[str, object]]:
+    from garmin_fit_sdk import Decoder, Stream
+
+    data = bytearray(fit.read_bytes())
+    assert Decoder(Stream.from_byte_array(data)).check_integrity()
+    messages, errors = Decoder(Stream.from_byte_array(data)).read()
+    assert errors == []
+    steps: list[dict[str, object]] = messages["workout_step_mesgs"]
+    return steps
+
+
+def test_item_03_import_pair_of_one_stem(tmp_path: Path) -> None:
+    from workoutexport.formats.tcx.verify import problems as tcx_problems
+
+    write(tmp_path / "lib" / "tempo.yaml", TEMPO)
+    write(tmp_path / "lib" / "easy.yaml", EASY)
+    code, _, err = run("build", "lib", "-f", "fit", "-f", "tcx", "-o", "out", cwd=tmp_path)
+    assert code == 0, err
+    # tempo: warm-up, repeat(run, recover), cool-down; easy: one step.
+    for name, count in (("tempo", 5), ("easy", 1)):
+        assert len(_decoded_steps(tmp_path / "out" / f"{name}.fit")) == count
+        assert tcx_problems((tmp_path / "out" / f"{name}.tcx").read_bytes()) == []
+    code, _, err = run("import", "out", "-o", "imported", cwd=tmp_path)
+    assert code == 0, err
+    assert "error" not in err
+    for name in ("tempo", "easy"):
+        assert (
+            f"out/{name}.tcx: note: the same workout as out/{name}.fit: imported once, from the "
+            f"FIT file (which carries more), as imported/{name}.yaml"
+        ) in err
+        # The FIT file's import, with what only FIT carries: the warm-up, the HR target.
+        code, alone, _ = run("import", f"out/{name}.fit", cwd=tmp_path)
+        assert code == 0
+        assert (tmp_path / "imported" / f"{name}.yaml").read_text() == alone
+    tempo = (tmp_path / "imported" / "tempo.yaml").read_text()
+    assert "warmup:" in tempo and "80-88%max" in tempo
+    assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["easy.yaml", "tempo.yaml"]
+    # Only a pair that holds different workouts is an error.
+    write(tmp_path / "other" / "easy.yaml", EASY.replace("20min", "25min"))
+    code, _, err = run("build", "other", "-f", "tcx", "-o", "out", cwd=tmp_path)
+    assert code == 0, err
+    code, _, err = run("import", "out", "-o", "again", cwd=tmp_path)
+    assert code == 1
+    assert (
+        "out/easy.tcx: error: again/easy.yaml would also be the import of out/easy.fit, and the "
+        "two files hold different workouts"
+    ) in err
+    assert "out/tempo.tcx: note:" in err

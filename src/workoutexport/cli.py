@@ -34,7 +34,7 @@ def _colour() -> bool:
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
 
 
-_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "note": "cyan"}
 
 
 def _emit_error(report: Report, fmt: str) -> None:

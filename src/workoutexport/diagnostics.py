@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+_RANK = {"error": 0, "warning": 1, "note": 2}
 
 #: The longest message and path printed; longer ones are cut in the middle.
 MAX_MESSAGE = 400
@@ -97,9 +98,9 @@ class Diagnostic:
         return printable(self.message, MAX_MESSAGE)
 
     def sort_key(self) -> tuple[str, int, int, int]:
-        """File, then position, errors before warnings."""
+        """File, then position, errors before warnings before notes."""
         p = self.position
-        return (p.path, p.line, p.col, 0 if self.severity == "error" else 1)
+        return (p.path, p.line, p.col, _RANK[self.severity])
 
     def as_dict(self) -> dict[str, object]:
         """The diagnostic as JSON output prints it."""
@@ -123,6 +124,11 @@ def error(position: Position, message: str) -> Diagnostic:
 def warning(position: Position, message: str) -> Diagnostic:
     """A warning: the output is written (unless --strict)."""
     return Diagnostic(position, "warning", message)
+
+
+def note(position: Position, message: str) -> Diagnostic:
+    """A note: something done on the user's behalf, said so; never fails a run."""
+    return Diagnostic(position, "note", message)
 
 
 def internal_error(position: Position, exc: BaseException) -> Diagnostic:
@@ -240,8 +246,9 @@ def _github_escape(text: str, *, prop: bool) -> str:
 
 def _github(d: Diagnostic) -> str:
     p = d.position
+    kind = "notice" if d.severity == "note" else d.severity
     return (
-        f"::{d.severity} file={_github_escape(printable(p.path, MAX_PATH), prop=True)},"
+        f"::{kind} file={_github_escape(printable(p.path, MAX_PATH), prop=True)},"
         f"line={p.line},col={p.col}::{_github_escape(d.text(), prop=False)}"
     )
 

@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import pipeline, plans, steps
-from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error, warning
+from .diagnostics import (
+    Diagnostic,
+    Position,
+    WorkoutError,
+    error,
+    internal_error,
+    note,
+    warning,
+)
 from .options import BuildOptions
 from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover
 from .pipeline import (
@@ -546,8 +554,13 @@ def imports(
     """What `import` makes of each input: its diagnostics and its (target, YAML text) pairs
     (target None: standard output). Targets are claimed in `outputs`, so that X.fit and X.tcx
     never both write X.yaml; `output` is the one YAML file asked for, unless `to_folder`."""
+    from .importers import same_workout
+
     outputs.protect(item.path for item in items)
+    items = _fit_first(items)
     results = import_files([item.path for item in items], jobs=jobs)
+    #: The input each target was claimed by, to compare a TCX with the FIT of its stem.
+    claimed: dict[Path, Path] = {}
     for item, (imported, problems) in zip(items, results, strict=True):
         where = Position(display_path(item.path), 0, 0)
         if imported is None:
@@ -563,6 +576,22 @@ def imports(
             said.extend(one.diagnostics)
             target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
             earlier = outputs.claim(target, where.path) if target is not None else None
+            first = claimed.setdefault(target.resolve(), item.path) if target else None
+            if earlier is not None and first is not None and _pair(first, item.path):
+                if same_workout(first, item.path):
+                    why = (
+                        f"the same workout as {display_path(first)}: imported once, from the "
+                        f"FIT file (which carries more), as {target}"
+                    )
+                    said.append(note(where, why))
+                    continue
+                why = (
+                    f"{target} would also be the import of {display_path(first)}, and the two "
+                    "files hold different workouts; nothing written for this file: import "
+                    "it on its own with -o NAME.yaml"
+                )
+                said.append(error(where, why))
+                continue
             if earlier is not None:
                 said.append(
                     error(
@@ -574,6 +603,31 @@ def imports(
                 continue
             found.append((target, one.yaml))
         yield item, said, found
+
+
+def _pair(fit: Path, tcx: Path) -> bool:
+    """Whether `fit` and `tcx` are a FIT file and a TCX file (of one stem: one target)."""
+    return fit.suffix.lower() == ".fit" and tcx.suffix.lower() == ".tcx"
+
+
+def _fit_first(items: Sequence[Input]) -> list[Input]:
+    """`items` in their order, except that a FIT file comes just before a TCX file of the same
+    stem in the same folder that came earlier (names differing in case only): of a pair, the
+    FIT is imported and the TCX compared with it."""
+
+    def stem(item: Input) -> tuple[Path, str]:
+        return (item.relative.parent, item.relative.stem.casefold())
+
+    fits = {stem(i): i for i in items if i.path.suffix.lower() == ".fit"}
+    out: list[Input] = []
+    for item in items:
+        if item in out:
+            continue
+        fit = fits.get(stem(item)) if item.path.suffix.lower() == ".tcx" else None
+        if fit is not None and fit not in out:
+            out.append(fit)
+        out.append(item)
+    return out
 
 
 # --- conveniences for scripts and tests -----------------------------------------------------
