@@ -115,15 +115,14 @@ steps:
 """
 
 
-def _decoded_steps(fit: Path) -> list[dict[str, object]]:
+def _decoded_steps(fit: Path) -> list[object]:
     from garmin_fit_sdk import Decoder, Stream
 
     data = bytearray(fit.read_bytes())
     assert Decoder(Stream.from_byte_array(data)).check_integrity()
     messages, errors = Decoder(Stream.from_byte_array(data)).read()
     assert errors == []
-    steps: list[dict[str, object]] = messages["workout_step_mesgs"]
-    return steps
+    return list(messages["workout_step_mesgs"])
 
 
 def test_item_03_import_pair_of_one_stem(tmp_path: Path) -> None:
