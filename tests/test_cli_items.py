@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from workoutexport.cli import main
@@ -162,3 +163,58 @@ def test_item_03_import_pair_of_one_stem(tmp_path: Path) -> None:
         "two files hold different workouts"
     ) in err
     assert "out/tempo.tcx: note:" in err
+
+
+def test_item_05_progress_estimates_from_completed_work() -> None:
+    from workoutexport.progress import MIN_DONE, time_left
+
+    # Four workers: the first result comes after 60 s (the workers start, then finish
+    # together), then one every 0.1 s; 100 inputs in all.
+    first = 60.0
+    at = [first + 0.1 * i for i in range(100)]
+    assert all(time_left(done, 100, first, at[done - 1]) is None for done in range(1, MIN_DONE))
+    for done in (MIN_DONE, 10, 50, 90):
+        left = time_left(done, 100, first, at[done - 1])
+        truth = at[-1] - at[done - 1]
+        assert left is not None and abs(left - truth) <= 0.01 * truth + 1e-9, (done, left, truth)
+
+
+def test_item_05_progress_bar_is_labelled_and_waits_to_estimate() -> None:
+    import io
+
+    from workoutexport.progress import MIN_ITEMS, progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    ticks = iter([0.0] + [30.0 + i for i in range(MIN_ITEMS)])
+    tty = Tty()
+    items = list(range(MIN_ITEMS))
+    assert list(progress(items, "building", stream=tty, clock=lambda: next(ticks))) == items
+    drawings = [d.rstrip() for d in tty.getvalue().split("\r") if d]
+    assert all(d.startswith("building [") for d in drawings)
+    # Nothing estimated at the start, nor after the first or second result...
+    assert "left" not in drawings[0] and "left" not in drawings[1] and "left" not in drawings[2]
+    # ... and then one second an input, from the rate since the first result.
+    assert drawings[3].endswith(f" 3/{MIN_ITEMS}  0:{MIN_ITEMS - 3:02d} left")
+    assert drawings[-1].startswith("building [" + "#" * 30 + "] 100%")
+
+
+def test_item_05_build_labels_its_bar_building(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import progress
+
+    labels: list[str] = []
+    real = progress.progress
+
+    def spy(items: list[object], label: str) -> object:
+        labels.append(label)
+        return real(items, label)
+
+    monkeypatch.setattr(progress, "progress", spy)
+    write(tmp_path / "lib" / "a.yaml", EASY)
+    assert run("build", "lib", "-o", "out", cwd=tmp_path)[0] == 0
+    assert run("check", "lib", cwd=tmp_path)[0] == 0
+    assert labels == ["building", "checking"]

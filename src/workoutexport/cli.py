@@ -88,10 +88,11 @@ def _said(report: Report) -> Callable[[Path, str], None]:
 
 
 def _every_input(
-    run: Run, paths: tuple[Path, ...], report: Report
+    run: Run, paths: tuple[Path, ...], report: Report, label: str
 ) -> Iterator[tuple[Input, Built | PlanBuild | None]]:
-    """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end."""
-    for item, made, said in run.each(paths, on_skip=_said(report)):
+    """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end;
+    `label` names what the command does on its progress bar."""
+    for item, made, said in run.each(paths, on_skip=_said(report), label=label):
         report.count([run.kind(item.path)])
         report.add(said)
         yield item, made
@@ -116,7 +117,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     failed: list[Input] = []
     files: list[tuple[Input, str, bytes]] = []
-    for item, made in _every_input(run, paths, report):
+    for item, made in _every_input(run, paths, report, "building"):
         if isinstance(made, PlanBuild):
             for name, data in made.files:
                 relative = item.relative.parent / name
@@ -173,7 +174,7 @@ def check(
 
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
-    for _item, made in _every_input(_start(options, report), paths, report):
+    for _item, made in _every_input(_start(options, report), paths, report, "checking"):
         if isinstance(made, PlanBuild):
             report.add(volume_warnings(made))
     _emit_error(report, output_format)

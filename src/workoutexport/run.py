@@ -170,12 +170,17 @@ class Run:
         return found
 
     def each(
-        self, paths: Iterable[Path], *, on_skip: Callable[[Path, str], None] | None = None
+        self,
+        paths: Iterable[Path],
+        *,
+        on_skip: Callable[[Path, str], None] | None = None,
+        label: str = "checking",
     ) -> Iterator[tuple[Input, Built | plans.PlanBuild | None, list[Diagnostic]]]:
         """Every input below `paths` with what the run made of it and what to say about it:
         a profile.yaml is checked (None), a workout built (`Built`), a plan built (its
         `PlanBuild`, or None when it failed). Workouts come first, in order, in `--jobs`
-        workers; the caller reports `unapplied` once every input is done."""
+        workers; the caller reports `unapplied` once every input is done. On a terminal, a
+        progress bar labelled `label` (what the command is doing) counts the workouts."""
         from .progress import progress
 
         items = self.inputs(paths, on_skip=on_skip)
@@ -185,7 +190,7 @@ class Run:
         for item in profiles:
             yield item, None, self.check_profile(item.path)
         built = self.workouts([i.path for i in workouts])
-        for item in progress(workouts, "checking"):
+        for item in progress(workouts, label):
             one = next(built)
             yield item, one, list(one.diagnostics)
         for item in found:
