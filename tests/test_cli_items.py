@@ -218,3 +218,33 @@ def test_item_05_build_labels_its_bar_building(
     assert run("build", "lib", "-o", "out", cwd=tmp_path)[0] == 0
     assert run("check", "lib", cwd=tmp_path)[0] == 0
     assert labels == ["building", "checking"]
+
+
+def test_item_10_show_plan_chart_draws_each_workout_of_the_plan(tmp_path: Path) -> None:
+    write(
+        tmp_path / "easy.yaml",
+        "name: Easy\nvars:\n  minutes: 20min\nsteps:\n  - run: ${minutes}\n    pace: 5:30/km\n",
+    )
+    write(
+        tmp_path / "reps.yaml",
+        "name: Reps\nsteps:\n  - warmup: 10min\n  - repeat: 4\n    steps:\n"
+        "      - run: 400m\n        pace: 3:40/km\n      - recover: 90s\n",
+    )
+    plan = write(
+        tmp_path / "plan.yaml",
+        "name: Two weeks\nstart: 2027-01-04\nweeks:\n  - repeat: 2\n    days:\n"
+        "      tue: {workout: easy.yaml, set: {minutes: 30min}}\n"
+        "      thu: reps.yaml\n"
+        "      sat: {workout: easy.yaml, set: {minutes: 40min}}\n",
+    )
+    code, out, err = run("show", str(plan), "--chart")
+    assert code == 0, err
+    calendar, _, charts = out.partition("\nEasy: drawn for")
+    assert "Tue 05 Jan  Easy" in calendar and "Thu 07 Jan  Reps" in calendar
+    # One chart a workout, for its first session, saying what it stands for.
+    assert charts.startswith(" Tue 05 Jan (minutes=30min); 3 more sessions, some with other vars\n")
+    assert "\nReps: drawn for Thu 07 Jan; 1 more session\n" in charts
+    assert charts.count("Height:") == 2
+    assert " 0:00" in charts and "30:00" in charts  # the easy run's time axis, 30 min
+    code, out, _ = run("show", str(plan), "--no-chart")
+    assert code == 0 and "drawn for" not in out and "Height:" not in out

@@ -375,7 +375,10 @@ class Run:
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
             said = [*built.diagnostics, *plans.volume_warnings(built.build)]
-            return Shown(plans.render_plan(built.build), said, False, plan=True)
+            text = plans.render_plan(built.build)
+            if chart:
+                text += _plan_charts(built.build, self.profile_for)
+            return Shown(text, said, False, plan=True)
         done = self.workout(path, formats=())
         if done.workout is None:
             return Shown("", list(done.diagnostics), True)
@@ -472,6 +475,29 @@ def _chart(workout: steps.Workout, profile: Profile) -> str:
     from .chart import terminal_chart
 
     return "\n" + terminal_chart(workout, profile)
+
+
+def _plan_charts(build: plans.PlanBuild, profile_for: Callable[[Path], Profile]) -> str:
+    """`show PLAN --chart`: a chart for each workout the plan uses, drawn once, for its first
+    session, saying which sessions it stands for (later ones may differ by their vars)."""
+    firsts: dict[Path, list[plans.CompiledSession]] = {}
+    for c in build.sessions:
+        firsts.setdefault(c.session.workout.resolve(), []).append(c)
+    if not firsts:
+        return "\nNo sessions, so no charts.\n"
+    parts = []
+    for sessions in firsts.values():
+        first = sessions[0]
+        sets = ", ".join(f"{k}={v}" for k, v in first.session.vars.items())
+        head = f"{first.workout.name}: drawn for {first.session.date:%a %d %b}"
+        head += f" ({sets})" if sets else ""
+        more = len(sessions) - 1
+        if more:
+            head += f"; {more} more session{'s' if more != 1 else ''}"
+            if any(c.session.vars != first.session.vars for c in sessions):
+                head += ", some with other vars"
+        parts.append(f"\n{head}" + _chart(first.workout, profile_for(first.session.workout)))
+    return "".join(parts)
 
 
 def _plan_file_problems(name: str, data: bytes) -> list[str]:
