@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -248,3 +249,92 @@ def test_item_10_show_plan_chart_draws_each_workout_of_the_plan(tmp_path: Path) 
     assert " 0:00" in charts and "30:00" in charts  # the easy run's time axis, 30 min
     code, out, _ = run("show", str(plan), "--no-chart")
     assert code == 0 and "drawn for" not in out and "Height:" not in out
+
+
+def _validated(kind: str, text: str) -> Any:
+    import json
+
+    import jsonschema
+
+    schema = json.loads((REPO / "schema" / f"{kind}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads(text)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    return data
+
+
+def test_item_12_committed_output_schemas_are_the_generated_ones() -> None:
+    from workoutexport.json_out import output_schema_text
+
+    for kind in ("show", "paces", "build"):
+        committed = (REPO / "schema" / f"{kind}.schema.json").read_text()
+        assert committed == output_schema_text(kind), (
+            f"schema/{kind}.schema.json is stale: run `python -m workoutexport.json_out`"
+        )
+
+
+def test_item_12_show_json_gives_steps_and_totals(tmp_path: Path) -> None:
+    src = write(tmp_path / "tempo.yaml", TEMPO)
+    code, out, err = run("show", str(src), "--json")
+    assert code == 0, err
+    data = _validated("show", out)
+    (workout,) = data["workouts"]
+    assert workout["name"] == "Tempo run" and workout["file"] == str(src)
+    warmup, repeat, _cooldown = workout["steps"]
+    assert warmup["kind"] == "step" and warmup["intensity"] == "warmup"
+    assert warmup["duration"] == {"type": "time", "seconds": 600.0}
+    assert repeat["kind"] == "repeat" and repeat["count"] == 3
+    run_step, recover = repeat["steps"]
+    assert run_step["duration"] == {"type": "distance", "metres": 1000.0}
+    assert run_step["target"]["type"] == "speed_target"
+    # 4:30-4:40/km, as metres a second
+    assert abs(run_step["target"]["high_mps"] - 1000 / 270) < 1e-9
+    assert abs(run_step["target"]["low_mps"] - 1000 / 280) < 1e-9
+    assert run_step["secondary"]["type"] == "heart_rate_range"
+    assert recover["duration"] == {"type": "time", "seconds": 90.0}
+    # 3 km of repeats, and the warm-up's distance estimated from its pace range; 10 min +
+    # 3 x 90 s, and the repeats' time estimated from theirs (the cool-down has no pace).
+    warm = warmup["target"]
+    metres, seconds = workout["totals"]["metres"], workout["totals"]["seconds"]
+    assert 3000 + 600 * warm["low_mps"] <= metres <= 3000 + 600 * warm["high_mps"]
+    low, high = run_step["target"]["low_mps"], run_step["target"]["high_mps"]
+    fixed = 20 * 60 + 3 * 90
+    assert fixed + 3000 / high <= seconds <= fixed + 3000 / low
+    assert workout["totals"]["unknown_time"] == 0
+    # A FIT file read back shows in the same form.
+    run("build", str(src), "-o", str(tmp_path / "out"))
+    code, out, err = run("show", str(tmp_path / "out" / "tempo.fit"), "--json")
+    assert code == 0, err
+    back = _validated("show", out)["workouts"][0]
+    assert [s["kind"] for s in back["steps"]] == ["step", "repeat", "step"]
+
+
+def test_item_12_paces_json_gives_the_pace_table() -> None:
+    code, out, err = run("paces", "5k 20:00", "--json")
+    assert code == 0, err
+    data = _validated("paces", out)
+    assert data["metres"] == 5000.0 and data["seconds"] == 1200.0
+    # Daniels' tables give VDOT 49.8 for a 20:00 5 km.
+    assert abs(data["vdot"] - 49.8) < 0.1
+    paces = {p["name"]: p for p in data["paces"]}
+    # The 5k's own pace is the race's: 4:00/km.
+    assert abs(paces["5k"]["fast_seconds"] - 240.0) < 1.0 and paces["5k"]["unit"] == "km"
+    assert paces["easy"]["fast_seconds"] < paces["easy"]["slow_seconds"]
+
+
+def test_item_12_build_json_says_what_was_written(tmp_path: Path) -> None:
+    write(tmp_path / "lib" / "tempo.yaml", TEMPO)
+    write(tmp_path / "lib" / "easy.yaml", EASY)
+    code, out, err = run(
+        "build", "lib", "-f", "fit", "-f", "tcx", "-o", "out", "--json", cwd=tmp_path
+    )
+    assert code == 0, err
+    data = _validated("build", out)
+    written = {(w["path"], w["format"]) for w in data["written"]}
+    assert written == {(f"out/{n}.{f}", f) for n in ("tempo", "easy") for f in ("fit", "tcx")}
+    for path, fmt in written:
+        assert (tmp_path / path).is_file()
+        if fmt == "fit":
+            assert _decoded_steps(tmp_path / path)
+    assert data["read"] == {"workout": 2} and data["errors"] == 0
+    assert "wrote" not in out and "2 workouts read" in err

@@ -98,6 +98,8 @@ class Shown:
     failed: bool
     #: A plan: its diagnostics are said just before its calendar, not with the others.
     plan: bool = False
+    #: The workouts shown (what `show --json` prints).
+    workouts: tuple[steps.Workout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,7 @@ class Run:
                 render(w, units=units, file=file) + (_chart(w, EMPTY) if chart else "")
                 for w in workouts
             ]
-            return Shown("\n".join(texts), list(notes), False)
+            return Shown("\n".join(texts), list(notes), False, workouts=tuple(workouts))
         if path.name == PROFILE_NAME:
             problems = self.check_profile(path)
             return Shown(
@@ -384,9 +386,8 @@ class Run:
             return Shown("", list(done.diagnostics), True)
         profile = self.profile_for(path)
         text = render(done.workout, units=units, profile=profile, pick=self.options.pick)
-        return Shown(
-            text + (_chart(done.workout, profile) if chart else ""), list(done.diagnostics), False
-        )
+        shown = text + (_chart(done.workout, profile) if chart else "")
+        return Shown(shown, list(done.diagnostics), False, workouts=(done.workout,))
 
     # --- one plan --------------------------------------------------------------------------
 
