@@ -468,12 +468,18 @@ def write(path: Path, text: str) -> Path:
 
 def test_importing_a_folder_never_overwrites_one_import_with_another(tmp_path: Path) -> None:
     src = write(tmp_path / "w" / "x.yaml", "name: X\nsteps:\n  - run: 10min\n    pace: 5:00/km\n")
-    code, _, err = run("build", str(src), "-f", "fit", "-f", "tcx", "-o", str(tmp_path / "d"))
+    code, _, err = run("build", str(src), "-f", "fit", "-o", str(tmp_path / "d"))
+    assert code == 0, err
+    # A TCX of the same stem holding another workout (a FIT and a TCX of the same workout
+    # are imported once: test_cli_items.py::test_item_03_import_pair_of_one_stem).
+    other = write(tmp_path / "w2" / "x.yaml", "name: X\nsteps:\n  - run: 12min\n")
+    code, _, err = run("build", str(other), "-f", "tcx", "-o", str(tmp_path / "d"))
     assert code == 0, err
     out = tmp_path / "out"
     code, _, err = run("import", str(tmp_path / "d"), "-o", str(out))
     assert code == 1
-    assert "is also the import of" in err and "x.fit" in err and "x.tcx" in err
+    assert "would also be the import of" in err and "x.fit" in err and "x.tcx" in err
+    assert "hold different workouts" in err
     assert err.count("wrote ") == 1  # the first is written, the second is refused
     # The FIT one (first in order) won: its pace is still there, not TCX's lossier copy.
     assert "4:55-5:05/km" in (out / "x.yaml").read_text()

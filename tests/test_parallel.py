@@ -103,8 +103,12 @@ def test_build_with_two_workers_is_byte_identical_to_one(tmp_path: Path) -> None
 def test_check_with_two_workers_reports_the_same(tmp_path: Path) -> None:
     _library(tmp_path)
     for fmt in ("text", "json"):
-        one = _run(tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--format", fmt, "-j", "1")
-        two = _run(tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--format", fmt, "-j", "2")
+        one = _run(
+            tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--output-format", fmt, "-j", "1"
+        )
+        two = _run(
+            tmp_path, "check", "lib", "-f", "fit", "-f", "tcx", "--output-format", fmt, "-j", "2"
+        )
         assert one == two
         assert one[0] == 1
 

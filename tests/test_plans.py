@@ -585,7 +585,7 @@ def test_plan_diagnostics_in_json_and_show_of_a_bad_plan(plan: Path) -> None:
     import json
 
     plan.write_text("start: 2027-01-04\nweeks:\n  - days: {tue: nothere.yaml}\n")
-    code, stdout, _ = run("check", str(plan), "--format", "json")
+    code, stdout, _ = run("check", str(plan), "--output-format", "json")
     assert code == 1
     (item,) = json.loads(stdout)
     assert (item["file"], item["line"], item["column"]) == (str(plan), 3, 17)

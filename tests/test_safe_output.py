@@ -112,7 +112,7 @@ def test_cli_prints_escaped_values_from_a_file(parts: list[str]) -> None:
     with in_temp_dir():
         Path("w.yaml").write_text(f"name: x\nsteps:\n  - run: {quoted}\n", encoding="utf-8")
         for fmt in ("text", "json", "github"):
-            result = runner.invoke(cli.main, ["check", "--format", fmt, "w.yaml"])
+            result = runner.invoke(cli.main, ["check", "--output-format", fmt, "w.yaml"])
             assert result.exit_code == 1, result.output
             assert UNSAFE.search(result.output.replace("\n", "")) is None, result.output
 
@@ -189,7 +189,7 @@ def test_check_reports_an_internal_error_and_checks_the_rest() -> None:
         for name in ("a", "b", "c"):
             Path(f"{name}.yaml").write_text(f"name: {name}\nsteps:\n  - run: 10min\n")
         Path("c.yaml").write_text("name: c\nsteps:\n  - run: 10 parsecs\n")
-        result = runner.invoke(cli.main, ["check", "--format", "json", "."])
+        result = runner.invoke(cli.main, ["check", "--output-format", "json", "."])
         assert result.exit_code == 1
         found = {(d["file"], d["message"].split(";")[0]) for d in json.loads(result.stdout)}
         assert found == {

@@ -68,7 +68,7 @@ def test_a_symlink_leaving_a_walked_folder_is_not_followed(tmp_path: Path) -> No
     assert "SECRET" not in result.output + result.stderr
     # In the report, so in every output format and in the count.
     assert "1 warning" in result.output + result.stderr
-    github = CliRunner().invoke(main, ["check", str(folder), "--format", "github"])
+    github = CliRunner().invoke(main, ["check", str(folder), "--output-format", "github"])
     assert "::warning file=" in github.output + github.stderr
     assert "not followed" in github.output + github.stderr
     # Named on the command line, a symlink is followed: the user chose that file.

@@ -27,6 +27,7 @@ from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
 if TYPE_CHECKING:
     from .plans import PlanBuild
     from .run import Built, Run
+    from .steps import Workout
 
 
 def _colour() -> bool:
@@ -34,7 +35,7 @@ def _colour() -> bool:
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
 
 
-_SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
+_SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "note": "cyan"}
 
 
 def _emit_error(report: Report, fmt: str) -> None:
@@ -53,6 +54,7 @@ def _emit_error(report: Report, fmt: str) -> None:
 
 
 _FOLDER = click.Path(file_okay=False, path_type=Path)
+_json = click.option("--json", "as_json", is_flag=True, help="Print JSON (schema: schema/).")
 _paths = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
@@ -62,17 +64,11 @@ _paths = click.argument(
 @click.version_option(package_name="workoutexport", prog_name="workoutexport")
 def main() -> None:
     """Compile structured workouts written in YAML into FIT and TCX workout files."""
-    _tolerant_streams()
-
-
-def _tolerant_streams() -> None:
-    """A character the terminal's encoding lacks (an emoji on a latin-1 stdout) is printed
-    as an escape instead of ending the run with UnicodeEncodeError."""
+    # A character the terminal's encoding lacks (an emoji on a latin-1 stdout) is printed
+    # as an escape instead of ending the run with UnicodeEncodeError.
     for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="backslashreplace")
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
 
 
 def _start(options: BuildOptions, report: Report) -> Run:
@@ -88,11 +84,12 @@ def _said(report: Report) -> Callable[[Path, str], None]:
 
 
 def _every_input(
-    run: Run, paths: tuple[Path, ...], report: Report
+    run: Run, paths: tuple[Path, ...], report: Report, label: str
 ) -> Iterator[tuple[Input, Built | PlanBuild | None]]:
-    """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end."""
-    for item, made, said in run.each(paths, on_skip=_said(report)):
-        report.checked += 1
+    """`Run.each` with its diagnostics said to `report`, and `--set` checked at the end;
+    `label` names what the command does on its progress bar."""
+    for item, made, said in run.each(paths, on_skip=_said(report), label=label):
+        report.count([run.kind(item.path)])
         report.add(said)
         yield item, made
     report.add(run.unapplied())
@@ -105,9 +102,11 @@ def _every_input(
     help="Folder to write into.",
 )  # fmt: skip
 @build_options("profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
-def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
+@_json
+def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json: bool) -> None:
     """Build workout files from YAML workouts (files or folders)."""
     from .batch import write_outputs
+    from .json_out import build_json
     from .plans import PlanBuild
 
     report = Report()
@@ -116,7 +115,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     failed: list[Input] = []
     files: list[tuple[Input, str, bytes]] = []
-    for item, made in _every_input(run, paths, report):
+    for item, made in _every_input(run, paths, report, "building"):
         if isinstance(made, PlanBuild):
             for name, data in made.files:
                 relative = item.relative.parent / name
@@ -129,7 +128,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
 
     def wrote(target: Path) -> None:
         written.append(target)
-        click.echo(f"wrote {printable(str(target), MAX_PATH)}")
+        if not as_json:
+            click.echo(f"wrote {printable(str(target), MAX_PATH)}")
 
     report.add(write_outputs(outputs, files, wrote))
     _emit_error(report, "text")
@@ -139,6 +139,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
             if old.is_file():
                 # Left as it was (it may be on a watch already); the user must hear it is old.
                 click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)
+    if as_json:
+        click.echo(build_json(written, report), nl=False)
     count = len(written)
     click.echo(
         f"{count} file{'s' if count != 1 else ''} written; {report.summary('read')}", err=True
@@ -148,24 +150,17 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
 
 @main.command()
 @_paths
-# text/json/github: the printing style's old spelling, kept one release (deprecated).
-@build_options(
-    "profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=(*FORMATS, *PRINT_STYLES)
-)
+@build_options("profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
-    "--output-format",
-    "output_format",
-    type=click.Choice(PRINT_STYLES),
-    default=None,
-    help="How to print diagnostics: text (default), json, or github (workflow annotations).",
-)
+    "--output-format", type=click.Choice(PRINT_STYLES), default="text", show_default=True,
+    help="How to print diagnostics: text, json, or github (workflow annotations).",
+)  # fmt: skip
 def check(
     paths: tuple[Path, ...],
     options: BuildOptions,
-    style: str | None,
     strict: bool,
-    output_format: str | None,
+    output_format: str,
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing.
 
@@ -174,10 +169,9 @@ def check(
     """
     from .plans import PlanBuild, volume_warnings
 
-    output_format = output_format or style or "text"
     paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
-    for _item, made in _every_input(_start(options, report), paths, report):
+    for _item, made in _every_input(_start(options, report), paths, report, "checking"):
         if isinstance(made, PlanBuild):
             report.add(volume_warnings(made))
     _emit_error(report, output_format)
@@ -190,32 +184,38 @@ def check(
 @_paths
 @build_options("profile", "overrides", "exclude", "pick")
 @click.option(
-    "--chart/--no-chart",
-    default=None,
+    "--chart/--no-chart", default=None,
     help="Draw the intensity profile below the steps. Default: when output is a terminal.",
-)
+)  # fmt: skip
 @click.option(
-    "--units",
-    type=click.Choice(["km", "mi"]),
-    default=None,
+    "--units", type=click.Choice(["km", "mi"]), default=None,
     help="Show distances and paces in km or miles. Default: as each step was written.",
-)
+)  # fmt: skip
+@_json
 def show(
-    paths: tuple[Path, ...], options: BuildOptions, chart: bool | None, units: str | None
+    paths: tuple[Path, ...],
+    options: BuildOptions,
+    chart: bool | None,
+    units: str | None,
+    as_json: bool,
 ) -> None:
     """Print the compiled steps of workouts (YAML, FIT or TCX files, or folders), with totals."""
     from .importers import SUFFIXES
+    from .json_out import show_json
 
     report = Report()
     run = _start(options, report)
-    chart = sys.stdout.isatty() if chart is None else chart
+    chart = sys.stdout.isatty() and not as_json if chart is None else chart
     shown: list[str] = []
+    found: list[tuple[str, tuple[Workout, ...]]] = []
     status = 0
     for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
-        report.checked += 1
+        report.count([run.kind(item.path)])
         one = run.show(item.path, chart=chart, units=units)
         status = max(status, int(one.failed))
-        if one.plan:
+        if one.plan and as_json:
+            report.add([warning(Position(str(item.path), 0, 0), "a plan has no --json form")])
+        elif one.plan:
             # A plan's own diagnostics come just before its calendar, which is printed now.
             _emit_error(report, "text")
             report.clear()
@@ -223,25 +223,24 @@ def show(
             click.echo(one.text, nl=False)
             continue
         report.add(one.diagnostics)
-        if one.text:
-            shown.append(one.text)
+        found.append((str(item.path), one.workouts))
+        shown += [one.text] if one.text else []
     report.add(run.unapplied())
     _emit_error(report, "text")
-    click.echo("\n".join(shown), nl=False)
+    click.echo(show_json(found) if as_json else "\n".join(shown), nl=False)
     sys.exit(max(status, report.exit_code))
 
 
 @main.command(name="import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
+    "-o", "--output", type=click.Path(path_type=Path),
     help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
     "TCX holding several workouts, needs a folder. Default: standard output.",
-)
+)  # fmt: skip
+@OPTIONS["exclude"]
 @OPTIONS["jobs"]
-def import_(source: Path, output: Path | None, jobs: int | None) -> None:
+def import_(source: Path, output: Path | None, exclude: tuple[str, ...], jobs: int | None) -> None:
     """Turn FIT or TCX workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
@@ -255,8 +254,9 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
         source.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
     outputs = Outputs(output if to_folder and output else Path("."))
-    items = list(discover([source], SUFFIXES, skip_names=(), on_skip=_said(report)))
-    report.checked += len(items)
+    items = list(
+        discover([source], SUFFIXES, skip_names=(), exclude=exclude, on_skip=_said(report))
+    )
     for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
         report.add(said)
         for target, text in found:
@@ -286,14 +286,13 @@ def schema(kind: Literal["workout", "plan"]) -> None:
 @main.command()
 @click.argument("race")
 @click.option(
-    "--model",
-    type=click.Choice(["daniels", "riegel"]),
-    default="daniels",
-    show_default=True,
+    "--model", type=click.Choice(["daniels", "riegel"]), default="daniels", show_default=True,
     help="How race-equivalent paces are found (training paces always come from VDOT).",
-)
-def paces(race: str, model: str) -> None:
+)  # fmt: skip
+@_json
+def paces(race: str, model: str, as_json: bool) -> None:
     """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
+    from .json_out import paces_json
     from .paces import RaceModel, extrapolated, pace_table, parse_race
     from .units import UnitError
 
@@ -305,32 +304,26 @@ def paces(race: str, model: str) -> None:
     if caveat is not None:
         click.echo(f"warning: {printable(caveat)}", err=True)
     chosen = next(m for m in get_args(RaceModel) if m == model)
-    click.echo(pace_table(result, chosen), nl=False)
+    click.echo((paces_json if as_json else pace_table)(result, chosen), nl=False)
 
 
 @main.command()
 @_paths
 @click.option(
-    "--device",
-    "device_root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    "--device", "device_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Where the watch is mounted (the folder holding GARMIN/). Default: the one mounted "
     "Garmin device found.",
-)
+)  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Print what would go where; write nothing.")
 @click.option(
-    "--all",
-    "all_sessions",
-    is_flag=True,
+    "--all", "all_sessions", is_flag=True,
     help="For a plan: send every session, not only those from today on.",
-)
+)  # fmt: skip
 @click.option(
-    "--until",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
+    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
     help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
     "30 scheduled workouts, so send a plan a few weeks at a time.",
-)
+)  # fmt: skip
 @build_options("profile", "overrides", "exclude", "pick", "lossy")
 def send(
     paths: tuple[Path, ...],
@@ -364,9 +357,9 @@ def send(
     units = []
     since = None if all_sessions else dt.date.today()
     for unit, said in s.units(run, paths, device, kind, since=since, until=until and until.date()):
-        report.checked += 1
         report.add(said)
         units += [unit] if unit is not None else []
+    report.count(run.kind(item.path) for item in run.found)
     report.add(run.unapplied())
     placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
     report.add(notes)
@@ -393,7 +386,7 @@ def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     run = _start(options, report)
     found = run.inputs(paths)
     inputs = [SiteInput(i.path, i.relative) for i in found if i.path.name != PROFILE_NAME]
-    report.checked += len(inputs)
+    report.count(run.kind(i.path) for i in inputs)
     # Written as build writes: never over an input, never out through a symlinked folder.
     outputs = Outputs(out_dir)
     outputs.protect(i.path for i in inputs)

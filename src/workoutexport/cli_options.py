@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import click
 
-from .formats import FORMATS
 from .options import PICKS, BuildOptions, Pick, parse_overrides
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,21 +60,8 @@ OPTIONS = {
 }
 
 
-#: How `check` prints diagnostics; once also spelled `-f` (deprecated).
+#: How `check` prints diagnostics (`--output-format`).
 PRINT_STYLES = ("text", "json", "github")
-
-
-def _old_style(given: tuple[str, ...]) -> str | None:
-    """The last printing style given as `-f STYLE` (its deprecated spelling), said so."""
-    styles = [f for f in given if f in PRINT_STYLES]
-    if not styles:
-        return None
-    click.echo(
-        f"warning: '--format {styles[-1]}' is deprecated and will be removed in the next "
-        f"release; write '--output-format {styles[-1]}' (-f/--format is the workout format)",
-        err=True,
-    )
-    return styles[-1]
 
 
 def _as_pick(value: str) -> Pick:
@@ -88,8 +74,7 @@ def _as_pick(value: str) -> Pick:
 def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
     """The one decorator of every command that builds: adds the `offered` options (names of
     `OPTIONS`, and `-f/--format` when `formats` lists its choices) and calls the command
-    with one `options: BuildOptions` instead. `--set` is parsed here, once. Format choices
-    outside FORMATS (check's old printing styles) reach the command as `style`."""
+    with one `options: BuildOptions` instead. `--set` is parsed here, once."""
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
@@ -100,10 +85,8 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--set") from None
             given = values.get("formats", ())
-            if formats is not None and set(formats) - set(FORMATS):
-                kwargs["style"] = _old_style(given)
             options = BuildOptions(
-                formats=tuple(dict.fromkeys(f for f in given if f in FORMATS)) or ("fit",),
+                formats=tuple(dict.fromkeys(given)) or ("fit",),
                 profile=values.get("profile"),
                 overrides=overrides,
                 pick=_as_pick(values.get("pick", "low")),

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+_RANK = {"error": 0, "warning": 1, "note": 2}
 
 #: The longest message and path printed; longer ones are cut in the middle.
 MAX_MESSAGE = 400
@@ -97,9 +98,9 @@ class Diagnostic:
         return printable(self.message, MAX_MESSAGE)
 
     def sort_key(self) -> tuple[str, int, int, int]:
-        """File, then position, errors before warnings."""
+        """File, then position, errors before warnings before notes."""
         p = self.position
-        return (p.path, p.line, p.col, 0 if self.severity == "error" else 1)
+        return (p.path, p.line, p.col, _RANK[self.severity])
 
     def as_dict(self) -> dict[str, object]:
         """The diagnostic as JSON output prints it."""
@@ -123,6 +124,11 @@ def error(position: Position, message: str) -> Diagnostic:
 def warning(position: Position, message: str) -> Diagnostic:
     """A warning: the output is written (unless --strict)."""
     return Diagnostic(position, "warning", message)
+
+
+def note(position: Position, message: str) -> Diagnostic:
+    """A note: something done on the user's behalf, said so; never fails a run."""
+    return Diagnostic(position, "note", message)
 
 
 def internal_error(position: Position, exc: BaseException) -> Diagnostic:
@@ -150,13 +156,18 @@ class WorkoutError(Exception):
         return (type(self), (self.diagnostics,))
 
 
+#: The kinds of input a summary counts, in the order it names them.
+_KINDS = ("workout", "plan", "profile")
+
+
 @dataclass
 class Report:
     """Owns what the user is told and computes the exit code."""
 
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    checked: int = 0
+    #: How many inputs were read, by kind ("workout", "plan", "profile"), for the summary.
+    counted: dict[str, int] = field(default_factory=dict)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
@@ -166,6 +177,11 @@ class Report:
                 continue  # e.g. a broken profile shared by many workouts: say it once
             self._seen.add(d)
             self.diagnostics.append(d)
+
+    def count(self, kinds: Iterable[str]) -> None:
+        """Count one input of each kind in `kinds` ("workout", "plan" or "profile")."""
+        for kind in kinds:
+            self.counted[kind] = self.counted.get(kind, 0) + 1
 
     def clear(self) -> None:
         """Forget what was collected (once it is printed), so that it may be said again."""
@@ -203,13 +219,16 @@ class Report:
         return "\n".join(d.format() for d in items)
 
     def summary(self, verb: str = "checked") -> str:
-        """One line: how many inputs were `verb`, with errors and warnings counted."""
+        """One line: how many workouts, plans and profiles were `verb` (each kind apart),
+        with errors and warnings counted: "12 workouts and 3 plans checked: 0 errors, ..."."""
 
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
+        kinds = [plural(n, k) for k in _KINDS if (n := self.counted.get(k, 0))]
+        read = ", ".join(kinds[:-1]) + f" and {kinds[-1]}" if len(kinds) > 1 else None
         line = (
-            f"{plural(self.checked, 'workout')} {verb}: "
+            f"{read or (kinds[0] if kinds else plural(0, 'workout'))} {verb}: "
             f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
         )
         if self.strict and self.warnings and not self.errors:
@@ -227,8 +246,9 @@ def _github_escape(text: str, *, prop: bool) -> str:
 
 def _github(d: Diagnostic) -> str:
     p = d.position
+    kind = "notice" if d.severity == "note" else d.severity
     return (
-        f"::{d.severity} file={_github_escape(printable(p.path, MAX_PATH), prop=True)},"
+        f"::{kind} file={_github_escape(printable(p.path, MAX_PATH), prop=True)},"
         f"line={p.line},col={p.col}::{_github_escape(d.text(), prop=False)}"
     )
 

@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import pipeline, plans, steps
-from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error, warning
+from .diagnostics import (
+    Diagnostic,
+    Position,
+    WorkoutError,
+    error,
+    internal_error,
+    note,
+    warning,
+)
 from .options import BuildOptions
 from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover
 from .pipeline import (
@@ -90,6 +98,8 @@ class Shown:
     failed: bool
     #: A plan: its diagnostics are said just before its calendar, not with the others.
     plan: bool = False
+    #: The workouts shown (what `show --json` prints).
+    workouts: tuple[steps.Workout, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ class Run:
         #: The `--set` names some input of the run took.
         self.applied: set[str] = set()
         self._where = Path(".")
+        #: The inputs the last `inputs` call found.
+        self.found: list[Input] = []
         #: The folder named on the command line that led to each input (a plan's library).
         self._roots: dict[Path, Path] = {}
         if self.options.profile is not None:
@@ -153,18 +165,24 @@ class Run:
         """Every file named or found below `paths` (minus --exclude); decides `several`."""
         paths = tuple(paths)  # walked more than once: a generator would be spent by the first
         found = list(discover(paths, suffixes, exclude=self.options.exclude, on_skip=on_skip))
+        self.found = found
         self.several = several_inputs(paths, len(found))
         self._where = Path(paths[0]) if paths else Path(".")
         self._roots.update((item.path.resolve(), item.root) for item in found)
         return found
 
     def each(
-        self, paths: Iterable[Path], *, on_skip: Callable[[Path, str], None] | None = None
+        self,
+        paths: Iterable[Path],
+        *,
+        on_skip: Callable[[Path, str], None] | None = None,
+        label: str = "checking",
     ) -> Iterator[tuple[Input, Built | plans.PlanBuild | None, list[Diagnostic]]]:
         """Every input below `paths` with what the run made of it and what to say about it:
         a profile.yaml is checked (None), a workout built (`Built`), a plan built (its
         `PlanBuild`, or None when it failed). Workouts come first, in order, in `--jobs`
-        workers; the caller reports `unapplied` once every input is done."""
+        workers; the caller reports `unapplied` once every input is done. On a terminal, a
+        progress bar labelled `label` (what the command is doing) counts the workouts."""
         from .progress import progress
 
         items = self.inputs(paths, on_skip=on_skip)
@@ -174,7 +192,7 @@ class Run:
         for item in profiles:
             yield item, None, self.check_profile(item.path)
         built = self.workouts([i.path for i in workouts])
-        for item in progress(workouts, "checking"):
+        for item in progress(workouts, label):
             one = next(built)
             yield item, one, list(one.diagnostics)
         for item in found:
@@ -191,6 +209,13 @@ class Run:
         except WorkoutError:
             return False  # building it as a workout says why
         return plans._is_plan_data(doc.data)
+
+    def kind(self, path: Path) -> Literal["workout", "plan", "profile"]:
+        """What the input at `path` is, as a summary counts it (a FIT or TCX file read back
+        is a workout)."""
+        if path.name == PROFILE_NAME:
+            return "profile"
+        return "plan" if self.is_plan(path) else "workout"
 
     def profile_for(self, path: Path) -> Profile:
         """The profile the input at `path` is built against (raises WorkoutError if bad)."""
@@ -341,7 +366,7 @@ class Run:
                 render(w, units=units, file=file) + (_chart(w, EMPTY) if chart else "")
                 for w in workouts
             ]
-            return Shown("\n".join(texts), list(notes), False)
+            return Shown("\n".join(texts), list(notes), False, workouts=tuple(workouts))
         if path.name == PROFILE_NAME:
             problems = self.check_profile(path)
             return Shown(
@@ -352,15 +377,17 @@ class Run:
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
             said = [*built.diagnostics, *plans.volume_warnings(built.build)]
-            return Shown(plans.plan_as_text(built.build), said, False, plan=True)
+            text = plans.plan_as_text(built.build)
+            if chart:
+                text += _plan_charts(built.build, self.profile_for)
+            return Shown(text, said, False, plan=True)
         done = self.workout(path, formats=())
         if done.workout is None:
             return Shown("", list(done.diagnostics), True)
         profile = self.profile_for(path)
         text = render(done.workout, units=units, profile=profile, pick=self.options.pick)
-        return Shown(
-            text + (_chart(done.workout, profile) if chart else ""), list(done.diagnostics), False
-        )
+        shown = text + (_chart(done.workout, profile) if chart else "")
+        return Shown(shown, list(done.diagnostics), False, workouts=(done.workout,))
 
     # --- one plan --------------------------------------------------------------------------
 
@@ -451,6 +478,29 @@ def _chart(workout: steps.Workout, profile: Profile) -> str:
     return "\n" + terminal_chart(workout, profile)
 
 
+def _plan_charts(build: plans.PlanBuild, profile_for: Callable[[Path], Profile]) -> str:
+    """`show PLAN --chart`: a chart for each workout the plan uses, drawn once, for its first
+    session, saying which sessions it stands for (later ones may differ by their vars)."""
+    firsts: dict[Path, list[plans.CompiledSession]] = {}
+    for c in build.sessions:
+        firsts.setdefault(c.session.workout.resolve(), []).append(c)
+    if not firsts:
+        return "\nNo sessions, so no charts.\n"
+    parts = []
+    for sessions in firsts.values():
+        first = sessions[0]
+        sets = ", ".join(f"{k}={v}" for k, v in first.session.overrides.items())
+        head = f"{first.workout.name}: drawn for {first.session.date:%a %d %b}"
+        head += f" ({sets})" if sets else ""
+        more = len(sessions) - 1
+        if more:
+            head += f"; {more} more session{'s' if more != 1 else ''}"
+            if any(c.session.overrides != first.session.overrides for c in sessions):
+                head += ", some with other vars"
+        parts.append(f"\n{head}" + _chart(first.workout, profile_for(first.session.workout)))
+    return "".join(parts)
+
+
 def _plan_file_problems(name: str, data: bytes) -> list[str]:
     """What the reference readers find wrong with one of a plan's own files (the sessions'
     files were verified as workouts)."""
@@ -536,8 +586,13 @@ def imports(
     """What `import` makes of each input: its diagnostics and its (target, YAML text) pairs
     (target None: standard output). Targets are claimed in `outputs`, so that X.fit and X.tcx
     never both write X.yaml; `output` is the one YAML file asked for, unless `to_folder`."""
+    from .importers import same_workout
+
     outputs.protect(item.path for item in items)
+    items = _fit_first(items)
     results = import_files([item.path for item in items], jobs=jobs)
+    #: The input each target was claimed by, to compare a TCX with the FIT of its stem.
+    claimed: dict[Path, Path] = {}
     for item, (imported, problems) in zip(items, results, strict=True):
         where = Position(display_path(item.path), 0, 0)
         if imported is None:
@@ -553,6 +608,22 @@ def imports(
             said.extend(one.diagnostics)
             target = outputs.path_for(item, ".yaml", stem=one.stem) if to_folder else output
             earlier = outputs.claim(target, where.path) if target is not None else None
+            first = claimed.setdefault(target.resolve(), item.path) if target else None
+            if earlier is not None and first is not None and _pair(first, item.path):
+                if same_workout(first, item.path):
+                    why = (
+                        f"the same workout as {display_path(first)}: imported once, from the "
+                        f"FIT file (which carries more), as {target}"
+                    )
+                    said.append(note(where, why))
+                    continue
+                why = (
+                    f"{target} would also be the import of {display_path(first)}, and the two "
+                    "files hold different workouts; nothing written for this file: import "
+                    "it on its own with -o NAME.yaml"
+                )
+                said.append(error(where, why))
+                continue
             if earlier is not None:
                 said.append(
                     error(
@@ -564,6 +635,31 @@ def imports(
                 continue
             found.append((target, one.yaml))
         yield item, said, found
+
+
+def _pair(fit: Path, tcx: Path) -> bool:
+    """Whether `fit` and `tcx` are a FIT file and a TCX file (of one stem: one target)."""
+    return fit.suffix.lower() == ".fit" and tcx.suffix.lower() == ".tcx"
+
+
+def _fit_first(items: Sequence[Input]) -> list[Input]:
+    """`items` in their order, except that a FIT file comes just before a TCX file of the same
+    stem in the same folder that came earlier (names differing in case only): of a pair, the
+    FIT is imported and the TCX compared with it."""
+
+    def stem(item: Input) -> tuple[Path, str]:
+        return (item.relative.parent, item.relative.stem.casefold())
+
+    fits = {stem(i): i for i in items if i.path.suffix.lower() == ".fit"}
+    out: list[Input] = []
+    for item in items:
+        if item in out:
+            continue
+        fit = fits.get(stem(item)) if item.path.suffix.lower() == ".tcx" else None
+        if fit is not None and fit not in out:
+            out.append(fit)
+        out.append(item)
+    return out
 
 
 # --- conveniences for scripts and tests -----------------------------------------------------

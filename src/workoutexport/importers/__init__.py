@@ -27,3 +27,31 @@ def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnos
     from ..formats.tcx.reader import read_tcx
 
     return read_tcx(data, shown), []
+
+
+def _as_tcx_says_it(workout: s.Workout) -> list[tuple[object, ...]]:
+    """What a TCX file can say of `workout` at FIT's precision: the workout written as FIT,
+    read back, written as TCX (dropping what TCX cannot carry) and read back; its sport and
+    steps (TCX names are short names, so names are not compared)."""
+    from ..formats import emit
+    from ..formats.fit.reader import read_fit
+    from ..formats.tcx.reader import read_tcx
+
+    fit, _ = read_fit(emit(workout, "fit", lossy=True).data, "", default_name=workout.name)
+    tcx = read_tcx(emit(fit, "tcx", lossy=True).data, "")
+    return [(w.sport, w.sub_sport, w.steps) for w in tcx]
+
+
+def same_workout(fit: Path, tcx: Path) -> bool:
+    """Whether the TCX file at `tcx` holds one workout, the same as the FIT file at `fit`
+    (say `build -f fit -f tcx` made both): the TCX says nothing the FIT does not, so
+    importing the FIT, which carries more (intensities, secondary targets, notes), loses
+    nothing. False for any file that does not read."""
+    try:
+        (from_fit,), _ = read_workouts(fit, str(fit))
+        from_tcx, _ = read_workouts(tcx, str(tcx))
+        if len(from_tcx) != 1:
+            return False
+        return _as_tcx_says_it(from_fit) == _as_tcx_says_it(from_tcx[0])
+    except (WorkoutError, ValueError):
+        return False
