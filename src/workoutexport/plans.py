@@ -628,28 +628,17 @@ def plan_files(
     return build_plan(path, fmts, **options).files
 
 
-def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
-    """An iCalendar file: one all-day event per session, a UID stable across rebuilds."""
-    from icalendar import Calendar, Event
+def calendar(
+    plan: Plan,
+    sessions: Sequence[CompiledSession],
+    stamp: float,
+    *,
+    profiles: ProfileCache | None = None,
+) -> bytes:
+    """The plan's iCalendar file (see `ics.calendar`; `profiles`: the build's, for UIDs)."""
+    from .ics import calendar as write_calendar
 
-    from .show import render
-
-    cal = Calendar()
-    cal.add("prodid", "-//workoutexport//training plan//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", plan.name)
-    created = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
-    for c in sessions:
-        event = Event()
-        event.add("uid", f"{plan.stem}-{c.session.name}@workoutexport")
-        event.add("dtstamp", created)
-        event.add("dtstart", c.session.date)
-        event.add("dtend", c.session.date + dt.timedelta(days=1))
-        event.add("summary", c.workout.name)
-        event.add("description", render(c.workout))
-        cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data
+    return write_calendar(plan, sessions, stamp, profiles=profiles)
 
 
 # --- looking at a plan ----------------------------------------------------------------------
