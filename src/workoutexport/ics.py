@@ -63,6 +63,8 @@ _BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+# A run of white space could fill a folded line, which some readers (ics) drop whole.
+_SPACES = re.compile(r"[^\S\n]{2,}")
 # Readers that unescape with chained str.replace turn "\\n" back into a line break.
 _BACKSLASH = re.compile(r"\\(?=[nNrR])")
 _JOINER = "\u2060"
@@ -82,6 +84,7 @@ def ics_text(value: str, *, lines: bool = False, limit: int = MAX_LINE) -> str:
     text = _BREAK.sub("\n" if lines else " ", value)
     text = text.replace("\t", " ")
     text = _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else _escape(m), text)
+    text = _SPACES.sub(" ", text).rstrip()
     if len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     return _BACKSLASH.sub("\\\\" + _JOINER, text)
