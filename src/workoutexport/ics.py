@@ -227,13 +227,14 @@ def describe(workout: s.Workout) -> str:
     if len(top) > MAX_STEPS:
         parts.append(f"… and {len(top) - MAX_STEPS} more steps")
     t = totals(top)
-    if t.seconds or t.metres:
+    about = []
+    if t.seconds:
+        about.append(format_seconds(t.seconds) + (" or more" if t.unknown_time else ""))
+    if t.metres:
         unit = "mi" if _in_miles(top) else None
-        about = [format_seconds(t.seconds)] if t.seconds else []
-        if t.metres:
-            about.append(distance_in(t.metres, unit))
-        more = " or more" if t.unknown_time or t.unknown_distance else ""
-        parts += ["", f"about {', '.join(about)}{more}"]
+        about.append(distance_in(t.metres, unit) + (" or more" if t.unknown_distance else ""))
+    if about:
+        parts += ["", f"about {', '.join(about)}"]
     return "\n".join(parts)
 
 
