@@ -55,7 +55,9 @@ def main() -> None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                biggest = max(biggest, check_texts(folder, name, description, workout, note)["bytes"])
+                biggest = max(
+                    biggest, check_texts(folder, name, description, workout, note)["bytes"]
+                )
         except AssertionError:
             counts["disagreements"] += 1
             save(args.crashes, "disagreement", [name, description, workout, note])

@@ -141,9 +141,7 @@ def read_ics(data: bytes) -> Seen:
     events = sorted(cal.events, key=lambda e: (e.begin, e.uid))
     return Seen(
         name=rfc_unescape(extra["X-WR-CALNAME"]) if "X-WR-CALNAME" in extra else None,
-        description=(
-            rfc_unescape(extra["X-WR-CALDESC"]) if "X-WR-CALDESC" in extra else None
-        ),
+        description=(rfc_unescape(extra["X-WR-CALDESC"]) if "X-WR-CALDESC" in extra else None),
         events=[
             {
                 k: v

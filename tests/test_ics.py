@@ -14,13 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ics_fuzzing import HOSTILE, check_texts, in_memory_plan, read_all, texts
 from workoutexport import steps
 from workoutexport.ics import MAX_DESCRIPTION, calendar, describe, ics_text, sequence_of
-from workoutexport.pipeline import ProfileCache
+from workoutexport.pipeline import ProfileCache, load_profile
 from workoutexport.plans import plan_files
-from workoutexport.pipeline import load_profile
-
-from ics_fuzzing import HOSTILE, check_texts, in_memory_plan, read_all, texts
 
 EASY = "name: Easy\nvars:\n  minutes: 40min\nsteps:\n  - run: ${minutes}\n    pace: easy\n"
 PLAN = """\
@@ -169,9 +167,9 @@ def test_description_line_breaks_are_real_line_breaks(tmp_path: Path) -> None:
 
 
 def test_description_says_the_steps_briefly(tmp_path: Path) -> None:
-    plan, sessions = in_memory_plan(tmp_path, "P", None, [("W", None)])
+    _, sessions = in_memory_plan(tmp_path, "P", None, [("W", None)])
     assert describe(sessions[0].workout) == (
-        "6 × (run 400m, recover 1:30)\n\nabout 9:00 or more, 2.4km or more"
+        "6 \u00d7 (run 400m, recover 1:30)\n\nabout 9:00 or more, 2.4km or more"
     )
     # A repeat's steps with a pace, and a total in the unit the distances were written in.
     pace = steps.SpeedTarget(low_mps=1000 / 245, high_mps=1000 / 235, view="pace")
@@ -196,7 +194,7 @@ def test_description_says_the_steps_briefly(tmp_path: Path) -> None:
     )
     assert describe(workout).split("\n")[:2] == [
         "warmup 1mi",
-        "6 × (run 400m @ pace 3:55-4:05/km, recover 200m)",
+        "6 \u00d7 (run 400m @ pace 3:55-4:05/km, recover 200m)",
     ]
 
 
@@ -221,7 +219,7 @@ def test_a_huge_workout_gives_a_short_description(tmp_path: Path) -> None:
     assert len(data) < 300 * 3000
     short = steps.Workout(name="Repeat", sport=steps.Sport.RUNNING, steps=(inner,))
     assert describe(short).split("\n")[0] == (
-        "2 × (run 1:00, run 1:00, run 1:00, run 1:00, 1996 more)"
+        "2 \u00d7 (run 1:00, run 1:00, run 1:00, run 1:00, 1996 more)"
     )
 
 
@@ -295,7 +293,9 @@ def test_an_edited_plan_keeps_its_uids_and_raises_sequence(
     os.utime(plan.parent / "easy.yaml", (t2, t2))
     again = events(ics_of(plan))
     assert [e["uid"] for e in again] == [e["uid"] for e in before]
-    assert all(int(a["sequence"]) == int(b["sequence"]) + 60 for a, b in zip(again, after))
+    assert all(
+        int(a["sequence"]) == int(b["sequence"]) + 60 for a, b in zip(again, after, strict=True)
+    )
 
 
 def test_source_date_epoch_fixes_every_time_in_the_calendar(

@@ -58,6 +58,8 @@ MAX_STEP_LINE = 160
 #: SEQUENCE counts seconds from this time (so that it fits RFC 5545's 32-bit INTEGER to 2088).
 SEQUENCE_EPOCH = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
 _INT32 = 2**31 - 1
+#: The multiplication sign of a repeat's count.
+TIMES = "\u00d7"
 
 _BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _UNSAFE = re.compile(
@@ -195,7 +197,8 @@ def _leaf(node: s.Leaf) -> str:
 
 
 def step_line(node: s.Node, depth: int = 0) -> str:
-    """One step in a few words; a repeat as '6 × (run 400m @ …, recover 200m)'."""
+    """One step in a few words; a repeat as its count, a multiplication sign and its first
+    steps in parentheses: '6 \u00d7 (run 400m @ pace 3:55-4:05/km, recover 200m)'."""
     from .importers.yaml_out import until_text
 
     if not isinstance(node, s.Repeat):
@@ -208,7 +211,7 @@ def step_line(node: s.Node, depth: int = 0) -> str:
         if rest:
             shown.append(f"{rest} more")
         inner = ", ".join(shown)
-    times = f"{node.count} ×" if node.until is None else f"repeat {until_text(node.until)}"
+    times = f"{node.count} {TIMES}" if node.until is None else f"repeat {until_text(node.until)}"
     return _cut(f"{times} ({inner})", MAX_STEP_LINE)
 
 
