@@ -7,7 +7,7 @@ written as `build` writes it and read back by icalendar, vobject and ics: each m
 same events, the same properties and the very texts we meant to write. A traceback or a
 disagreement is counted and its input saved under --crashes.
 
-    python benchmarks/ics_campaign.py --inputs 20000 [--crashes ics-crashes]
+    python benchmarks/ics_campaign.py --inputs 20000 [--crashes ics-crashes] [--seed N]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import collections
 import hashlib
 import json
+import random
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ics_fuzzing import check_texts, texts
@@ -35,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=int, default=20_000)
     parser.add_argument("--crashes", type=Path, default=Path("ics-crashes"))
+    # Campaigns run side by side with different seeds see different inputs.
+    parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     counts: collections.Counter[str] = collections.Counter()
     folder = Path(tempfile.mkdtemp(prefix="ics-campaign-"))
@@ -48,6 +51,7 @@ def main() -> None:
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+    @seed(args.seed if args.seed is not None else random.getrandbits(64))
     @given(texts, st.none() | texts, texts, texts)
     def run(name: str, description: str | None, workout: str, note: str) -> None:
         nonlocal biggest
