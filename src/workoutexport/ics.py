@@ -283,21 +283,24 @@ def calendar(
     fixed = _fixed_time()
     described: dict[int, str] = {}
     places: dict[dt.date, int] = {}
+    # A plan names few files many times: look at each once.
+    times: dict[Path | None, float] = {None: 0.0}
+    names: dict[Path | None, str] = {None: ""}
     for c in sessions:
         session = c.session
         profile = found.path(session.workout)
+        for path in (session.workout, profile):
+            if path not in times:
+                times[path] = _mtime(path)
+        if profile not in names:
+            names[profile] = _portable(profile) if profile is not None else ""
         modified = stamp
         if not fixed:
-            modified = max(stamp, _mtime(session.workout), _mtime(profile))
+            modified = max(stamp, times[session.workout], times[profile])
         when = dt.datetime.fromtimestamp(int(modified), tz=dt.UTC)
         index = places.get(session.date, 0)
         places[session.date] = index + 1
-        uid = uid_of(
-            plan_id,
-            _portable(profile) if profile is not None else "",
-            (session.date - plan.start).days,
-            index,
-        )
+        uid = uid_of(plan_id, names[profile], (session.date - plan.start).days, index)
         text = described.get(id(c.workout))
         if text is None:
             text = described[id(c.workout)] = describe(c.workout)
