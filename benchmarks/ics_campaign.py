@@ -56,6 +56,12 @@ def main() -> None:
     def run(name: str, description: str | None, workout: str, note: str) -> None:
         nonlocal biggest
         counts["inputs"] += 1
+        if counts["inputs"] % 500 == 0:
+            print(
+                f"{counts['inputs']} inputs: {counts['tracebacks']} tracebacks, "
+                f"{counts['disagreements']} disagreements",
+                flush=True,
+            )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
