@@ -129,6 +129,9 @@ def test_controls_become_visible_and_line_breaks_spaces_in_one_line_texts() -> N
         assert ics_text(f"a{brk}b") == "a b"
         assert ics_text(f"a{brk}b", lines=True) == "a\nb"
     assert ics_text("a\tb") == "a b"
+    # A long text is cut, white space and all: the rest never shows.
+    assert ics_text("a" + " " * 10_000 + "b") == "a…"
+    assert ics_text("ab" * 10_000, limit=5) == "abab…"
     assert ics_text("lone \ud800 surrogate") == r"lone \ud800 surrogate"
 
 

@@ -83,11 +83,13 @@ def ics_text(value: str, *, lines: bool = False, limit: int = MAX_LINE) -> str:
     `lines`: keep line breaks (as ``\\n``, which the writer escapes); else they become spaces.
     `limit`: the longest result in characters (word joiners not counted), cut with "…".
     """
-    text = _BREAK.sub("\n" if lines else " ", value)
+    # Only the start can be kept: clean no more of a long text than can show.
+    long = len(value) > 4 * limit + 8
+    text = _BREAK.sub("\n" if lines else " ", value[: 4 * limit + 8] if long else value)
     text = text.replace("\t", " ")
     text = _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else _escape(m), text)
     text = _SPACES.sub(" ", text).rstrip()
-    if len(text) > limit:
+    if long or len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     return _BACKSLASH.sub("\\\\" + _JOINER, text)
 
