@@ -105,7 +105,8 @@ def read_icalendar(data: bytes) -> Seen:
             {k: str(e[k]) for k in ("UID", "SUMMARY", "DESCRIPTION") if k in e} for e in events
         ],
         properties=[set(e.keys()) for e in events],
-        calendar_properties=set(cal.keys()),
+        # Any component but our events (an injected VTODO) counts as a property too.
+        calendar_properties=set(cal.keys()) | {str(c.name) for c in cal.subcomponents} - {"VEVENT"},
     )
 
 
