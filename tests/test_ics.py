@@ -8,17 +8,19 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ics_fuzzing import HOSTILE, check_texts, in_memory_plan, read_all, texts
 from workoutexport import steps
+from workoutexport.cli import main
 from workoutexport.ics import MAX_DESCRIPTION, calendar, describe, ics_text, sequence_of
 from workoutexport.pipeline import ProfileCache, load_profile
-from workoutexport.plans import plan_files
 
 EASY = "name: Easy\nvars:\n  minutes: 40min\nsteps:\n  - run: ${minutes}\n    pace: easy\n"
 PLAN = """\
@@ -40,9 +42,12 @@ def make_library(folder: Path, plan: str = PLAN, profile: str = PROFILE) -> Path
     return folder / "plan.yaml"
 
 
-def ics_of(plan: Path, **options: object) -> bytes:
-    files = dict(plan_files(plan, ("fit",), **options))
-    return files[f"{plan.stem}/{plan.stem}.ics"]
+def ics_of(plan: Path) -> bytes:
+    """The .ics that `workoutexport build PLAN` writes."""
+    with tempfile.TemporaryDirectory() as out:
+        result = CliRunner().invoke(main, ["build", str(plan), "-o", out])
+        assert result.exit_code == 0, result.output
+        return (Path(out) / plan.stem / f"{plan.stem}.ics").read_bytes()
 
 
 def events(data: bytes) -> list[dict[str, str]]:
@@ -139,18 +144,15 @@ def test_a_plan_name_with_a_line_break_builds_under_python_O(tmp_path: Path) -> 
     # icalendar asserts that a content line holds no line break: that assert is gone under
     # -O, so the calendar must never rely on it.
     plan = make_library(tmp_path, PLAN.replace("name: Club plan", 'name: "Club\\nBEGIN:VEVENT"'))
-    script = (
-        "import sys; from pathlib import Path; from workoutexport.plans import plan_files;"
-        "files = dict(plan_files(Path(sys.argv[1])));"
-        "sys.stdout.buffer.write(files['plan/plan.ics'])"
-    )
     for flags in ([], ["-O"]):
-        out = subprocess.run(
-            [sys.executable, *flags, "-c", script, str(plan)],
+        folder = tmp_path / f"out{len(flags)}"
+        subprocess.run(
+            [sys.executable, *flags, "-m", "workoutexport", "build", str(plan), "-o", str(folder)],
             capture_output=True,
             check=True,
             env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"},
-        ).stdout
+        )
+        out = (folder / "plan" / "plan.ics").read_bytes()
         assert out.split(b"\r\n").count(b"BEGIN:VEVENT") == 3
         for library, seen in read_all(out).items():
             assert seen.name == "Club BEGIN:VEVENT", library
@@ -245,16 +247,14 @@ def test_uids_differ_for_plans_of_one_file_name_in_two_folders(tmp_path: Path) -
 
 
 def test_uids_differ_for_two_athletes_profiles(tmp_path: Path) -> None:
-    plan = make_library(tmp_path / "club")
+    # `build PLAN --profile anna.yaml` and `--profile ben.yaml`: the run's profiles.
     (tmp_path / "anna.yaml").write_text("paces:\n  easy: 5:00/km\n")
     (tmp_path / "ben.yaml").write_text("paces:\n  easy: 7:00/km\n")
-    from workoutexport.plans import build_plan
-
+    plan, sessions = in_memory_plan(tmp_path, "P", None, [("Easy", None)] * 3)
     uids = []
     for athlete in ("anna.yaml", "ben.yaml"):
         profiles = ProfileCache(explicit=load_profile(tmp_path / athlete))
-        build = build_plan(plan, profiles=profiles)
-        data = calendar(build.plan, build.sessions, 0.0, profiles=profiles)
+        data = calendar(plan, sessions, 0.0, profiles=profiles)
         uids.append({e["uid"] for e in events(data)})
     assert len(uids[0]) == len(uids[1]) == 3
     assert not uids[0] & uids[1]
