@@ -138,6 +138,8 @@ def test_controls_become_visible_and_line_breaks_spaces_in_one_line_texts() -> N
     assert ics_text("a" + " " * 10_000 + "b") == "a…"
     assert ics_text("ab" * 10_000, limit=5) == "abab…"
     assert ics_text("lone \ud800 surrogate") == r"lone \ud800 surrogate"
+    # icalendar drops a byte order mark from the start of a value.
+    assert ics_text("\ufeffName") == r"\ufeffName"
 
 
 def test_a_plan_name_with_a_line_break_builds_under_python_O(tmp_path: Path) -> None:

@@ -6,8 +6,11 @@ allows and that calendar readers read back as written:
 
 - line breaks (CR, LF, CRLF, VT, FF, NEL, U+2028, U+2029) become one line break in a
   multi-line text (a description) and a space elsewhere; a tab becomes a space;
-- every other control character (C0, DEL, C1), bidirectional override or mark, and lone
-  surrogate becomes a visible escape such as ``\\x1b`` or ``\\u202e``, as in diagnostics;
+- a run of white space becomes one space, and the text does not end with one: a folded
+  line of white space alone is dropped by some readers (ics);
+- every other control character (C0, DEL, C1), bidirectional override or mark, lone
+  surrogate and byte order mark (U+FEFF) becomes a visible escape such as ``\\x1b`` or
+  ``\\u202e``, as in diagnostics;
 - a backslash followed by ``n``, ``N``, ``r`` or ``R`` gets a word joiner (U+2060) after
   it: common readers (icalendar, ics) turn the correctly escaped ``\\\\n`` back into a line
   break, so the literal text ``a\\Nb`` would come back split;
@@ -62,8 +65,10 @@ _INT32 = 2**31 - 1
 TIMES = "\u00d7"
 
 _BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# As diagnostics.printable's, and U+FEFF (a byte order mark), which icalendar drops from the
+# start of a value.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]"
 )
 # A run of white space could fill a folded line, which some readers (ics) drop whole.
 _SPACES = re.compile(r"[^\S\n]{2,}")
