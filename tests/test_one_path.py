@@ -364,7 +364,7 @@ def test_check_reports_a_plan_that_does_not_verify_even_without_weeks(
     monkeypatch.setattr(
         plans, "expand_plan", lambda *a, **k: dataclasses.replace(real(*a, **k), week_sources=())
     )
-    monkeypatch.setattr(plans, "calendar", lambda *_a: b"not a calendar")
+    monkeypatch.setattr(plans, "calendar", lambda *_a, **_k: b"not a calendar")
     code, _out, err = run("check", "plan.yaml", cwd=folder)
     assert code == 1
     assert "plan.yaml" in err and "does not verify" in err

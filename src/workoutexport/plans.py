@@ -33,6 +33,7 @@ from .source import MAX_BYTES, Document, Loc, read_file
 from .units import UnitError, clock_seconds
 
 if TYPE_CHECKING:
+    from .pipeline import ProfileCache
     from .plan_model import Plan as PlanModel
 
 #: The guide's rule: build by no more than about 10 % a week.
@@ -503,6 +504,8 @@ def assemble(
     compiled: Sequence[CompiledSession],
     fmts: Sequence[str],
     diagnostics: Sequence[Diagnostic] = (),
+    *,
+    profiles: ProfileCache | None = None,
 ) -> PlanBuild:
     """A plan's files from its compiled sessions: each session's files, the FIT schedule
     (when FIT is among `fmts`) and the `.ics` calendar, named `<plan stem>/<file>`.
@@ -523,32 +526,21 @@ def assemble(
         entries = [(c.outputs["fit"], c.session.date) for c in compiled]
         schedule = schedule_fit(entries, time_created=fit_time(stamp))
         files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
-    files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp)))
+    files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp, profiles=profiles)))
     return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
 
 
-def calendar(plan: ExpandedPlan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:
-    """An iCalendar file: one all-day event per session, a UID stable across rebuilds."""
-    from icalendar import Calendar, Event
+def calendar(
+    plan: ExpandedPlan,
+    sessions: Sequence[CompiledSession],
+    stamp: float,
+    *,
+    profiles: ProfileCache | None = None,
+) -> bytes:
+    """The plan's iCalendar file (see `ics.calendar`; `profiles`: the build's, for UIDs)."""
+    from .ics import calendar as write_calendar
 
-    from .show import render
-
-    cal = Calendar()
-    cal.add("prodid", "-//workoutexport//training plan//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", plan.name)
-    created = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
-    for c in sessions:
-        event = Event()
-        event.add("uid", f"{plan.stem}-{c.session.name}@workoutexport")
-        event.add("dtstamp", created)
-        event.add("dtstart", c.session.date)
-        event.add("dtend", c.session.date + dt.timedelta(days=1))
-        event.add("summary", c.workout.name)
-        event.add("description", render(c.workout))
-        cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data
+    return write_calendar(plan, sessions, stamp, profiles=profiles)
 
 
 # --- looking at a plan ----------------------------------------------------------------------

@@ -456,7 +456,7 @@ class Run:
             )
         if failed:
             raise WorkoutError([*diagnostics, *failed])
-        build = plans.assemble(plan, compiled, fmts, diagnostics)
+        build = plans.assemble(plan, compiled, fmts, diagnostics, profiles=self.profiles)
         where = plan.week_sources[0] if plan.week_sources else Position(display_path(path), 0, 0)
         for name, data in build.files:
             problems = _plan_file_problems(name, data)
