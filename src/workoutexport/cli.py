@@ -138,7 +138,11 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
             old = outputs.path_for(item, f".{fmt}")
             if old.is_file():
                 # Left as it was (it may be on a watch already); the user must hear it is old.
-                click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)
+                click.echo(
+                    f"note: {printable(str(old), MAX_PATH)} is from an older "
+                    f"{printable(str(item.path), MAX_PATH)} (not rebuilt)",
+                    err=True,
+                )
     count = len(written)
     click.echo(
         f"{count} file{'s' if count != 1 else ''} written; {report.summary('read')}", err=True
@@ -300,7 +304,7 @@ def paces(race: str, model: str) -> None:
     try:
         result = parse_race(race)
     except UnitError as exc:
-        raise click.BadParameter(str(exc), param_hint="RACE") from None
+        raise click.BadParameter(printable(str(exc), 400), param_hint="RACE") from None
     chosen = next(m for m in get_args(RaceModel) if m == model)
     click.echo(pace_table(result, chosen), nl=False)
 
@@ -397,5 +401,6 @@ def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     report.add(build_site(inputs, out_dir, run=run, write=outputs.write))
     report.add(run.unapplied())
     _emit_error(report, "text")
-    click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)
+    index = printable(str(out_dir / "index.html"), MAX_PATH)
+    click.echo(f"site written to {index}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import steps
-from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, warning
+from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, printable, warning
 from .outputs import read_input
 from .plan_model import MAX_WEEKS, WEEKDAY_NUMBERS
 from .source import MAX_BYTES, Document, Loc, read_file
@@ -647,7 +647,9 @@ def render_plan(build: PlanBuild) -> str:
             total += f"; {_change(previous, w)}"
         lines.append(total)
         previous = w
-    return "\n".join(lines) + "\n"
+    # Names, descriptions and `set:` values come from files: each line is printed on one line,
+    # with no control or bidirectional character raw.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _change(before: WeekTotal, now: WeekTotal) -> str:
