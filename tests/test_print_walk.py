@@ -195,6 +195,11 @@ def test_failing_inputs(broken: Path, library: Path, tmp_path: Path) -> None:
     invoke("check", library / f"w{NAME}.yaml", "--set", f"reps={HOSTILE}")
     invoke("check", tmp_path / f"missing{NAME}.yaml")
     invoke("check", library, "--exclude", HOSTILE, "--pick", HOSTILE)
+    invoke("check", library, "--set", HOSTILE)  # no '=': a usage error quoting it
+    invoke("check", library, "--set", f"={HOSTILE}")
+    invoke("check", library, "-f", HOSTILE)
+    invoke("send", library, "--until", HOSTILE)
+    invoke(HOSTILE)
 
 
 def test_a_workout_that_breaks_after_it_was_built(tmp_path: Path) -> None:

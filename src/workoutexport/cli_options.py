@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .diagnostics import printable
 from .formats import FORMATS
 from .options import PICKS, BuildOptions, Pick, parse_overrides
 
@@ -82,7 +83,9 @@ def _as_pick(value: str) -> Pick:
     for pick in PICKS:
         if pick == value:
             return pick
-    raise click.BadParameter(f"'{value}' is not one of {', '.join(PICKS)}", param_hint="--pick")
+    raise click.BadParameter(
+        f"'{printable(value, 80)}' is not one of {', '.join(PICKS)}", param_hint="--pick"
+    )
 
 
 def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
@@ -98,7 +101,7 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
             try:
                 overrides = parse_overrides(values.get("sets", ()))
             except ValueError as exc:
-                raise click.BadParameter(str(exc), param_hint="--set") from None
+                raise click.BadParameter(printable(str(exc), 400), param_hint="--set") from None
             given = values.get("formats", ())
             if formats is not None and set(formats) - set(FORMATS):
                 kwargs["style"] = _old_style(given)
