@@ -352,7 +352,8 @@ def plan_text(seed: str) -> str:
         text = json.dumps(data, indent=1, ensure_ascii=not rng.bad())
     else:
         # Block YAML with an anchor on the first week, reused: aliases are counted too.
-        first = json.dumps(data["weeks"][0]) if data.get("weeks") else "{days: {}}"
+        weeks = data.get("weeks")
+        first = json.dumps(weeks[0]) if isinstance(weeks, list) and weeks else "{days: {}}"
         text = (
             f"name: {json.dumps(data.get('name', 'Block'))}\n"
             f"start: {json.dumps(data.get('start'))}\n"

@@ -266,3 +266,37 @@ def test_import_escapes_bidirectional_controls_and_reads_back_the_same(tmp_path:
     assert after["workout_mesgs"][0]["wkt_name"] == name
     assert after["workout_mesgs"] == before["workout_mesgs"]
     assert after["workout_step_mesgs"] == before["workout_step_mesgs"]
+
+
+def test_no_command_quotes_a_file_that_is_not_a_workout(tmp_path: Path) -> None:
+    """A token in a file that is not a workout (text, a list, bytes, a profile, a plan's
+    session) is described, never quoted: not on the terminal, not in the site's pages."""
+    token = "ghp_TokenThatMustNeverBePrinted42"
+    lib = tmp_path / "lib"
+    (lib / "sub").mkdir(parents=True)
+    (lib / "text.yaml").write_text(f"{token}\n")
+    (lib / "list.yaml").write_text(f"- {token}\n")
+    (lib / "bytes.yaml").write_bytes(b"\x00\xff" + token.encode())
+    (lib / "sub" / "profile.yaml").write_text(f"{token}\n")
+    (lib / "sub" / "w.yaml").write_text("name: W\nsteps:\n  - run: 1km\n")
+    (lib / "plan.yaml").write_text(
+        "start: 2027-01-04\nweeks:\n  - days: {mon: text.yaml, tue: list.yaml, wed: bytes.yaml}\n"
+    )
+    site = tmp_path / "site"
+    said = ""
+    for args in (
+        ["check", lib],
+        ["check", lib, "--output-format", "json"],
+        ["check", lib, "--output-format", "github"],
+        ["show", lib],
+        ["build", lib, "-o", tmp_path / "out"],
+        ["site", lib, "-o", site],
+        ["check", lib / "sub" / "profile.yaml"],
+    ):
+        code, out, err = invoke(*args)
+        assert code == 1
+        said += out + err
+    assert "not a YAML mapping: plain text" in said and "not valid UTF-8 text" in said
+    assert token not in said
+    for page in site.rglob("*"):
+        assert not page.is_file() or token.encode() not in page.read_bytes(), page
