@@ -132,7 +132,7 @@ def _text(rng: Rng) -> Any:
 
 
 def _value(rng: Rng, var: str) -> Any:
-    good = {
+    good: dict[str, list[Any]] = {
         "minutes": ["30min", "1:05:00", "45 min", "20-30min", "90s"],
         "reps": [1, 4, 12, "6"],
         "gap": ["45s", "1-2min", "lap"],
@@ -302,7 +302,7 @@ def _week(rng: Rng) -> Any:
 
 
 START = ["2027-01-04", "2027-01-07", "2026-12-31", "2099-12-31", "1990-01-01", "2028-02-29"]
-BAD_START = [
+BAD_START: list[Any] = [
     "2027-02-30",
     "2027-13-01",
     "soon",

@@ -188,6 +188,7 @@ def test_failing_inputs(broken: Path, library: Path, tmp_path: Path) -> None:
         code, _, _ = invoke("check", broken, "--output-format", style)
         assert code == 1
     invoke("show", broken)
+    invoke("check", broken, "-j", "2")  # diagnostics that come back from worker processes
     invoke("build", broken, "-o", tmp_path / f"o{NAME}")
     invoke("import", broken, "-o", tmp_path / f"i{NAME}")
     invoke("site", broken, "-o", tmp_path / f"s{NAME}")
@@ -284,7 +285,7 @@ def test_no_command_quotes_a_file_that_is_not_a_workout(tmp_path: Path) -> None:
     )
     site = tmp_path / "site"
     said = ""
-    for args in (
+    runs: list[list[str | Path]] = [
         ["check", lib],
         ["check", lib, "--output-format", "json"],
         ["check", lib, "--output-format", "github"],
@@ -292,7 +293,8 @@ def test_no_command_quotes_a_file_that_is_not_a_workout(tmp_path: Path) -> None:
         ["build", lib, "-o", tmp_path / "out"],
         ["site", lib, "-o", site],
         ["check", lib / "sub" / "profile.yaml"],
-    ):
+    ]
+    for args in runs:
         code, out, err = invoke(*args)
         assert code == 1
         said += out + err
