@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plan_fuzzing import Broken, check_plan, make_library, pending, plan_text
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.run import build_plan
 from workoutexport.verify import decode_fit
@@ -126,3 +127,31 @@ def test_random_plans_build_or_are_refused_with_positions(folder: Path, plan: An
     for c in build.sessions:
         decode_fit(files[f"plan/{c.session.name}.fit"])
     assert files["plan/plan.ics"].startswith(b"BEGIN:VCALENDAR")
+
+
+# --- the structure-aware fuzzer (tests/plan_fuzzing.py), bounded ------------------------------
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_library(tmp_path_factory.mktemp("plan-fuzz"))
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_generated_plans_build_or_are_refused_and_never_leave_the_library(
+    library: Path, chunk: int
+) -> None:
+    """150 plans of seed "ci" (benchmarks/plan_campaign.py runs tens of thousands): no
+    traceback, no internal error, no diagnostic off the library, no secret quoted."""
+    outcomes: dict[str, int] = {}
+    for i in range(chunk, 150, 4):
+        text = plan_text(f"ci-{i}")
+        try:
+            outcome = check_plan(text, library)
+        except Broken as exc:
+            if pending(exc):
+                continue
+            raise AssertionError(f"plan ci-{i}: {exc}\n{text}") from None
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    # Both kinds are reached: the generator is neither all junk nor all good.
+    assert outcomes.get("built", 0) >= 5 and outcomes.get("refused", 0) >= 5, outcomes

@@ -138,7 +138,11 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
             old = outputs.path_for(item, f".{fmt}")
             if old.is_file():
                 # Left as it was (it may be on a watch already); the user must hear it is old.
-                click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)
+                click.echo(
+                    f"note: {printable(str(old), MAX_PATH)} is from an older "
+                    f"{printable(str(item.path), MAX_PATH)} (not rebuilt)",
+                    err=True,
+                )
     if as_json:
         click.echo(build_json(written, report), nl=False)
     count = len(written)
@@ -299,7 +303,7 @@ def paces(race: str, model: str, as_json: bool) -> None:
     try:
         result = parse_race(race)
     except UnitError as exc:
-        raise click.BadParameter(str(exc), param_hint="RACE") from None
+        raise click.BadParameter(printable(str(exc), 400), param_hint="RACE") from None
     caveat = extrapolated(result)
     if caveat is not None:
         click.echo(f"warning: {printable(caveat)}", err=True)
@@ -393,5 +397,6 @@ def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     report.add(build_site(inputs, out_dir, run=run, write=outputs.write))
     report.add(run.unapplied())
     _emit_error(report, "text")
-    click.echo(f"site written to {out_dir / 'index.html'}; {report.summary('read')}", err=True)
+    index = printable(str(out_dir / "index.html"), MAX_PATH)
+    click.echo(f"site written to {index}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .diagnostics import printable
 from .options import PICKS, BuildOptions, Pick, parse_overrides
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,7 +69,9 @@ def _as_pick(value: str) -> Pick:
     for pick in PICKS:
         if pick == value:
             return pick
-    raise click.BadParameter(f"'{value}' is not one of {', '.join(PICKS)}", param_hint="--pick")
+    raise click.BadParameter(
+        f"'{printable(value, 80)}' is not one of {', '.join(PICKS)}", param_hint="--pick"
+    )
 
 
 def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Callable[[F], F]:
@@ -83,7 +86,7 @@ def build_options(*offered: str, formats: tuple[str, ...] | None = None) -> Call
             try:
                 overrides = parse_overrides(values.get("overrides", ()))
             except ValueError as exc:
-                raise click.BadParameter(str(exc), param_hint="--set") from None
+                raise click.BadParameter(printable(str(exc), 400), param_hint="--set") from None
             given = values.get("formats", ())
             options = BuildOptions(
                 formats=tuple(dict.fromkeys(given)) or ("fit",),

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import steps
-from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, warning
+from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, printable, warning
 from .outputs import read_input
 from .plan_model import MAX_WEEKS, WEEKDAY_NUMBERS
 from .source import MAX_BYTES, Document, Loc, read_file
@@ -176,17 +176,25 @@ class _Expander:
                 "workouts inside the folder it was built from",
             )
             return None
-        if not _inside(target.resolve(), root.resolve()):
+        try:
+            # A loop of symlinks is RuntimeError before Python 3.13, OSError after.
+            resolved = target.resolve()
+            found = target.is_file()
+        except (OSError, RuntimeError) as exc:  # a name too long for the file system, a loop
+            why = exc.strerror if isinstance(exc, OSError) else "a loop of symlinks"
+            self.fail(where, f"cannot open workout file '{shown}': {why}")
+            return None
+        if not _inside(resolved, root.resolve()):
             self.fail(
                 where,
                 f"'{shown}' is a symlink that leads out of the plan's library "
                 f"({_display(root)}); a plan names workouts inside the folder it was built from",
             )
             return None
-        if not target.is_file():
+        if not found:
             self.fail(where, f"no workout file '{shown}' (looked for {_display(target)})")
             return None
-        if target.resolve() == self.path.resolve():
+        if resolved == self.path.resolve():
             self.fail(where, "a plan cannot name itself as a session's workout")
             return None
         # A workout that cannot be read is still named: compiling it reports its errors.
@@ -643,7 +651,9 @@ def plan_as_text(build: PlanBuild) -> str:
             total += f"; {_change(previous, w)}"
         lines.append(total)
         previous = w
-    return "\n".join(lines) + "\n"
+    # Names, descriptions and `set:` values come from files: each line is printed on one line,
+    # with no control or bidirectional character raw.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _change(before: WeekTotal, now: WeekTotal) -> str:

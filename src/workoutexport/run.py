@@ -34,6 +34,7 @@ from .diagnostics import (
     error,
     internal_error,
     note,
+    printable,
     warning,
 )
 from .options import BuildOptions
@@ -497,7 +498,8 @@ def _plan_charts(build: plans.PlanBuild, profile_for: Callable[[Path], Profile])
             head += f"; {more} more session{'s' if more != 1 else ''}"
             if any(c.session.overrides != first.session.overrides for c in sessions):
                 head += ", some with other vars"
-        parts.append(f"\n{head}" + _chart(first.workout, profile_for(first.session.workout)))
+        chart = _chart(first.workout, profile_for(first.session.workout))
+        parts.append(f"\n{printable(head, 400)}" + chart)
     return "".join(parts)
 
 

@@ -161,13 +161,16 @@ class Broken:
 def _env() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("workoutexport", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every name put into a link goes through `href` (templates: `{{ w.slug | href }}`).
+    env.filters["href"] = lambda name: _href(PurePosixPath(name))
+    return env
 
 
 def _render(template: str, **context: object) -> bytes:
@@ -175,7 +178,10 @@ def _render(template: str, **context: object) -> bytes:
 
 
 def _href(path: PurePosixPath) -> str:
-    return quote(path.as_posix())
+    """A relative URL for `path`: every character but letters, digits, `-._~` and `/` is
+    %-escaped, so `#`, `?`, `%`, `:`, spaces and non-ASCII letters in a file's name reach
+    the file of that name (`a#b` -> `a%23b`)."""
+    return quote(path.as_posix(), safe="/")
 
 
 def _slug(relative: Path, taken: set[str]) -> str:

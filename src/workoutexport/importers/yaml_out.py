@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 from typing import Any, Literal, assert_never
 
@@ -239,8 +240,30 @@ def to_data(workout: s.Workout, exact: Exact = "fit") -> dict[str, Any]:
     return out
 
 
+# Bidirectional controls: YAML lets them stand raw in any scalar, where they reorder what an
+# editor, a terminal or a diff shows. (Line and paragraph separators the emitter escapes.)
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _quoted_bidi(data: Any) -> Any:
+    """`data` with every text holding a bidirectional control made a double-quoted scalar,
+    the one YAML style where an escape (``\\u202e``) can stand for it."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(data, dict):
+        return {k: _quoted_bidi(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_quoted_bidi(v) for v in data]
+    if isinstance(data, str) and _BIDI.search(data):
+        return DoubleQuotedScalarString(data)
+    return data
+
+
 def to_yaml(workout: s.Workout, source: str | None = None, exact: Exact = "fit") -> str:
-    """YAML for `workout`; `exact` names the format whose stored values must come back."""
+    """YAML for `workout`; `exact` names the format whose stored values must come back.
+
+    No bidirectional control is written raw: a text holding one is double-quoted with the
+    control as an escape, so the file reads back to the same text."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
@@ -251,5 +274,6 @@ def to_yaml(workout: s.Workout, source: str | None = None, exact: Exact = "fit")
     if source:
         # A file name may hold a line break: escaped, it cannot end the comment and add keys.
         buffer.write(f"# imported by workoutexport from {printable(source, MAX_PATH)}\n")
-    yaml.dump(to_data(workout, exact), buffer)
-    return buffer.getvalue()
+    yaml.dump(_quoted_bidi(to_data(workout, exact)), buffer)
+    # Every such character is now inside double quotes (keys are the format's own words).
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", buffer.getvalue())
