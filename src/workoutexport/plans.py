@@ -67,6 +67,8 @@ class Plan:
     week_sources: tuple[Position, ...]  # for each week, its entry in the plan
     #: The `--set` names some workout of the plan defines (and so takes).
     applied: frozenset[str] = frozenset()
+    #: The plan's `units:` ('km', 'mi'), when it says one.
+    units: str | None = None
 
     @property
     def stem(self) -> str:
@@ -387,6 +389,7 @@ def expand_plan(
         sessions=tuple(sessions),
         week_sources=tuple(week_sources),
         applied=frozenset(var for var in overrides if defined(var)),
+        units=model.units,
     )
 
 
@@ -552,33 +555,40 @@ def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> b
 
 @dataclass
 class WeekTotal:
+    """A week's sessions and its estimate (`estimate.week`): running volume in `seconds` and
+    `metres` (`partial` when some running step has no distance estimate), strength in
+    `other_seconds`."""
+
     week: int
     sessions: list[CompiledSession]
     seconds: float = 0.0
     metres: float = 0.0
-    partial: bool = False  # some running step has no distance estimate
-
-
-def _counts(c: CompiledSession) -> bool:
-    """Whether a session counts towards the week's training volume (strength does not)."""
-    return c.workout.sport is not steps.Sport.STRENGTH
+    partial: bool = False
+    other_seconds: float = 0.0
+    other_estimated: bool = False
 
 
 def week_totals(build: PlanBuild) -> list[WeekTotal]:
-    """Each week's sessions and its estimated time and distance (as `show` estimates them)."""
-    from .show import totals
+    """Each week's sessions and its estimated time and distance (as `show` estimates them;
+    the one definition the site's weeks use too)."""
+    from . import estimate
 
-    weeks = [WeekTotal(n, []) for n in range(1, build.plan.weeks + 1)]
-    for c in build.sessions:
-        week = weeks[c.session.week - 1]
-        week.sessions.append(c)
-        if not _counts(c):
-            continue
-        t = totals(c.workout.steps)
-        week.seconds += t.seconds
-        week.metres += t.metres
-        week.partial = week.partial or bool(t.unknown_distance)
-    return weeks
+    amounts = [(c.session.week, estimate.session(c.workout)) for c in build.sessions]
+    out = []
+    for n, week in enumerate(estimate.weeks(amounts, build.plan.weeks), start=1):
+        sessions = [c for c in build.sessions if c.session.week == n]
+        out.append(
+            WeekTotal(
+                n,
+                sessions,
+                week.seconds,
+                week.metres,
+                week.partial,
+                week.other_seconds,
+                week.other_estimated,
+            )
+        )
+    return out
 
 
 def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
@@ -615,12 +625,29 @@ def _amount(value: float, distance: bool) -> str:
     return format_distance(value) if distance else format_seconds(value)
 
 
-def render_plan(build: PlanBuild) -> str:
-    """The calendar week by week: sessions with time and distance, totals, change."""
-    from .show import totals
-    from .units import format_distance, format_seconds
+def plan_unit(build: PlanBuild, *chosen: str | None) -> str:
+    """The unit `build`'s volumes are shown in: the first of `chosen` given (`--units`),
+    then the plan's `units:`, then the unit most of its distances are written in."""
+    from .estimate import plan_unit as unit_of
+
+    workouts = [c.workout for c in build.sessions]
+    return unit_of(workouts, *chosen[:1], build.plan.units, *chosen[1:])
+
+
+def render_plan(
+    build: PlanBuild, units: str | None = None, profile_units: str | None = None
+) -> str:
+    """The calendar week by week: sessions with time and distance, totals, change.
+
+    Volumes are in `units` when given, else in the plan's unit (`plan_unit`); times and
+    distances are shown as a coach writes them (whole minutes from 10 minutes, distances to
+    0.1); a time worked out from strength reps is marked '~'.
+    """
+    from . import estimate
+    from .site_text import distance_text, time_text
 
     plan = build.plan
+    unit = plan_unit(build, units, profile_units)
     lines = [plan.name, f"  {plan.weeks} weeks from {plan.start:%a %Y-%m-%d}"]
     if plan.description:
         lines.append(f"  {plan.description}")
@@ -631,18 +658,26 @@ def render_plan(build: PlanBuild) -> str:
         if not w.sessions:
             lines.append("  rest week")
         for c in w.sessions:
-            t = totals(c.workout.steps)
-            dist = format_distance(t.metres) if t.metres else "-"
+            t = estimate.totals(c.workout.steps)
+            dist = distance_text(t.metres, unit) if t.metres else "-"
             if t.metres and t.unknown_distance:
                 dist = f">={dist}"
+            time = ("~" if t.estimated else "") + time_text(t.seconds)
             sets = " ".join(f"{k}={v}" for k, v in c.session.vars.items())
             lines.append(
-                f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {format_seconds(t.seconds):>8}"
+                f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {time:>10}"
                 f"  {dist:>9}  {sets}".rstrip()
             )
-        total = f"  running {format_seconds(w.seconds)}, {format_distance(w.metres)}"
+        total = "  running " + (
+            f"{time_text(w.seconds)}, {distance_text(w.metres, unit)}"
+            if w.seconds or w.metres
+            else "none"
+        )
         if w.partial:
             total += " (at least)"
+        if w.other_seconds:
+            about = "~" if w.other_estimated else ""
+            total += f"; strength {about}{time_text(w.other_seconds)}"
         if previous is not None:
             total += f"; {_change(previous, w)}"
         lines.append(total)

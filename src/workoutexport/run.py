@@ -352,7 +352,9 @@ class Run:
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
             said = [*built.diagnostics, *plans.volume_warnings(built.build)]
-            return Shown(plans.render_plan(built.build), said, False, plan=True)
+            profile = self.profile_for(path)
+            text = plans.render_plan(built.build, units, profile.units)
+            return Shown(text, said, False, plan=True)
         done = self.workout(path, formats=())
         if done.workout is None:
             return Shown("", list(done.diagnostics), True)
