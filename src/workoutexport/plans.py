@@ -42,6 +42,12 @@ MAX_SESSIONS = 5000
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
+#: A time of several parts, as `progress` writes one it cannot write in a single unit
+#: ('52min 30s'): the first part's space and unit.
+_COMPOUND_TIME = re.compile(
+    rf"{_NUMBER}(\s*)(h|hrs?|hours?|min|mins|minutes?)(?:\s*{_NUMBER}\s*(?:min|s))*\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -413,14 +419,64 @@ def _number(x: float) -> str:
 def _round_half_up(x: float) -> int:
     if not abs(x) < MAX_GROWN_AMOUNT:
         raise ValueError(f"progress grows this value past {MAX_GROWN_AMOUNT:,.0f}")
-    return math.floor(x + 0.5)
+    # round(.., 6) first: 4.5 that floating point carries as 4.4999999999 is still a half.
+    return math.floor(round(x, 6) + 0.5)
+
+
+#: Grown times of this many seconds or more are rounded to `TIME_STEP` seconds; shorter ones
+#: to the whole second (plan-format.md, "How progress rounds").
+LONG_TIME = 600
+TIME_STEP = 5
+
+
+def round_time(seconds: float) -> int:
+    """A grown time as a coach writes it: to the second below 10 minutes, else to 5 s (half
+    up: 94.5 s -> 95 s, 2099.4 s -> 2100 s, 3147.5 s -> 3150 s)."""
+    whole = _round_half_up(seconds)
+    if whole < LONG_TIME:
+        return whole
+    return TIME_STEP * _round_half_up(seconds / TIME_STEP)
+
+
+def _round_distance(amount: float, unit: str) -> str:
+    """A grown distance in its unit: to 0.01 km or mile (10 m, 16 m), metres and yards to the
+    whole one; half up."""
+    from .units import _DIST_UNITS
+
+    if _DIST_UNITS.get(unit.lower(), 1000.0) < 1000.0:  # metres, yards
+        return str(_round_half_up(amount))
+    return _number(_round_half_up(amount * 100) / 100)
+
+
+def _time_words(total: int, unit: str, space: str) -> str:
+    """`total` seconds in the unit written ('min', 'h', 's'; its spelling kept), with the
+    smaller units after it when it is not whole: '63min', '52min 30s', '1h 11min 15s'."""
+    from .units import _TIME_UNITS
+
+    size = int(_TIME_UNITS[unit.lower()])
+    if total % size == 0:
+        return f"{total // size}{space}{unit}"
+    parts = []
+    rest = total
+    for step, word in ((3600, "h"), (60, "min"), (1, "s")):
+        if step > size:
+            continue
+        n, rest = divmod(rest, step)
+        if n:
+            parts.append(f"{n}{space}{unit}" if step == size else f"{n}{word}")
+    return " ".join(parts)
 
 
 def scale(value: Any, factor: float) -> Any:
     """`value` times `factor`, keeping its unit: '4mi' -> '4.4mi'; a count rounds to whole.
 
+    Rounded as a coach writes (plan-format.md, "How progress rounds"): counts to the whole
+    one, times to the second below 10 minutes and to 5 s from there, km and miles to 0.01,
+    metres and yards to the whole one; halves up.
     Raises ValueError (with a message for the runner) for values that are not amounts.
     """
+    from .units import _TIME_UNITS
+
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not an amount that can grow")
     if isinstance(value, int | float):
@@ -431,12 +487,23 @@ def scale(value: Any, factor: float) -> Any:
     except UnitError as exc:
         raise ValueError(f"cannot grow {exc}") from None
     if seconds is not None:
-        total = int(_number(_round_half_up(seconds * factor)))
+        total = round_time(seconds * factor)
         hh, rest = divmod(total, 3600)
         mm, ss = divmod(rest, 60)
         return f"{hh}:{mm:02d}:{ss:02d}" if hh or text.count(":") == 2 else f"{mm}:{ss:02d}"
     amount = _SCALABLE.fullmatch(text)
     if amount is None:
+        compound = _COMPOUND_TIME.fullmatch(text)
+        if compound is not None:  # '52min 30s', grown once already
+            from .units import TimeSpan, parse_duration
+
+            try:
+                spec = parse_duration(text)
+            except UnitError as exc:
+                raise ValueError(f"cannot grow {exc}") from None
+            if isinstance(spec, TimeSpan):
+                total = round_time(spec.low * factor)
+                return _time_words(total, compound.group(2), compound.group(1))
         raise ValueError(
             f"cannot grow '{text}': progress needs an amount such as '4mi', '40min' or a count"
         )
@@ -446,9 +513,21 @@ def scale(value: Any, factor: float) -> Any:
         if high is not None:
             out += f"{dash}{_number(_round_half_up(float(high) * factor))}"
         return int(out) if high is None else out
-    out = _number(float(low) * factor)
+    word = unit.strip()
+    space = unit[: len(unit) - len(unit.lstrip())]
+    if word.lower() in _TIME_UNITS:
+        size = _TIME_UNITS[word.lower()]
+        high_text = _time_words(round_time(float(high or low) * size * factor), word, space)
+        if high is None:
+            return high_text
+        low_total = round_time(float(low) * size * factor)
+        low_text = _time_words(low_total, word, space)
+        if low_total % size == 0:
+            low_text = str(low_total // int(size))  # '11-16min', as it was written
+        return f"{low_text}{dash}{high_text}"
+    out = _round_distance(float(low) * factor, word)
     if high is not None:
-        out += f"{dash}{_number(float(high) * factor)}"
+        out += f"{dash}{_round_distance(float(high) * factor, word)}"
     return out + unit
 
 
