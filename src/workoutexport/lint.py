@@ -50,9 +50,9 @@ def _unit_family(word: str | None) -> object:
         return "%"
     w = word.lower()
     if w in u._TIME_UNITS:
-        return ("s", u._TIME_UNITS[w])  # type: ignore[return-value]
+        return ("s", u._TIME_UNITS[w])
     if w in u._DIST_UNITS:
-        return ("m", u._DIST_UNITS[w])  # type: ignore[return-value]
+        return ("m", u._DIST_UNITS[w])
     return None
 
 
