@@ -9,7 +9,8 @@ is an estimate. A step with neither (lap button, heart-rate condition) is counte
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -180,22 +181,33 @@ def weeks(sessions: Iterable[tuple[int, SessionAmount]], count: int) -> list[Wee
     return [week(xs) for xs in by_week]
 
 
-def by_distance(weeks: Sequence[Week]) -> bool:
-    """Whether weeks compare by distance: only when every running session has a distance."""
-    return not any(w.partial for w in weeks)
-
-
 # --- the unit a plan speaks in --------------------------------------------------------------
 
 #: The units a plan's volumes are given in.
 PLAN_UNITS = ("km", "mi")
 
+_UNIT_WORDS = {
+    "k": "km",
+    "km": "km",
+    "mi": "mi",
+    "mile": "mi",
+    "miles": "mi",
+    "yd": "yd",
+    "yds": "yd",
+}
+
+
+def written_unit(written: str | None) -> str | None:
+    """The distance unit a duration was written in ('km', 'mi', 'yd'), None for metres/other."""
+    if not written:
+        return None
+    m = re.search(r"([a-z]+)\s*$", written.lower())
+    return _UNIT_WORDS.get(m.group(1)) if m else None
+
 
 def written_unit_counts(nodes: tuple[s.Node, ...], counts: dict[str, int]) -> None:
     """Add to `counts` each step whose distance is written in km or miles (metres and yards,
     the track's units, say nothing about the unit a runner counts the week in)."""
-    from .show import written_unit
-
     for node in nodes:
         if isinstance(node, s.Repeat):
             written_unit_counts(node.steps, counts)

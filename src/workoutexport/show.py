@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
 from .diagnostics import printable
-from .estimate import SECONDS_PER_REP, totals
+from .estimate import SECONDS_PER_REP, totals, written_unit
 from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
@@ -33,24 +33,7 @@ if TYPE_CHECKING:
     from .profile import Profile
 
 _METRES = {"km": 1000.0, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD, "m": 1.0}
-_UNIT_WORDS = {
-    "k": "km",
-    "km": "km",
-    "mi": "mi",
-    "mile": "mi",
-    "miles": "mi",
-    "yd": "yd",
-    "yds": "yd",
-}
 _HR_ZONES = HR_ZONES_PERCENT_MAX
-
-
-def written_unit(written: str | None) -> str | None:
-    """The distance unit a duration was written in ('km', 'mi', 'yd'), None for metres/other."""
-    if not written:
-        return None
-    m = re.search(r"([a-z]+)\s*$", written.lower())
-    return _UNIT_WORDS.get(m.group(1)) if m else None
 
 
 def _file_unit(metres: float) -> str | None:
