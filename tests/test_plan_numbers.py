@@ -392,3 +392,15 @@ def test_the_bundled_400s_are_named_by_their_reps(tmp_path: Path) -> None:
     assert code == 0, stderr
     fit = decoded((out / "10x400-mile-pace.fit").read_bytes())
     assert fit["workout_mesgs"][0]["wkt_name"] == "8 x 400 m at mile pace"
+
+
+def test_the_10_percent_rule_speaks_the_plan_unit(tmp_path: Path) -> None:
+    plan = library(
+        tmp_path,
+        "start: 2027-01-04\nweeks:\n  - days: {sun: long.yaml}\n"
+        "  - days: {sun: {workout: long.yaml, set: {distance: 6mi}}}\n",
+    )
+    code, _, stderr = run("check", str(plan))
+    assert code == 0, stderr
+    # 6 mi on 5 mi is 20 % more; the plan's distances are in miles.
+    assert "week 2: 6 mi is 20 % more than week 1 (5 mi)" in stderr, stderr

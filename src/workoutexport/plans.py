@@ -678,6 +678,7 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
     """
     weeks = week_totals(build)
     by_distance = not any(w.partial for w in weeks)
+    unit = plan_unit(build)
     out = []
     largest = 0.0
     largest_week = 0
@@ -688,8 +689,9 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
             out.append(
                 warning(
                     build.plan.week_sources[w.week - 1],
-                    f"week {w.week}: {_amount(value, by_distance)} is {rise:.0f} % more than "
-                    f"week {largest_week} ({_amount(largest, by_distance)}); the 10 % rule: "
+                    f"week {w.week}: {_amount(value, by_distance, unit)} is {rise:.0f} % more "
+                    f"than week {largest_week} ({_amount(largest, by_distance, unit)}); the "
+                    "10 % rule: "
                     "build by no more than about 10 % a week",
                 )
             )
@@ -698,10 +700,11 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
     return out
 
 
-def _amount(value: float, distance: bool) -> str:
-    from .units import format_distance, format_seconds
+def _amount(value: float, distance: bool, unit: str) -> str:
+    """A week's volume as `show` prints it (in the plan's unit)."""
+    from .site_text import distance_text, time_text
 
-    return format_distance(value) if distance else format_seconds(value)
+    return distance_text(value, unit) if distance else time_text(value)
 
 
 def plan_unit(build: PlanBuild, *chosen: str | None) -> str:
