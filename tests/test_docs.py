@@ -135,7 +135,10 @@ def test_every_workout_shown_builds(block: Block, library: Path, tmp_path: Path)
     assert "0 errors" in out, out
     fit = decoded((tmp_path / "out" / "doc-example.fit").read_bytes())
     # The file holds the workout the block names, with a step for each one it writes.
-    name = load(block.text)["name"]
+    data = load(block.text)
+    name = data["name"]
+    for var, value in (data.get("vars") or {}).items():  # a name may use vars
+        name = name.replace(f"${{{var}}}", str(value))
     (workout,) = fit["workout_mesgs"]
     assert workout["wkt_name"] == name
     assert len(fit["workout_step_mesgs"]) == workout["num_valid_steps"] > 0

@@ -266,8 +266,10 @@ def test_show_prints_the_calendar(plan: Path) -> None:
     assert "Sun 31 Jan  Long run" in stdout
     assert "distance=6.05mi" in stdout
     # week 1: easy 30 min = 5 km; 5 x (400 + 200) m = 3 km in 18 min; 4 mi = 6437.4 m in
-    # 2317.4 s: 14.44 km in 1800 + 1080 + 2317.4 s = 1:26:37.
-    assert "running 1:26:37, 14.44km" in stdout
+    # 2317.4 s: 14437.4 m = 8.97 mi in 1800 + 1080 + 2317.4 s = 86.6 min. The plan's
+    # distances in km or miles are in miles (the 400s and 200s are track metres): its
+    # volumes are in miles, to 0.1, its times to the whole minute.
+    assert "running 1 h 27 min, 9 mi" in stdout
     assert "rest week" in stdout
 
 

@@ -227,7 +227,8 @@ def describe(workout: s.Workout) -> str:
     """An event's description: the workout's own description (cut short), one line per
     top-level step (at most MAX_STEPS, then how many more), and its estimated time and
     distance. Its size does not grow with the workout's."""
-    from .show import distance_in, totals
+    from .estimate import totals
+    from .show import distance_in
     from .units import format_seconds
 
     parts: list[str] = []
@@ -251,7 +252,7 @@ def describe(workout: s.Workout) -> str:
 
 def _in_miles(nodes: tuple[s.Node, ...]) -> bool:
     """Whether some distance was written in miles (then the total is in miles, as in `show`)."""
-    from .show import written_unit
+    from .estimate import written_unit
 
     stack = list(nodes)
     while stack:

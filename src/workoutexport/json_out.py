@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import steps as s
 from .diagnostics import Report
+from .estimate import totals
 from .paces import Race, RaceModel, race_paces, race_vdot
-from .show import totals
 
 OutputKind = Literal["show", "paces", "build"]
 

@@ -1,12 +1,14 @@
 """Likely mistakes in a workout that still builds: warnings, never errors.
 
 These read the document as written (before variables), since what gives a mistake away is
-the text itself: `warmup: 10m` (metres, meant minutes) or `recover: 90-60s` (a range written
-backwards).
+the text itself: `warmup: 10m` (metres, meant minutes), `recover: 90-60s` (a range written
+backwards), or `name: 10 x 400 m` beside `vars: {reps: 10}` (a name that stays "10 x 400 m"
+when a plan sets `reps: 8`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import units as u
@@ -24,6 +26,69 @@ def lint(doc: Document) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if isinstance(data, dict) and isinstance(data.get("steps"), list):
         _steps(doc, data["steps"], ("steps",), out)
+    if isinstance(data, dict) and isinstance(data.get("vars"), dict):
+        out.extend(_stated_vars(doc, data))
+    return out
+
+
+#: The texts a runner reads on the watch and in the calendar.
+_TEXTS = ("name", "short_name", "description")
+#: A number as a text states it: a clock time, or a number or range with the word after it.
+_STATED = re.compile(
+    r"(?<![\w.:$])(?:(\d+:\d\d(?::\d\d)?)|(\d+(?:\.\d+)?(?:\s*-\s*\d+(?:\.\d+)?)?))"
+    r"(?![\d.:])(?:\s*([A-Za-z]+|%))?"
+)
+
+
+def _unit_family(word: str | None) -> object:
+    """What a unit word measures and in what size (all of 'min', 'mins', 'minutes' alike); a
+    word that is no unit ('x', 'laps') is None, as is no word."""
+    if word is None:
+        return None
+    if word == "%":
+        return "%"
+    w = word.lower()
+    if w in u._TIME_UNITS:
+        return ("s", u._TIME_UNITS[w])
+    if w in u._DIST_UNITS:
+        return ("m", u._DIST_UNITS[w])
+    return None
+
+
+def _stated(text: str) -> list[tuple[str, object]]:
+    """The numbers `text` states, each as (number, unit family)."""
+    out = []
+    for m in _STATED.finditer(text):
+        number = (m.group(1) or m.group(2)).replace(" ", "")
+        out.append((number, _unit_family(m.group(3))))
+    return out
+
+
+def _stated_vars(doc: Document, data: dict[str, Any]) -> list[Diagnostic]:
+    """A name or description that states a var's default without using the var: a plan (or
+    --set) that changes the var leaves the text saying the old number."""
+    out = []
+    for var, default in data["vars"].items():
+        if isinstance(default, bool) or not isinstance(default, int | float | str):
+            continue
+        said = _stated(str(default).strip())
+        if len(said) != 1 or _STATED.fullmatch(str(default).strip()) is None:
+            continue  # not one amount (a pace, a word): nothing a text would state
+        number, family = said[0]
+        for key in _TEXTS:
+            text = data.get(key)
+            if not isinstance(text, str) or f"${{{var}}}" in text:
+                continue
+            if (number, family) in _stated(text):
+                shown = str(default).strip()
+                out.append(
+                    warning(
+                        doc.at((key,)),
+                        f"the {key.replace('_', ' ')} states {shown}, the default of "
+                        f"'{var}', without using it: a plan or --set that changes {var} "
+                        f"leaves it saying {shown}; write ${{{var}}} there",
+                    )
+                )
     return out
 
 

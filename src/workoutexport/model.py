@@ -391,9 +391,24 @@ class Workout(_Model):
     sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = Field(
         default=None, description="Where it is done.", examples=["track", "treadmill"]
     )
-    short_name: Annotated[Text, Field(min_length=1, max_length=15)] | None = Field(
+    short_name: (
+        Annotated[
+            Text,
+            Field(min_length=1, max_length=15),
+            # Checked once its vars are filled in: '${reps}x400 mile' is 11 characters then.
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "anyOf": [{"maxLength": 15}, {"pattern": r"\$\{"}],
+                }
+            ),
+        ]
+        | None
+    ) = Field(
         default=None,
-        description="At most 15 characters; used where a format limits names (TCX).",
+        description="At most 15 characters once its vars are filled in; used where a format "
+        "limits names (TCX).",
         examples=["10x400 mile"],
     )
     description: Text | None = Field(

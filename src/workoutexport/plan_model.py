@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -277,6 +277,13 @@ class Plan(_Model):
         default=None, description="What the plan is for.", examples=["Base, then speed."]
     )
     start: StartDate
+    units: Literal["km", "mi"] | None = Field(
+        default=None,
+        description="The unit of the plan's weekly volumes and session distances, on `show` "
+        "and the site (default: the profile's `units:`, else the unit most of the plan's "
+        "distances in km or miles are written in).",
+        examples=["mi"],
+    )
     vars: SetVars | None = Field(
         default=None,
         description="Vars set for every session whose workout defines them.",

@@ -43,6 +43,12 @@ MAX_SESSIONS = 5000
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
+#: A time of several parts, as `progress` writes one it cannot write in a single unit
+#: ('52min 30s'): the first part's space and unit.
+_COMPOUND_TIME = re.compile(
+    rf"{_NUMBER}(\s*)(h|hrs?|hours?|min|mins|minutes?)(?:\s*{_NUMBER}\s*(?:min|s))*\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class ExpandedPlan:
     week_sources: tuple[Position, ...]  # for each week, its entry in the plan
     #: The `--set` names some workout of the plan defines (and so takes).
     applied: frozenset[str] = frozenset()
+    #: The plan's `units:` ('km', 'mi'), when it says one.
+    units: str | None = None
 
     @property
     def stem(self) -> str:
@@ -398,6 +406,7 @@ def expand_plan(
         sessions=tuple(sessions),
         week_sources=tuple(week_sources),
         applied=frozenset(var for var in overrides if defined(var)),
+        units=model.units,
     )
 
 
@@ -421,14 +430,64 @@ def _number(x: float) -> str:
 def _round_half_up(x: float) -> int:
     if not abs(x) < MAX_GROWN_AMOUNT:
         raise ValueError(f"progress grows this value past {MAX_GROWN_AMOUNT:,.0f}")
-    return math.floor(x + 0.5)
+    # round(.., 6) first: 4.5 that floating point carries as 4.4999999999 is still a half.
+    return math.floor(round(x, 6) + 0.5)
+
+
+#: Grown times of this many seconds or more are rounded to `TIME_STEP` seconds; shorter ones
+#: to the whole second (plan-format.md, "How progress rounds").
+LONG_TIME = 600
+TIME_STEP = 5
+
+
+def round_time(seconds: float) -> int:
+    """A grown time as a coach writes it: to the second below 10 minutes, else to 5 s (half
+    up: 94.5 s -> 95 s, 2099.4 s -> 2100 s, 3147.5 s -> 3150 s)."""
+    whole = _round_half_up(seconds)
+    if whole < LONG_TIME:
+        return whole
+    return TIME_STEP * _round_half_up(seconds / TIME_STEP)
+
+
+def _round_distance(amount: float, unit: str) -> str:
+    """A grown distance in its unit: to 0.01 km or mile (10 m, 16 m), metres and yards to the
+    whole one; half up."""
+    from .units import _DIST_UNITS
+
+    if _DIST_UNITS.get(unit.lower(), 1000.0) < 1000.0:  # metres, yards
+        return str(_round_half_up(amount))
+    return _number(_round_half_up(amount * 100) / 100)
+
+
+def _time_words(total: int, unit: str, space: str) -> str:
+    """`total` seconds in the unit written ('min', 'h', 's'; its spelling kept), with the
+    smaller units after it when it is not whole: '63min', '52min 30s', '1h 11min 15s'."""
+    from .units import _TIME_UNITS
+
+    size = int(_TIME_UNITS[unit.lower()])
+    if total % size == 0:
+        return f"{total // size}{space}{unit}"
+    parts = []
+    rest = total
+    for step, word in ((3600, "h"), (60, "min"), (1, "s")):
+        if step > size:
+            continue
+        n, rest = divmod(rest, step)
+        if n:
+            parts.append(f"{n}{space}{unit}" if step == size else f"{n}{word}")
+    return " ".join(parts)
 
 
 def scale(value: Any, factor: float) -> Any:
     """`value` times `factor`, keeping its unit: '4mi' -> '4.4mi'; a count rounds to whole.
 
+    Rounded as a coach writes (plan-format.md, "How progress rounds"): counts to the whole
+    one, times to the second below 10 minutes and to 5 s from there, km and miles to 0.01,
+    metres and yards to the whole one; halves up.
     Raises ValueError (with a message for the runner) for values that are not amounts.
     """
+    from .units import _TIME_UNITS
+
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not an amount that can grow")
     if isinstance(value, int | float):
@@ -439,12 +498,23 @@ def scale(value: Any, factor: float) -> Any:
     except UnitError as exc:
         raise ValueError(f"cannot grow {exc}") from None
     if seconds is not None:
-        total = int(_number(_round_half_up(seconds * factor)))
+        total = round_time(seconds * factor)
         hh, rest = divmod(total, 3600)
         mm, ss = divmod(rest, 60)
         return f"{hh}:{mm:02d}:{ss:02d}" if hh or text.count(":") == 2 else f"{mm}:{ss:02d}"
     amount = _SCALABLE.fullmatch(text)
     if amount is None:
+        compound = _COMPOUND_TIME.fullmatch(text)
+        if compound is not None:  # '52min 30s', grown once already
+            from .units import TimeSpan, parse_duration
+
+            try:
+                spec = parse_duration(text)
+            except UnitError as exc:
+                raise ValueError(f"cannot grow {exc}") from None
+            if isinstance(spec, TimeSpan):
+                total = round_time(spec.low * factor)
+                return _time_words(total, compound.group(2), compound.group(1))
         raise ValueError(
             f"cannot grow '{text}': progress needs an amount such as '4mi', '40min' or a count"
         )
@@ -454,9 +524,21 @@ def scale(value: Any, factor: float) -> Any:
         if high is not None:
             out += f"{dash}{_number(_round_half_up(float(high) * factor))}"
         return int(out) if high is None else out
-    out = _number(float(low) * factor)
+    word = unit.strip()
+    space = unit[: len(unit) - len(unit.lstrip())]
+    if word.lower() in _TIME_UNITS:
+        size = _TIME_UNITS[word.lower()]
+        high_text = _time_words(round_time(float(high or low) * size * factor), word, space)
+        if high is None:
+            return high_text
+        low_total = round_time(float(low) * size * factor)
+        low_text = _time_words(low_total, word, space)
+        if low_total % size == 0:
+            low_text = str(low_total // int(size))  # '11-16min', as it was written
+        return f"{low_text}{dash}{high_text}"
+    out = _round_distance(float(low) * factor, word)
     if high is not None:
-        out += f"{dash}{_number(float(high) * factor)}"
+        out += f"{dash}{_round_distance(float(high) * factor, word)}"
     return out + unit
 
 
@@ -556,33 +638,40 @@ def calendar(
 
 @dataclass
 class WeekTotal:
+    """A week's sessions and its estimate (`estimate.week`): running volume in `seconds` and
+    `metres` (`partial` when some running step has no distance estimate), strength in
+    `other_seconds`."""
+
     week: int
     sessions: list[CompiledSession]
     seconds: float = 0.0
     metres: float = 0.0
-    partial: bool = False  # some running step has no distance estimate
-
-
-def _counts(c: CompiledSession) -> bool:
-    """Whether a session counts towards the week's training volume (strength does not)."""
-    return c.workout.sport is not steps.Sport.STRENGTH
+    partial: bool = False
+    other_seconds: float = 0.0
+    other_estimated: bool = False
 
 
 def week_totals(build: PlanBuild) -> list[WeekTotal]:
-    """Each week's sessions and its estimated time and distance (as `show` estimates them)."""
-    from .show import totals
+    """Each week's sessions and its estimated time and distance (as `show` estimates them;
+    the one definition the site's weeks use too)."""
+    from . import estimate
 
-    weeks = [WeekTotal(n, []) for n in range(1, build.plan.weeks + 1)]
-    for c in build.sessions:
-        week = weeks[c.session.week - 1]
-        week.sessions.append(c)
-        if not _counts(c):
-            continue
-        t = totals(c.workout.steps)
-        week.seconds += t.seconds
-        week.metres += t.metres
-        week.partial = week.partial or bool(t.unknown_distance)
-    return weeks
+    amounts = [(c.session.week, estimate.session(c.workout)) for c in build.sessions]
+    out = []
+    for n, week in enumerate(estimate.weeks(amounts, build.plan.weeks), start=1):
+        sessions = [c for c in build.sessions if c.session.week == n]
+        out.append(
+            WeekTotal(
+                n,
+                sessions,
+                week.seconds,
+                week.metres,
+                week.partial,
+                week.other_seconds,
+                week.other_estimated,
+            )
+        )
+    return out
 
 
 def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
@@ -593,6 +682,7 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
     """
     weeks = week_totals(build)
     by_distance = not any(w.partial for w in weeks)
+    unit = plan_unit(build)
     out = []
     largest = 0.0
     largest_week = 0
@@ -603,8 +693,9 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
             out.append(
                 warning(
                     build.plan.week_sources[w.week - 1],
-                    f"week {w.week}: {_amount(value, by_distance)} is {rise:.0f} % more than "
-                    f"week {largest_week} ({_amount(largest, by_distance)}); the 10 % rule: "
+                    f"week {w.week}: {_amount(value, by_distance, unit)} is {rise:.0f} % more "
+                    f"than week {largest_week} ({_amount(largest, by_distance, unit)}); the "
+                    "10 % rule: "
                     "build by no more than about 10 % a week",
                 )
             )
@@ -613,18 +704,36 @@ def volume_warnings(build: PlanBuild) -> list[Diagnostic]:
     return out
 
 
-def _amount(value: float, distance: bool) -> str:
-    from .units import format_distance, format_seconds
+def _amount(value: float, distance: bool, unit: str) -> str:
+    """A week's volume as `show` prints it (in the plan's unit)."""
+    from .site_text import distance_text, time_text
 
-    return format_distance(value) if distance else format_seconds(value)
+    return distance_text(value, unit) if distance else time_text(value)
 
 
-def plan_as_text(build: PlanBuild) -> str:
-    """The calendar week by week: sessions with time and distance, totals, change."""
-    from .show import totals
-    from .units import format_distance, format_seconds
+def plan_unit(build: PlanBuild, *chosen: str | None) -> str:
+    """The unit `build`'s volumes are shown in: the first of `chosen` given (`--units`),
+    then the plan's `units:`, then the unit most of its distances are written in."""
+    from .estimate import plan_unit as unit_of
+
+    workouts = [c.workout for c in build.sessions]
+    return unit_of(workouts, *chosen[:1], build.plan.units, *chosen[1:])
+
+
+def plan_as_text(
+    build: PlanBuild, units: str | None = None, profile_units: str | None = None
+) -> str:
+    """The calendar week by week: sessions with time and distance, totals, change.
+
+    Volumes are in `units` when given, else in the plan's unit (`plan_unit`); times and
+    distances are shown as a coach writes them (whole minutes from 10 minutes, distances to
+    0.1); a time worked out from strength reps is marked '~'.
+    """
+    from . import estimate
+    from .site_text import distance_text, time_text
 
     plan = build.plan
+    unit = plan_unit(build, units, profile_units)
     lines = [plan.name, f"  {plan.weeks} weeks from {plan.start:%a %Y-%m-%d}"]
     if plan.description:
         lines.append(f"  {plan.description}")
@@ -635,18 +744,26 @@ def plan_as_text(build: PlanBuild) -> str:
         if not w.sessions:
             lines.append("  rest week")
         for c in w.sessions:
-            t = totals(c.workout.steps)
-            dist = format_distance(t.metres) if t.metres else "-"
+            t = estimate.totals(c.workout.steps)
+            dist = distance_text(t.metres, unit) if t.metres else "-"
             if t.metres and t.unknown_distance:
                 dist = f">={dist}"
+            time = ("~" if t.estimated else "") + time_text(t.seconds)
             overrides = " ".join(f"{k}={v}" for k, v in c.session.overrides.items())
             lines.append(
-                f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {format_seconds(t.seconds):>8}"
+                f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {time:>10}"
                 f"  {dist:>9}  {overrides}".rstrip()
             )
-        total = f"  running {format_seconds(w.seconds)}, {format_distance(w.metres)}"
+        total = "  running " + (
+            f"{time_text(w.seconds)}, {distance_text(w.metres, unit)}"
+            if w.seconds or w.metres
+            else "none"
+        )
         if w.partial:
             total += " (at least)"
+        if w.other_seconds:
+            about = "~" if w.other_estimated else ""
+            total += f"; strength {about}{time_text(w.other_seconds)}"
         if previous is not None:
             total += f"; {_change(previous, w)}"
         lines.append(total)

@@ -70,6 +70,8 @@ class ProfileModel(_Model):
     fit: FitOptions = Field(default_factory=FitOptions)
     race: Annotated[Any, PlainValidator(lambda v: _wrap(_race, v))] = None
     race_model: Literal["daniels", "riegel"] = "daniels"
+    #: The unit of plan volumes for this athlete (a plan's own `units:` wins).
+    units: Literal["km", "mi"] | None = None
 
 
 def _race(value: object) -> Any:
@@ -89,6 +91,8 @@ class Profile:
     tolerance: Tolerance = field(default_factory=Tolerance)
     running_cadence_unit: Literal["strides", "steps"] = "strides"
     fit_identity: Literal["connect", "development"] = "connect"
+    #: The unit of plan volumes (`units:`), when the profile says one.
+    units: Literal["km", "mi"] | None = None
     source: str | None = None
     #: Where the profile defines its paces (the `paces:` key, else `race:`) and heart rates
     #: (`hr:`), so that a workout asking for one it lacks can point there.
@@ -133,6 +137,7 @@ def build_profile(doc: Document) -> Profile:
         tolerance=model.tolerance,
         running_cadence_unit=model.fit.running_cadence,
         fit_identity=model.fit.identity,
+        units=model.units,
         source=doc.path,
         paces_at=doc.keys.get(("paces",)) or doc.keys.get(("race",)),
         hr_at=doc.keys.get(("hr",)),

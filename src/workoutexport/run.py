@@ -378,7 +378,8 @@ class Run:
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
             said = [*built.diagnostics, *plans.volume_warnings(built.build)]
-            text = plans.plan_as_text(built.build)
+            profile = self.profile_for(path)
+            text = plans.plan_as_text(built.build, units, profile.units)
             if chart:
                 text += _plan_charts(built.build, self.profile_for)
             return Shown(text, said, False, plan=True)

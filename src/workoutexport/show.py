@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
 from .diagnostics import printable
+from .estimate import SECONDS_PER_REP, totals, written_unit
 from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
@@ -30,24 +31,7 @@ from .units import (
 if TYPE_CHECKING:
     from .profile import Profile
 
-_UNIT_WORDS = {
-    "k": "km",
-    "km": "km",
-    "mi": "mi",
-    "mile": "mi",
-    "miles": "mi",
-    "yd": "yd",
-    "yds": "yd",
-}
 _HR_ZONES = HR_ZONES_PERCENT_MAX
-
-
-def written_unit(written: str | None) -> str | None:
-    """The distance unit a duration was written in ('km', 'mi', 'yd'), None for metres/other."""
-    if not written:
-        return None
-    m = re.search(r"([a-z]+)\s*$", written.lower())
-    return _UNIT_WORDS.get(m.group(1)) if m else None
 
 
 def _file_unit(metres: float) -> str | None:
@@ -142,60 +126,6 @@ def hi_bpm(hr_max: float, percent: int) -> str:
     return f"{hr_max * percent / 100:.0f}"
 
 
-@dataclass
-class Totals:
-    seconds: float = 0.0
-    metres: float = 0.0
-    unknown_time: int = 0
-    unknown_distance: int = 0
-
-    def add(self, other: Totals, times: int = 1) -> None:
-        """Add `other`, `times` over (a repeat's body)."""
-        self.seconds += other.seconds * times
-        self.metres += other.metres * times
-        self.unknown_time += other.unknown_time * times
-        self.unknown_distance += other.unknown_distance * times
-
-
-def _step_totals(step: s.Leaf) -> Totals:
-    t = Totals()
-    speed = None
-    if isinstance(step, s.Step) and isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
-    match step.duration:
-        case s.Time(seconds=sec):
-            t.seconds = sec
-            if speed:
-                t.metres = sec * speed
-            else:
-                t.unknown_distance = 1
-        case s.Distance(metres=metres):
-            t.metres = metres
-            if speed:
-                t.seconds = metres / speed
-            else:
-                t.unknown_time = 1
-        case _:
-            t.unknown_time = t.unknown_distance = 1
-    return t
-
-
-def totals(nodes: tuple[s.Node, ...]) -> Totals:
-    """Known time and distance of `nodes`, repeats multiplied out."""
-    out = Totals()
-    for node in nodes:
-        if not isinstance(node, s.Repeat):
-            out.add(_step_totals(node))
-        elif node.until is not None:
-            # How many rounds a condition takes is not known: count it as unknown time.
-            inner = totals(node.steps)
-            inner.unknown_time += 1
-            out.add(inner)
-        else:
-            out.add(totals(node.steps), node.count)
-    return out
-
-
 def _all_steps(nodes: tuple[s.Node, ...]) -> list[s.Step]:
     out: list[s.Step] = []
     for node in nodes:
@@ -249,6 +179,8 @@ def render(
     t = totals(workout.steps)
     lines.append("")
     time = format_seconds(t.seconds)
+    if t.estimated:
+        time = f"~{time} (sets at {SECONDS_PER_REP:g} s a rep)"
     if t.unknown_time:
         time += f" + {t.unknown_time} step(s) without a set time"
     lines.append(f"total time: {time}")

@@ -32,12 +32,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .diagnostics import Diagnostic, Position, WorkoutError, error, internal_error
+from .estimate import SECONDS_PER_REP
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
     from . import steps as s
+    from .estimate import Week
     from .pipeline import ProfileCache
     from .run import Run
     from .site_text import StepLine
@@ -70,6 +72,12 @@ class PlanSession:
     #: The session in its own values, which its workout's page (with the workout's
     #: defaults) does not show: "8 x 400 m", "6.3 mi", "45 min".
     detail: str = ""
+    #: Whether it counts towards the week's running volume (strength does not).
+    running: bool = True
+    #: Some running step has no distance estimate: `metres` is a lower bound.
+    partial: bool = False
+    #: `seconds` is partly worked out from strength reps (shown with '~').
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,14 +89,21 @@ class PlanWeek:
     sessions: tuple[PlanSession, ...]
 
     @property
+    def totals(self) -> Week:
+        """The week's estimate, as `show` and the 10 % rule work it out (`estimate.week`)."""
+        from .estimate import week
+
+        return week(self.sessions)
+
+    @property
     def seconds(self) -> float:
-        """The week's estimated time."""
-        return sum(x.seconds for x in self.sessions)
+        """The week's estimated running time."""
+        return self.totals.seconds
 
     @property
     def metres(self) -> float:
-        """The week's estimated distance."""
-        return sum(x.metres for x in self.sessions)
+        """The week's estimated running distance."""
+        return self.totals.metres
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,15 +118,18 @@ class PlanPage:
     downloads: tuple[Link, ...] = ()
     #: The files behind `downloads`, by their path in the site folder.
     files: tuple[tuple[PurePosixPath, bytes], ...] = ()
+    #: The unit of its distances ('km', 'mi'): the plan's `units:`, the profile's, else
+    #: the unit most of its distances are written in (`estimate.plan_unit`).
+    unit: str = "km"
 
     @property
     def totals(self) -> str:
-        """Total time and distance of every session, for the index."""
+        """Total running time and distance of every week, for the index."""
         from .site_text import amount_text
 
         seconds = sum(w.seconds for w in self.weeks)
         metres = sum(w.metres for w in self.weeks)
-        return amount_text(seconds, metres)
+        return amount_text(seconds, metres, self.unit)
 
 
 # --- what the templates see -------------------------------------------------------------------
@@ -199,7 +217,7 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     A total that leaves steps out is shown as a lower bound: "≥ 38 min". The distance is in
     miles when the workout's distances are written in miles, as in `show`.
     """
-    from .show import totals
+    from .estimate import totals
     from .site_text import distance_text, time_text, written_in_miles
 
     t = totals(workout.steps)
@@ -210,6 +228,9 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
 
     time = time_text(t.seconds) if t.seconds else ""
     notes = []
+    if t.estimated and time:
+        time = f"~{time}"
+        notes.append(f"strength sets counted at {SECONDS_PER_REP:g} s a rep")
     if t.unknown_time:
         time = f"≥ {time}" if time else ""
         plural = "s" if t.unknown_time != 1 else ""
@@ -430,27 +451,30 @@ def site_plan(
     files `build PLAN` writes into `<plan stem>/`, placed under `files_under` in the site:
     the calendar, the watch schedule, and a zip of the whole folder.
     """
-    from .show import totals
+    from . import estimate
+    from .plans import plan_unit
     from .site_text import main_set
-    from .steps import Sport
 
     built = run.plan(path, formats=("fit",))
     if built.build is None:
         raise WorkoutError(built.diagnostics)
     build = built.build
     plan = build.plan
+    unit = plan_unit(build, None, run.profile_for(path).units)
     weeks: list[list[PlanSession]] = [[] for _ in range(plan.weeks)]
     for c in build.sessions:
-        t = totals(c.workout.steps)
         # As in `show plan` and the 10 % rule, strength is listed but is no running volume.
-        running = c.workout.sport is not Sport.STRENGTH
+        amount = estimate.session(c.workout)
         weeks[c.session.week - 1].append(
             PlanSession(
                 date=c.session.date,
                 name=c.workout.name,
-                detail=main_set(c.workout),
-                seconds=t.seconds if running else 0.0,
-                metres=t.metres if running else 0.0,
+                detail=main_set(c.workout, unit),
+                seconds=amount.seconds,
+                metres=amount.metres,
+                running=amount.running,
+                partial=amount.partial,
+                estimated=amount.estimated,
                 workout_slug=slug_of.get(c.session.workout.resolve()),
             )
         )
@@ -459,6 +483,7 @@ def site_plan(
         name=plan.name,
         slug=slug,
         description=plan.description,
+        unit=unit,
         downloads=tuple(link for link, _, _ in files),
         files=tuple((name, data) for _, name, data in files),
         weeks=tuple(
@@ -553,7 +578,9 @@ def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
             offset = (session.date - week.start).days
             if not 0 <= offset < 7:
                 raise ValueError(f"week {week.number}: {session.date} is not in that week")
-            amount = amount_text(session.seconds, session.metres)
+            amount = amount_text(session.seconds, session.metres, plan.unit)
+            if session.estimated:
+                amount = f"~{amount}"
             # "45 min" above "45 min · 7.8 km" says nothing new.
             same = session.detail == time_text(session.seconds)
             days[offset].append(
@@ -572,9 +599,28 @@ def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
                     {"label": _day_label(week.start + dt.timedelta(days=i)), "sessions": d}
                     for i, d in enumerate(days)
                 ],
-                "volume": amount_text(week.seconds, week.metres) or "rest",
+                "volume": _volume(week.totals, plan.unit),
                 "percent": round(100 * week.seconds / longest, 1),
             }
         )
     header = [SHORT_WEEKDAYS[(first + i) % 7] for i in range(7)]
-    return _render("plan.html.j2", plan=plan, weeks=weeks, header=header, root=root)
+    return _render(
+        "plan.html.j2",
+        plan=plan,
+        weeks=weeks,
+        header=header,
+        root=root,
+        seconds_per_rep=f"{SECONDS_PER_REP:g}",
+    )
+
+
+def _volume(week: Week, unit: str) -> str:
+    """A week's running volume and, after it, its strength time: '3 h 10 min · 19.4 mi ·
+    strength ~30 min'."""
+    from .site_text import amount_text, time_text
+
+    parts = [amount_text(week.seconds, week.metres, unit)]
+    if week.other_seconds:
+        about = "~" if week.other_estimated else ""
+        parts.append(f"strength {about}{time_text(week.other_seconds)}")
+    return " · ".join(x for x in parts if x) or "rest"

@@ -75,7 +75,7 @@ def _step_distance(metres: float, unit: str | None) -> str:
 
 def written_in_miles(nodes: tuple[s.Node, ...]) -> bool:
     """Whether any step's distance is written in miles (its totals are then in miles)."""
-    from .show import written_unit
+    from .estimate import written_unit
 
     for node in nodes:
         if isinstance(node, s.Repeat):
@@ -95,7 +95,7 @@ def amount_text(seconds: float, metres: float, unit: str | None = None) -> str:
 
 def _duration(d: s.Duration | s.ExerciseDuration, written: str | None) -> str:
     """A step's length as the athlete reads it, with a written range and the value shown."""
-    from .show import written_unit
+    from .estimate import written_unit
 
     match d:
         case s.Time(seconds=sec):
@@ -210,7 +210,7 @@ def main_set(workout: s.Workout, unit: str | None = None) -> str:
 
 def _bare(step: s.Step, unit: str | None = None) -> str:
     """A step's length without its range, to 0.1 of a km or mile: '400 m', '5.8 mi'."""
-    from .show import written_unit
+    from .estimate import written_unit
 
     match step.duration:
         case s.Time(seconds=sec):

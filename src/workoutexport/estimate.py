@@ -1,0 +1,230 @@
+"""How long and how far a workout is, and a plan's week: the one estimate `show`, plans and the
+site print and the 10 % rule compares.
+
+A step's time is its `time:`, or its distance at the middle of its pace target; its distance is
+its distance, or its time at that pace. A strength set of `reps:` has no time on the watch
+(the runner presses lap); it is counted as :data:`SECONDS_PER_REP` a rep and the total says it
+is an estimate. A step with neither (lap button, heart-rate condition) is counted as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import steps as s
+
+#: Time a strength rep takes: a controlled tempo of about 2 s lowering and 1 s lifting (the
+#: "2-0-1" tempo strength coaches write), so 12 goblet squats take about 36 s.
+SECONDS_PER_REP = 3.0
+
+
+@dataclass
+class Totals:
+    """Known time and distance of some steps; `estimated` when part of the time is worked out
+    from reps rather than written."""
+
+    seconds: float = 0.0
+    metres: float = 0.0
+    unknown_time: int = 0
+    unknown_distance: int = 0
+    estimated: bool = False
+
+    def add(self, other: Totals, times: int = 1) -> None:
+        """Add `other`, `times` over (a repeat's body)."""
+        self.seconds += other.seconds * times
+        self.metres += other.metres * times
+        self.unknown_time += other.unknown_time * times
+        self.unknown_distance += other.unknown_distance * times
+        self.estimated = self.estimated or (other.estimated and times > 0)
+
+
+def step_totals(step: s.Leaf) -> Totals:
+    """One step's time and distance."""
+    t = Totals()
+    if isinstance(step, s.ExerciseStep):
+        # A set moves the runner nowhere: its distance is none, not unknown.
+        match step.duration:
+            case s.Time(seconds=sec):
+                t.seconds = sec
+            case s.Reps(count=count):
+                t.seconds = count * SECONDS_PER_REP
+                t.estimated = True
+            case _:
+                t.unknown_time = 1
+        return t
+    speed = None
+    if isinstance(step.target, s.SpeedTarget):
+        speed = (step.target.low_mps + step.target.high_mps) / 2
+    match step.duration:
+        case s.Time(seconds=sec):
+            t.seconds = sec
+            if speed:
+                t.metres = sec * speed
+            else:
+                t.unknown_distance = 1
+        case s.Distance(metres=metres):
+            t.metres = metres
+            if speed:
+                t.seconds = metres / speed
+            else:
+                t.unknown_time = 1
+        case _:
+            t.unknown_time = t.unknown_distance = 1
+    return t
+
+
+def totals(nodes: tuple[s.Node, ...]) -> Totals:
+    """Known time and distance of `nodes`, repeats multiplied out."""
+    out = Totals()
+    for node in nodes:
+        if not isinstance(node, s.Repeat):
+            out.add(step_totals(node))
+        elif node.until is not None:
+            # How many rounds a condition takes is not known: count it as unknown time.
+            inner = totals(node.steps)
+            inner.unknown_time += 1
+            out.add(inner)
+        else:
+            out.add(totals(node.steps), node.count)
+    return out
+
+
+# --- sessions and weeks ---------------------------------------------------------------------
+
+
+class SessionAmount(Protocol):
+    """What a week's total needs of a session."""
+
+    @property
+    def seconds(self) -> float:
+        """Its time."""
+        ...
+
+    @property
+    def metres(self) -> float:
+        """Its distance."""
+        ...
+
+    @property
+    def running(self) -> bool:
+        """Whether it is running volume."""
+        ...
+
+    @property
+    def partial(self) -> bool:
+        """Whether its distance is a lower bound."""
+        ...
+
+    @property
+    def estimated(self) -> bool:
+        """Whether its time is partly worked out from reps."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A session's estimate: `running` when it counts towards the running volume (strength
+    does not), `partial` when some running step has no distance estimate, `estimated` when
+    its time is partly worked out from reps."""
+
+    seconds: float
+    metres: float
+    running: bool
+    partial: bool = False
+    estimated: bool = False
+
+
+def session(workout: s.Workout) -> Session:
+    """`workout`'s estimate as one session of a plan."""
+    t = totals(workout.steps)
+    running = workout.sport is not s.Sport.STRENGTH
+    return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """A week's running volume (`seconds`, `metres`; `partial` when some running session's
+    distance is a lower bound) and the time of its other sessions (strength)."""
+
+    seconds: float = 0.0
+    metres: float = 0.0
+    partial: bool = False
+    other_seconds: float = 0.0
+    #: Whether `other_seconds` is partly worked out from reps.
+    other_estimated: bool = False
+
+
+def week(sessions: Iterable[SessionAmount]) -> Week:
+    """The week of `sessions`: running sessions add to the volume, the others to
+    `other_seconds` (strength is training time, not running volume)."""
+    seconds = metres = other = 0.0
+    partial = estimated = False
+    for x in sessions:
+        if x.running:
+            seconds += x.seconds
+            metres += x.metres
+            partial = partial or x.partial
+        else:
+            other += x.seconds
+            estimated = estimated or x.estimated
+    return Week(seconds, metres, partial, other, estimated)
+
+
+def weeks(sessions: Iterable[tuple[int, SessionAmount]], count: int) -> list[Week]:
+    """Weeks 1 to `count` from (week number, session) pairs."""
+    by_week: list[list[SessionAmount]] = [[] for _ in range(count)]
+    for number, x in sessions:
+        by_week[number - 1].append(x)
+    return [week(xs) for xs in by_week]
+
+
+# --- the unit a plan speaks in --------------------------------------------------------------
+
+#: The units a plan's volumes are given in.
+PLAN_UNITS = ("km", "mi")
+
+_UNIT_WORDS = {
+    "k": "km",
+    "km": "km",
+    "mi": "mi",
+    "mile": "mi",
+    "miles": "mi",
+    "yd": "yd",
+    "yds": "yd",
+}
+
+
+def written_unit(written: str | None) -> str | None:
+    """The distance unit a duration was written in ('km', 'mi', 'yd'), None for metres/other."""
+    if not written:
+        return None
+    m = re.search(r"([a-z]+)\s*$", written.lower())
+    return _UNIT_WORDS.get(m.group(1)) if m else None
+
+
+def written_unit_counts(nodes: tuple[s.Node, ...], counts: dict[str, int]) -> None:
+    """Add to `counts` each step whose distance is written in km or miles (metres and yards,
+    the track's units, say nothing about the unit a runner counts the week in)."""
+    for node in nodes:
+        if isinstance(node, s.Repeat):
+            written_unit_counts(node.steps, counts)
+        elif isinstance(node, s.Step) and isinstance(node.duration, s.Distance):
+            unit = written_unit(node.written)
+            if unit in PLAN_UNITS:
+                counts[unit] = counts.get(unit, 0) + 1
+
+
+def plan_unit(workouts: Iterable[s.Workout], *chosen: str | None) -> str:
+    """The unit of a plan's volumes: the first of `chosen` given (`--units`, the plan's
+    `units:`, the profile's), else the unit most of its sessions' distances are written in
+    (km when as many are in km, or none is written in either)."""
+    for unit in chosen:
+        if unit is not None:
+            return unit
+    counts: dict[str, int] = {}
+    for workout in workouts:
+        written_unit_counts(workout.steps, counts)
+    return "mi" if counts.get("mi", 0) > counts.get("km", 0) else "km"
