@@ -241,8 +241,14 @@ def show(
     "TCX holding several workouts, needs a folder. Default: standard output.",
 )
 @OPTIONS["jobs"]
-def import_(source: Path, output: Path | None, jobs: int | None) -> None:
-    """Turn FIT or TCX workout files into YAML workouts."""
+@click.option(
+    "--lossy",
+    is_flag=True,
+    help="Read what the workout format cannot say approximately, with a warning (a ZWO ramp "
+    "becomes its average).",
+)
+def import_(source: Path, output: Path | None, jobs: int | None, lossy: bool = False) -> None:
+    """Turn FIT, TCX or Zwift (.zwo) workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
     from .run import imports
@@ -257,7 +263,9 @@ def import_(source: Path, output: Path | None, jobs: int | None) -> None:
     outputs = Outputs(output if to_folder and output else Path("."))
     items = list(discover([source], SUFFIXES, skip_names=(), on_skip=_said(report)))
     report.checked += len(items)
-    for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
+    for item, said, found in imports(
+        items, outputs, to_folder=to_folder, output=output, jobs=jobs, lossy=lossy
+    ):
         report.add(said)
         for target, text in found:
             if target is None:

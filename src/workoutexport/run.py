@@ -505,9 +505,11 @@ def _lost_import(path: Path, why: str) -> tuple[list[Imported] | None, list[Diag
     return None, [_lost(path, why)]
 
 
-def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
+def _import_one(
+    path: Path, lossy: bool = False
+) -> tuple[list[Imported] | None, list[Diagnostic]]:
     try:
-        return pipeline.import_file(path), []
+        return pipeline.import_file(path, lossy=lossy), []
     except WorkoutError as exc:
         return None, list(exc.diagnostics)
     except Exception as exc:  # a bug: one file must not stop the others from importing
@@ -515,14 +517,15 @@ def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
 
 
 def import_files(
-    paths: Sequence[Path], *, jobs: int | None = 1
+    paths: Sequence[Path], *, jobs: int | None = 1, lossy: bool = False
 ) -> Iterator[tuple[list[Imported] | None, list[Diagnostic]]]:
     """`import_file` for each of `paths`, in order: the workouts, or None and the errors.
     Each import is compiled, emitted and verified (`pipeline.emit_verified`) before it is
     handed out. `jobs` worker processes share the work (None: one per CPU)."""
     from .parallel import ordered_map
 
-    yield from ordered_map(_import_one, paths, jobs=jobs, lost=_lost_import)
+    one = functools.partial(_import_one, lossy=lossy) if lossy else _import_one
+    yield from ordered_map(one, paths, jobs=jobs, lost=_lost_import)
 
 
 def imports(
@@ -532,12 +535,13 @@ def imports(
     to_folder: bool,
     output: Path | None,
     jobs: int | None = 1,
+    lossy: bool = False,
 ) -> Iterator[tuple[Input, list[Diagnostic], list[tuple[Path | None, str]]]]:
     """What `import` makes of each input: its diagnostics and its (target, YAML text) pairs
     (target None: standard output). Targets are claimed in `outputs`, so that X.fit and X.tcx
     never both write X.yaml; `output` is the one YAML file asked for, unless `to_folder`."""
     outputs.protect(item.path for item in items)
-    results = import_files([item.path for item in items], jobs=jobs)
+    results = import_files([item.path for item in items], jobs=jobs, lossy=lossy)
     for item, (imported, problems) in zip(items, results, strict=True):
         where = Position(display_path(item.path), 0, 0)
         if imported is None:
