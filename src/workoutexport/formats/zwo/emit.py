@@ -218,8 +218,9 @@ class _Writer(Encoder):
             return False
         if on.intensity is not s.Intensity.ACTIVE or off.intensity is not s.Intensity.RECOVERY:
             return False
-        if on.note or off.note or on.name or off.name:
-            return False  # written out, where each step keeps its own
+        if off.note or on.name or off.name:
+            return False  # written out, where each step keeps its own (an IntervalsT's
+            # text events are read as its on step's note)
         if not (isinstance(on.duration, s.Time) and isinstance(off.duration, s.Time)):
             return False
         said = len(self.diagnostics)
@@ -245,7 +246,7 @@ class _Writer(Encoder):
             attrs["Cadence"] = str(got_on["cadence"])
         if got_off["cadence"] is not None:
             attrs["CadenceResting"] = str(got_off["cadence"])
-        self.element(parent, "IntervalsT", attrs, None)
+        self.element(parent, "IntervalsT", attrs, on.note)
         return True
 
     def node(self, parent: Any, node: s.Node) -> None:
