@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import workout_steps
 
 from workoutexport.cli import main
 from workoutexport.formats.zwo.verify import problems
 from workoutexport.options import BuildOptions
 from workoutexport.pipeline import import_file
 from workoutexport.run import Run
+
+from conftest import workout_steps
 
 FILES = Path(__file__).parent / "files" / "zwo"
 WORKOUTS = Path(__file__).parent.parent / "workouts"
@@ -85,25 +86,6 @@ def _built(path: Path, fmt: str, *, lossy: bool = False) -> bytes:
     return data
 
 
-def _expanded(steps: list[dict[str, object]]) -> list[dict[str, object]]:
-    """FIT workout steps with every repeat written out: ZWO writes out the repeats that
-    IntervalsT cannot hold, which is the same workout."""
-    out: list[dict[str, object]] = []
-    i = 0
-    body: list[dict[str, object]] = []
-    for step in steps:
-        if step.get("duration_type") == "repeat_until_steps_cmplt":
-            start = int(step["duration_value"])  # type: ignore[call-overload]
-            first = len(out) - (i - start)
-            block = out[first:]
-            out.extend(dict(s) for _ in range(int(step["target_value"]) - 1) for s in block)  # type: ignore[call-overload]
-        else:
-            out.append({k: v for k, v in step.items() if k != "message_index"})
-        i += 1
-    del body
-    return out
-
-
 @pytest.mark.parametrize("name,text", [("bike", BIKE), ("run", RUN)])
 def test_round_trip_gives_the_same_fit_steps(tmp_path: Path, name: str, text: str) -> None:
     folder = _folder(tmp_path, **{name: text})
@@ -118,7 +100,9 @@ def test_round_trip_gives_the_same_fit_steps(tmp_path: Path, name: str, text: st
     original = workout_steps(_built(source, "fit"))
     again = workout_steps(_built(back, "fit"))
     strip = [{k: v for k, v in s.items() if k not in ("wkt_step_name", "notes")} for s in original]
-    again_strip = [{k: v for k, v in s.items() if k not in ("wkt_step_name", "notes")} for s in again]
+    again_strip = [
+        {k: v for k, v in s.items() if k not in ("wkt_step_name", "notes")} for s in again
+    ]
     assert again_strip == strip
     # Notes travel as text events.
     assert [s.get("notes") for s in again] == [s.get("notes") for s in original]
@@ -184,7 +168,9 @@ def test_distance_lap_and_heart_rate_are_named(tmp_path: Path) -> None:
         "  - run: 5min\n    hr: 140-150bpm\n"
     )
     built = Run(BuildOptions(formats=("zwo",))).workout(tmp_path / "w.yaml")
-    said = {(d.position.line, d.position.col, d.message.partition(";")[0]) for d in built.diagnostics}
+    said = {
+        (d.position.line, d.position.col, d.message.partition(";")[0]) for d in built.diagnostics
+    }
     assert (3, 10, "ZWO steps last a time in seconds") in said, said
     assert (4, 10, "ZWO steps last a time in seconds") in said, said
     assert any("step 'Walk down' lasts 'lap'" in d.message for d in built.diagnostics)
@@ -193,14 +179,18 @@ def test_distance_lap_and_heart_rate_are_named(tmp_path: Path) -> None:
 
 def test_strength_is_refused() -> None:
     built = Run(BuildOptions(formats=("zwo",))).workout(WORKOUTS / "strength.yaml")
-    assert any("ZWO holds bike and run workouts, not strength" in d.message for d in built.diagnostics)
+    assert any(
+        "ZWO holds bike and run workouts, not strength" in d.message for d in built.diagnostics
+    )
 
 
 def test_zwift_written_ramps_are_refused_then_averaged_under_lossy() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["import", str(FILES / "zwift-the-long-ride.zwo")])
     assert result.exit_code == 1
-    assert "zwift-the-long-ride.zwo:15:1: error: <Warmup> ramps from 0.5045 to 0.7545" in result.output
+    assert (
+        "zwift-the-long-ride.zwo:15:1: error: <Warmup> ramps from 0.5045 to 0.7545" in result.output
+    )
     result = runner.invoke(main, ["import", "--lossy", str(FILES / "zwift-the-long-ride.zwo")])
     assert result.exit_code == 0, result.output
     # 0.95449996 of FTP within the default 5 %: 90.68-100.22 %FTP.
@@ -229,10 +219,24 @@ def test_kaiords_lossy_annotations_are_refused() -> None:
     "body,message",
     [
         ("<!DOCTYPE x [<!ENTITY y 'z'>]><workout_file>&y;</workout_file>", "has no <workout>"),
-        ("<workout_file><sportType>swim</sportType><workout/></workout_file>", "neither bike nor run"),
-        ("<workout_file><workout><Slope Duration='5'/></workout></workout_file>", "<Slope> is not a ZWO step"),
-        ("<workout_file><workout><SteadyState Duration='-5' Power='1'/></workout></workout_file>", "must be above 0"),
-        ("<workout_file><workout><SteadyState Duration='nan' Power='1'/></workout></workout_file>", "not a number"),
+        (
+            "<workout_file><sportType>swim</sportType><workout/></workout_file>",
+            "neither bike nor run",
+        ),
+        (
+            "<workout_file><workout><Slope Duration='5'/></workout></workout_file>",
+            "<Slope> is not a ZWO step",
+        ),
+        (
+            "<workout_file><workout><SteadyState Duration='-5' Power='1'/></workout>"
+            "</workout_file>",
+            "must be above 0",
+        ),
+        (
+            "<workout_file><workout><SteadyState Duration='nan' Power='1'/></workout>"
+            "</workout_file>",
+            "not a number",
+        ),
         ("<workout_file", "not valid XML"),
     ],
 )
@@ -245,6 +249,10 @@ def test_bad_files_are_errors_with_a_position(tmp_path: Path, body: str, message
 
 
 def test_schema_is_kaiords() -> None:
-    shipped = (Path(__file__).parent.parent / "src/workoutexport/data/zwift-workout.xsd").read_bytes()
+    shipped = (
+        Path(__file__).parent.parent / "src/workoutexport/data/zwift-workout.xsd"
+    ).read_bytes()
     assert shipped == (FILES / "zwift-workout.xsd").read_bytes()
-    assert problems(b"<workout_file><name>x</name><sportType>ski</sportType><workout/></workout_file>")
+    assert problems(
+        b"<workout_file><name>x</name><sportType>ski</sportType><workout/></workout_file>"
+    )

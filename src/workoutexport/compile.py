@@ -386,7 +386,9 @@ def pace_target(spec: u.PaceSpec, profile: Profile) -> s.SpeedTarget | None:
     return None if c.errors else found
 
 
-def power_target(low: float, high: float, *, single: bool, percent_ftp: bool, profile: Profile) -> s.PowerRange:
+def power_target(
+    low: float, high: float, *, single: bool, percent_ftp: bool, profile: Profile
+) -> s.PowerRange:
     """What `power: <low>-<high>` (a single value when `single`) compiles to."""
     window = u.Window(low, high, "%ftp" if percent_ftp else "W", single)
     lo, hi = _Compiler.widen(window, profile.tolerance.power, relative=True)
@@ -395,7 +397,9 @@ def power_target(low: float, high: float, *, single: bool, percent_ftp: bool, pr
 
 def cadence_target(value: float, unit: Literal["spm", "rpm"], profile: Profile) -> s.CadenceRange:
     """What `cadence: <value><unit>` compiles to."""
-    lo, hi = _Compiler.widen(u.Window(value, value, unit, True), profile.tolerance.cadence, relative=False)
+    lo, hi = _Compiler.widen(
+        u.Window(value, value, unit, True), profile.tolerance.cadence, relative=False
+    )
     return s.CadenceRange(low=max(lo, 1.0), high=hi, unit=unit)
 
 

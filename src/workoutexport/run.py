@@ -505,9 +505,7 @@ def _lost_import(path: Path, why: str) -> tuple[list[Imported] | None, list[Diag
     return None, [_lost(path, why)]
 
 
-def _import_one(
-    path: Path, lossy: bool = False
-) -> tuple[list[Imported] | None, list[Diagnostic]]:
+def _import_one(path: Path, lossy: bool = False) -> tuple[list[Imported] | None, list[Diagnostic]]:
     try:
         return pipeline.import_file(path, lossy=lossy), []
     except WorkoutError as exc:

@@ -83,7 +83,9 @@ class _Writer(Encoder):
                     f"{number_text(mid)} of the profile's {ftp:g} W",
                 )
                 return round(mid, 6), None
-            self.unsupported(where, f"ZWO bike steps hold only power targets, not {_kind(t)}", droppable=True)
+            self.unsupported(
+                where, f"ZWO bike steps hold only power targets, not {_kind(t)}", droppable=True
+            )
             return None
         if not isinstance(t, s.SpeedTarget):
             self.unsupported(
@@ -138,7 +140,9 @@ class _Writer(Encoder):
         """A step as {'tag', 'seconds', 'level', 'cadence', 'note', 'intensity'}, or None."""
         label = f"step '{step.name}'" if step.name else "this step"
         if isinstance(step, s.ExerciseStep):
-            self.unsupported(step.source, f"ZWO has no strength exercises ({label})", droppable=True)
+            self.unsupported(
+                step.source, f"ZWO has no strength exercises ({label})", droppable=True
+            )
             return None
         if not isinstance(step.duration, s.Time):
             from ...importers.yaml_out import duration_text
@@ -153,7 +157,10 @@ class _Writer(Encoder):
             self.unsupported(step.name_source, f"ZWO has no step names ({label})", droppable=True)
         level: tuple[float, int | None] | None = None
         cadence: int | None = None
-        for t, where in ((step.target, step.target_source), (step.secondary, step.secondary_source)):
+        for t, where in (
+            (step.target, step.target_source),
+            (step.secondary, step.secondary_source),
+        ):
             if t is None:
                 continue
             if isinstance(t, s.CadenceRange):
@@ -258,12 +265,12 @@ class _Writer(Encoder):
         if self.intervals(parent, node):
             return
         if node.until is not None:
-            self.unsupported(
-                node.source, "ZWO cannot repeat until a condition", droppable=True
-            )
+            self.unsupported(node.source, "ZWO cannot repeat until a condition", droppable=True)
             return
         if node.name:
-            self.unsupported(node.source, f"ZWO has no repeat names ('{node.name}')", droppable=True)
+            self.unsupported(
+                node.source, f"ZWO has no repeat names ('{node.name}')", droppable=True
+            )
         # Written out: the same steps in the same order.
         for _ in range(node.count):
             for child in node.steps:

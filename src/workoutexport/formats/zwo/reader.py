@@ -30,7 +30,7 @@ _METADATA = {
 #: Attributes that change how Zwift shows a step, not what it asks for.
 _DISPLAY = {"Quantize", "show_avg", "FlatRoad", "Zone", "units", "pace", "locIndex"}
 _STEP_ATTRS = {
-    "SteadyState": {"Duration", "Power", "PowerLow", "PowerHigh", "Cadence", "CadenceLow", "CadenceHigh"},
+    "SteadyState": {"Duration", "Power", "PowerLow", "PowerHigh", "Cadence"},
     "Warmup": {"Duration", "PowerLow", "PowerHigh", "Cadence"},
     "Cooldown": {"Duration", "PowerLow", "PowerHigh", "Cadence"},
     "Ramp": {"Duration", "PowerLow", "PowerHigh", "Cadence"},
@@ -104,7 +104,9 @@ class _Reader:
         if self.lossy:
             average = (lo + hi) / 2
             self.problems.append(
-                warning(self.at(el), f"{what}; read as its average, {number_text(average)} (--lossy)")
+                warning(
+                    self.at(el), f"{what}; read as its average, {number_text(average)} (--lossy)"
+                )
             )
             return average
         self.fail(el, f"{what} (import with --lossy to take its average)")
@@ -115,7 +117,11 @@ class _Reader:
             return None
         if self.sport is s.Sport.CYCLING:
             return power_target(
-                round(value * 100, 9), round(value * 100, 9), single=True, percent_ftp=True, profile=self.profile
+                round(value * 100, 9),
+                round(value * 100, 9),
+                single=True,
+                percent_ftp=True,
+                profile=self.profile,
             )
         index_text = el.get("pace", "0")
         try:
@@ -123,14 +129,16 @@ class _Reader:
         except ValueError:
             index = -1
         if not 0 <= index < len(RACE_PACES):
-            self.fail(el, f"pace=\"{index_text[:20]}\" is not a race pace index (0-4)")
+            self.fail(el, f'pace="{index_text[:20]}" is not a race pace index (0-4)')
             return None
         name = RACE_PACES[index]
-        found = pace_target(NamedPace(name, round(value * 100, 9), round(value * 100, 9)), self.profile)
+        found = pace_target(
+            NamedPace(name, round(value * 100, 9), round(value * 100, 9)), self.profile
+        )
         if found is None:
             self.fail(
                 el,
-                f"this run step is {number_text(value)} of the {name} pace (pace=\"{index}\"): "
+                f'this run step is {number_text(value)} of the {name} pace (pace="{index}"): '
                 f"the profile must give a '{name}' pace (give --profile, or put a profile.yaml "
                 "beside the file)",
             )
@@ -140,15 +148,18 @@ class _Reader:
         value = self.number(el, attr, required=False)
         if value is None:
             return None
-        unit = "rpm" if self.sport is s.Sport.CYCLING else "spm"
-        return cadence_target(value, unit, self.profile)
+        if self.sport is s.Sport.CYCLING:
+            return cadence_target(value, "rpm", self.profile)
+        return cadence_target(value, "spm", self.profile)
 
     def check_attrs(self, el: Any, known: set[str]) -> None:
         for attr in el.attrib:
             name = str(attr)
             if name in known or name in _DISPLAY:
                 continue
-            self.fail(el, f"attribute {name} of <{el.tag}> cannot be expressed in the workout format")
+            self.fail(
+                el, f"attribute {name} of <{el.tag}> cannot be expressed in the workout format"
+            )
 
     def note(self, el: Any) -> str | None:
         messages: list[str] = []
@@ -160,7 +171,9 @@ class _Reader:
                 if message:
                     messages.append(message)
             elif child.tag != "gameplayevent":
-                self.fail(child, f"<{child.tag}> in <{el.tag}> cannot be expressed in the workout format")
+                self.fail(
+                    child, f"<{child.tag}> in <{el.tag}> cannot be expressed in the workout format"
+                )
         return "\n".join(messages) or None
 
     def step(self, el: Any) -> s.Node | None:
@@ -209,7 +222,9 @@ class _Reader:
         if count is None or on is None or off is None:
             return None
         if not count.is_integer() or count < 1:
-            self.fail(el, f"<IntervalsT> Repeat must be a whole number from 1, not {number_text(count)}")
+            self.fail(
+                el, f"<IntervalsT> Repeat must be a whole number from 1, not {number_text(count)}"
+            )
             return None
         if on_target is None:
             on_target, on_cadence = on_cadence, None
@@ -243,7 +258,12 @@ def _text(root: Any, tag: str) -> str | None:
 
 
 def read_zwo(
-    data: bytes, path: str, *, profile: Profile = EMPTY, lossy: bool = False, default_name: str = "Imported workout"
+    data: bytes,
+    path: str,
+    *,
+    profile: Profile = EMPTY,
+    lossy: bool = False,
+    default_name: str = "Imported workout",
 ) -> tuple[s.Workout, list[Diagnostic]]:
     """The workout in a .zwo file as a step tree, and warnings (raises WorkoutError)."""
     from lxml import etree
@@ -253,7 +273,9 @@ def read_zwo(
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
-        raise WorkoutError([error(Position(path, line, col), f"not valid XML: {exc.msg}")]) from None
+        raise WorkoutError(
+            [error(Position(path, line, col), f"not valid XML: {exc.msg}")]
+        ) from None
     where = Position(path, getattr(root, "sourceline", 0) or 0, 1)
     if root.tag != "workout_file":
         raise WorkoutError([error(where, "not a Zwift workout file (<workout_file>)")])
@@ -266,15 +288,23 @@ def read_zwo(
         if isinstance(child.tag, str) and child.tag not in _METADATA:
             reader.fail(child, f"<{child.tag}> cannot be expressed in the workout format")
     if (_text(root, "durationType") or "time") != "time":
-        reader.fail(root.find("durationType"), "steps measured by distance (durationType) are not read; only time")
+        reader.fail(
+            root.find("durationType"),
+            "steps measured by distance (durationType) are not read; only time",
+        )
     if root.find("ftpOverride") is not None:
-        reader.fail(root.find("ftpOverride"), "ftpOverride (fixed watts) cannot be expressed: give power as a fraction of FTP")
+        reader.fail(
+            root.find("ftpOverride"),
+            "ftpOverride (fixed watts) cannot be expressed: give power as a fraction of FTP",
+        )
     body = root.find("workout")
     if body is None:
         raise WorkoutError([error(where, "this Zwift workout file has no <workout>")])
     elements = [el for el in body if isinstance(el.tag, str)]
     if len(elements) > MAX_STEPS:
-        raise WorkoutError([error(where, f"this file has {len(elements):,} steps; at most {MAX_STEPS:,} are read")])
+        raise WorkoutError(
+            [error(where, f"this file has {len(elements):,} steps; at most {MAX_STEPS:,} are read")]
+        )
     steps = tuple(node for el in elements if (node := reader.step(el)) is not None)
     errors = [d for d in reader.problems if d.severity == "error"]
     if errors:
