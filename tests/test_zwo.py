@@ -256,3 +256,12 @@ def test_schema_is_kaiords() -> None:
     assert problems(
         b"<workout_file><name>x</name><sportType>ski</sportType><workout/></workout_file>"
     )
+
+
+def test_show_reads_a_zwo_against_its_profile(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, run=RUN)
+    (folder / "run.zwo").write_bytes(_built(folder / "run.yaml", "zwo"))
+    result = CliRunner().invoke(main, ["show", str(folder / "run.zwo")])
+    assert result.exit_code == 0, result.output
+    assert "Treadmill 5k repeats" in result.output
+    assert "repeat 5 times" in result.output

@@ -332,10 +332,14 @@ class Run:
         from .profile import EMPTY
         from .show import render
 
-        if path.suffix.lower() in (".fit", ".tcx"):
-            from .importers import read_workouts
+        if path.suffix.lower() in (".fit", ".tcx", ".zwo"):
+            from .importers import RELATIVE, read_workouts
 
-            workouts, notes = read_workouts(path, display_path(path))
+            # A ZWO's targets are fractions of the athlete's: read with its profile.
+            relative = self.profile_for(path) if path.suffix.lower() in RELATIVE else None
+            workouts, notes = read_workouts(
+                path, display_path(path), profile=relative, lossy=self.options.lossy
+            )
             file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
             texts = [
                 render(w, units=units, file=file) + (_chart(w, EMPTY) if chart else "")
