@@ -122,7 +122,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
                 relative = item.relative.parent / name
                 files.append((Input(item.path, relative), relative.suffix, data))
         elif made is not None and made.workout is not None:
-            files += [(item, f".{o.format}", o.data) for o in made.outputs]
+            files += [(item, FORMATS[o.format].suffix, o.data) for o in made.outputs]
         elif made is not None:
             failed.append(item)
     written: list[Path] = []
@@ -135,7 +135,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
     _emit_error(report, "text")
     for item in failed:
         for fmt in options.formats:
-            old = outputs.path_for(item, f".{fmt}")
+            old = outputs.path_for(item, FORMATS[fmt].suffix)
             if old.is_file():
                 # Left as it was (it may be on a watch already); the user must hear it is old.
                 click.echo(f"note: {old} is from an older {item.path} (not rebuilt)", err=True)

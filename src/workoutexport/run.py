@@ -332,7 +332,7 @@ class Run:
         from .profile import EMPTY
         from .show import render
 
-        if path.suffix.lower() in (".fit", ".tcx", ".zwo"):
+        if path.suffix.lower() in (".fit", ".tcx", ".zwo", ".txt"):
             from .importers import RELATIVE, read_workouts
 
             # A ZWO's targets are fractions of the athlete's: read with its profile.

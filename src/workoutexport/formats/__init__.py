@@ -45,7 +45,7 @@ class EmitOptions:
     fit_identity: Literal["connect", "development"] = "connect"
     #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
     created: int | None = None
-    #: The workout's profile: what ZWO writes relative to (FTP, race
+    #: The workout's profile: what ZWO and intervals.icu text write relative to (FTP, race
     #: paces, tolerances). None: the empty profile.
     profile: Profile | None = None
 
@@ -88,6 +88,7 @@ FORMATS: dict[str, Format] = {
         Format("tcx", ".tcx", "workoutexport.formats.tcx"),
         # Relative formats: their targets are fractions of the profile's FTP and paces.
         Format("zwo", ".zwo", "workoutexport.formats.zwo"),
+        Format("intervals", ".txt", "workoutexport.formats.intervals"),
     )
 }
 

@@ -1,4 +1,4 @@
-"""Importers: FIT, TCX and ZWO workout files -> step trees -> YAML in the workout format."""
+"""Importers: FIT, TCX, ZWO and intervals.icu workout files -> step trees -> YAML in the workout format."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ if TYPE_CHECKING:
     from ..profile import Profile
 
 MAX_BYTES = 16 * 1024 * 1024
-SUFFIXES = (".fit", ".tcx", ".zwo")
+SUFFIXES = (".fit", ".tcx", ".zwo", ".txt")
 #: Formats whose targets are relative to the athlete (FTP, race paces): read with a profile.
-RELATIVE = (".zwo",)
+RELATIVE = (".zwo", ".txt")
 
 
 def read_workouts(
     path: Path, shown: str, *, profile: Profile | None = None, lossy: bool = False
 ) -> tuple[list[s.Workout], list[Diagnostic]]:
-    """The workouts in a FIT, TCX or ZWO file, and any warnings (raises
-    WorkoutError). `profile` resolves ZWO targets; `lossy` reads what they
+    """The workouts in a FIT, TCX, ZWO or intervals.icu text file, and any warnings (raises
+    WorkoutError). `profile` resolves ZWO and intervals.icu targets; `lossy` reads what they
     hold that the workout format cannot say (a ramp) approximately, with a warning."""
 
     data = read_input(path, Position(shown, 0, 0), MAX_BYTES)
@@ -40,6 +40,14 @@ def read_workouts(
         from ..profile import EMPTY
 
         workout, notes = read_zwo(
+            data, shown, profile=profile or EMPTY, lossy=lossy, default_name=path.stem
+        )
+        return [workout], notes
+    if suffix == ".txt":
+        from ..formats.intervals.reader import read_intervals
+        from ..profile import EMPTY
+
+        workout, notes = read_intervals(
             data, shown, profile=profile or EMPTY, lossy=lossy, default_name=path.stem
         )
         return [workout], notes
