@@ -1,4 +1,4 @@
-"""Importers: FIT, TCX, ZWO and intervals.icu workout files -> step trees -> YAML in the workout format."""
+"""Importers: FIT, TCX, ZWO and intervals.icu workout files -> step trees -> YAML workouts."""
 
 from __future__ import annotations
 

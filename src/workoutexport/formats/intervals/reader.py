@@ -18,7 +18,7 @@ from ... import steps as s
 from ...compile import cadence_target, heart_rate_target, pace_target, power_target
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from ...profile import EMPTY, Profile
-from ...units import AbsolutePace, NamedPace, Window, Zone
+from ...units import AbsolutePace, NamedPace, Window
 from .units import (
     CLOCK,
     INTENSITY,
@@ -258,7 +258,10 @@ class _Resolver:
     def target(self, step: Step, t: Target) -> s.Target | None:
         lo, hi, single = t.low, t.high, t.single
         if step.ramp and not single:
-            what = f"line {step.line} ramps from {number_text(lo)} to {number_text(hi)}: the workout format has no ramp step"
+            what = (
+                f"line {step.line} ramps from {number_text(lo)} to {number_text(hi)}: the "
+                "workout format has no ramp step"
+            )
             if not self.lossy:
                 self.fail(step.line, f"{what} (import with --lossy to take its average)")
                 return None
@@ -281,7 +284,9 @@ class _Resolver:
                 if found is None:
                     self.fail(
                         step.line,
-                        f"'% {'LTHR' if t.kind == '%lthr' else 'HR'}' needs the profile's {'lthr' if t.kind == '%lthr' else 'hr max'}",
+                        "'% LTHR' needs the profile's lthr"
+                        if t.kind == "%lthr"
+                        else "'% HR' needs the profile's hr max",
                     )
                 return found
             case "% pace":
@@ -289,7 +294,8 @@ class _Resolver:
                 if found is None:
                     self.fail(
                         step.line,
-                        "'% Pace' is of the threshold pace: the profile must give a 'threshold' pace",
+                        "'% Pace' is of the threshold pace: the profile must give a "
+                        "'threshold' pace",
                     )
                 return found
             case "pace":
