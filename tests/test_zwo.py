@@ -72,6 +72,7 @@ steps:
 
 
 def _folder(tmp_path: Path, **files: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "profile.yaml").write_text(PROFILE)
     for name, text in files.items():
         (tmp_path / f"{name}.yaml").write_text(text)
@@ -265,3 +266,76 @@ def test_show_reads_a_zwo_against_its_profile(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Treadmill 5k repeats" in result.output
     assert "repeat 5 times" in result.output
+
+
+# --- send --zwift ---------------------------------------------------------------------------
+
+
+def _zwift(tmp_path: Path, *ids: str) -> Path:
+    workouts = tmp_path / "Zwift" / "Workouts"
+    for account in ids:
+        (workouts / account).mkdir(parents=True)
+    workouts.mkdir(parents=True, exist_ok=True)
+    return workouts
+
+
+def _send(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["send", "--zwift", *args])
+    return result.exit_code, result.output
+
+
+def test_send_zwift_puts_the_zwo_in_the_account_folder(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "w", bike=BIKE)
+    workouts = _zwift(tmp_path, "1234567")
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 0, out
+    sent = workouts / "1234567" / "bike.zwo"
+    assert sent.read_bytes() == _built(folder / "bike.yaml", "zwo")
+    assert problems(sent.read_bytes()) == []
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 0 and "(already on the device)" in out
+    # A different file of that name is never overwritten.
+    sent.write_text("someone else's")
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 0, out
+    assert sent.read_text() == "someone else's"
+    assert (workouts / "1234567" / "bike-2.zwo").is_file()
+
+
+def test_send_zwift_asks_which_account(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "w", bike=BIKE)
+    workouts = _zwift(tmp_path, "111", "222")
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 2 and "choose one with --zwift-id ID" in out
+    code, out = _send(
+        "--zwift-folder", str(workouts), "--zwift-id", "222", str(folder / "bike.yaml")
+    )
+    assert code == 0, out
+    assert (workouts / "222" / "bike.zwo").is_file() and not (
+        workouts / "111" / "bike.zwo"
+    ).exists()
+    code, out = _send(
+        "--zwift-folder", str(workouts), "--zwift-id", "333", str(folder / "bike.yaml")
+    )
+    assert code == 1 and "no account folder '333' here (there are: 111, 222)" in out
+
+
+def test_send_zwift_makes_no_folders_and_stays_inside(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "w", bike=BIKE)
+    workouts = _zwift(tmp_path)
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 1 and "no account folder here" in out
+    assert list(workouts.iterdir()) == []
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (workouts / "42").symlink_to(outside)
+    code, out = _send("--zwift-folder", str(workouts), str(folder / "bike.yaml"))
+    assert code == 1 and "leads out of the device" in out
+    assert list(outside.iterdir()) == []
+
+
+def test_send_zwift_refuses_what_zwo_cannot_carry(tmp_path: Path) -> None:
+    workouts = _zwift(tmp_path, "7")
+    code, out = _send("--zwift-folder", str(workouts), str(WORKOUTS / "strength.yaml"))
+    assert code == 1 and "ZWO holds bike and run workouts, not strength" in out
+    assert list((workouts / "7").iterdir()) == []

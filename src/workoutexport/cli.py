@@ -336,6 +336,23 @@ def paces(race: str, model: str) -> None:
     help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
     "30 scheduled workouts, so send a plan a few weeks at a time.",
 )
+@click.option(
+    "--zwift",
+    is_flag=True,
+    help="Send .zwo files to Zwift's custom workouts folder (Documents/Zwift/Workouts/<id>) "
+    "instead of a watch.",
+)
+@click.option(
+    "--zwift-folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="With --zwift: Zwift's Workouts folder, if not ~/Documents/Zwift/Workouts.",
+)
+@click.option(
+    "--zwift-id",
+    default=None,
+    help="With --zwift: the account folder (a number) when there are several.",
+)
 @build_options("profile", "sets", "exclude", "pick", "lossy")
 def send(
     paths: tuple[Path, ...],
@@ -344,12 +361,21 @@ def send(
     all_sessions: bool,
     until: dt.datetime | None,
     options: BuildOptions,
+    zwift: bool = False,
+    zwift_folder: Path | None = None,
+    zwift_id: str | None = None,
 ) -> None:
-    """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says."""
+    """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says (or
+    workouts into Zwift with --zwift)."""
     from . import send as s
     from .device import MOUNT_HELP
 
     report = Report()
+    if zwift:
+        _send_zwift(paths, zwift_folder, zwift_id, dry_run, options)
+        return
+    if zwift_folder is not None or zwift_id is not None:
+        raise click.UsageError("--zwift-folder and --zwift-id go with --zwift")
     try:
         device = s.open_device(device_root)
         kind = s.workout_kind(device)
@@ -381,6 +407,48 @@ def send(
     done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
     to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
     click.echo(f"{done} to {to}; {report.summary('read')}", err=True)
+    sys.exit(report.exit_code)
+
+
+def _send_zwift(
+    paths: tuple[Path, ...],
+    folder: Path | None,
+    account: str | None,
+    dry_run: bool,
+    options: BuildOptions,
+) -> None:
+    """`send --zwift`: the watch's path, with Zwift's account folder as the device."""
+    from . import send as s
+    from . import zwift
+
+    report = Report()
+    try:
+        device = zwift.open_zwift(folder, account)
+    except zwift.SeveralAccounts as exc:
+        listed = "\n".join(f"  {printable(str(p), MAX_PATH)}" for p in exc.folders)
+        raise click.UsageError(
+            f"several Zwift accounts have a workouts folder:\n{listed}\n"
+            "choose one with --zwift-id ID"
+        ) from None
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        _emit_error(report, "text")
+        sys.exit(1)
+    run = _start(options, report)
+    units = []
+    for unit, said in zwift.units(run, paths, device):
+        report.checked += 1
+        report.add(said)
+        units += [unit] if unit is not None else []
+    report.add(run.unapplied())
+    placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
+    report.add(notes)
+    for p in placements:
+        click.echo(s.describe(p))
+    _emit_error(report, "text")
+    done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
+    to = printable(str(device.root), MAX_PATH)
+    click.echo(f"{done} to Zwift at {to}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)
 
 
