@@ -511,7 +511,8 @@ def _lost_import(path: Path, why: str) -> tuple[list[Imported] | None, list[Diag
 
 def _import_one(path: Path, lossy: bool = False) -> tuple[list[Imported] | None, list[Diagnostic]]:
     try:
-        return pipeline.import_file(path, lossy=lossy), []
+        found = pipeline.import_file(path, lossy=True) if lossy else pipeline.import_file(path)
+        return found, []
     except WorkoutError as exc:
         return None, list(exc.diagnostics)
     except Exception as exc:  # a bug: one file must not stop the others from importing
