@@ -35,6 +35,13 @@ class _Writer(Encoder):
         self.profile = profile
         self.lines: list[str] = []
 
+    def rounded(self, where: Position, what: str, text: str) -> None:
+        """A value the text holds only rounded: an error, or under `lossy` a warning."""
+        if self.lossy:
+            self.warn(where, f"{what}; written as {text} (--lossy)")
+        else:
+            self.fail(where, f"{what}; build FIT instead (-f fit) (or pass --lossy to round it)")
+
     def target(self, t: s.Target, where: Position, label: str) -> str | None:
         match t:
             case s.PowerRange(low=lo, high=hi, percent_ftp=True):
@@ -98,12 +105,14 @@ class _Writer(Encoder):
                 parts.append(cue)
         match step.duration:
             case s.Time(seconds=sec):
+                text = time_text(max(sec, 1))
                 if abs(sec - round(sec)) > 1e-9 or round(sec) < 1:
-                    self.unsupported(
+                    self.rounded(
                         step.duration_source,
                         f"intervals.icu counts whole seconds; {label} lasts {sec:g} s",
+                        text,
                     )
-                parts.append(time_text(sec))
+                parts.append(text)
             case s.Distance(metres=m):
                 miles = round(m / METRES_PER_MILE, 2)
                 if abs(m - round(m)) <= 1e-9 and round(m) >= 1:
@@ -111,10 +120,13 @@ class _Writer(Encoder):
                 elif miles > 0 and abs(miles * METRES_PER_MILE - m) <= 1e-6:
                     parts.append(f"{number_text(miles)}mi")
                 else:
-                    self.unsupported(
+                    text = f"{max(round(m), 1)}mtr"
+                    self.rounded(
                         step.duration_source,
                         f"intervals.icu counts whole metres (mtr) or miles; {label} is {m:g} m",
+                        text,
                     )
+                    parts.append(text)
             case s.LapButton():
                 parts.append("press lap")
             case _:
@@ -131,8 +143,8 @@ class _Writer(Encoder):
             (step.target, step.target_source),
             (step.secondary, step.secondary_source),
         ):
-            if t is not None and (text := self.target(t, where, label)) is not None:
-                parts.append(text)
+            if t is not None and (written := self.target(t, where, label)) is not None:
+                parts.append(written)
         if step.note:
             self.unsupported(
                 step.note_source, f"intervals.icu text has no step notes ({label})", droppable=True
