@@ -246,3 +246,15 @@ def test_bad_texts_are_errors_with_a_line(tmp_path: Path, text: str, message: st
     assert result.exit_code == 1
     assert message in result.output, result.output
     assert "bad.txt:" in result.output and "Traceback" not in result.output
+
+
+def test_a_fraction_of_a_second_is_refused_or_rounded_under_lossy(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 90.5s\n")
+    refused = Run(BuildOptions(formats=("intervals",))).workout(tmp_path / "w.yaml")
+    assert not refused.ok
+    assert any(
+        d.position.line == 3 and "counts whole seconds; this step lasts 90.5 s" in d.message
+        for d in refused.diagnostics
+    )
+    text = _built(tmp_path / "w.yaml", "intervals", lossy=True).decode()
+    assert text == "- 1m30s\n"
