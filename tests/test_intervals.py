@@ -258,3 +258,15 @@ def test_a_fraction_of_a_second_is_refused_or_rounded_under_lossy(tmp_path: Path
     )
     text = _built(tmp_path / "w.yaml", "intervals", lossy=True).decode()
     assert text == "- 1m30s\n"
+
+
+def test_show_takes_a_text_named_but_not_the_notes_in_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text(PROFILE)
+    (tmp_path / "notes.txt").write_text("remember the gels\n")
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 5min\n")
+    folder = CliRunner().invoke(main, ["show", str(tmp_path)])
+    assert folder.exit_code == 0, folder.output
+    (tmp_path / "i.txt").write_bytes((FILES / "guide-repeat-header.txt").read_bytes())
+    named = CliRunner().invoke(main, ["show", str(tmp_path / "i.txt")])
+    assert named.exit_code == 0, named.output
+    assert "repeat 4 times" in named.output

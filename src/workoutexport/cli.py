@@ -203,15 +203,16 @@ def check(
 def show(
     paths: tuple[Path, ...], options: BuildOptions, chart: bool | None, units: str | None
 ) -> None:
-    """Print the compiled steps of workouts (YAML, FIT or TCX files, or folders), with totals."""
-    from .importers import SUFFIXES
+    """Print the compiled steps of workouts (YAML, FIT, TCX, ZWO or intervals.icu files, or
+    folders), with totals."""
+    from .importers import SHOWN_IN_FOLDERS
 
     report = Report()
     run = _start(options, report)
     chart = sys.stdout.isatty() if chart is None else chart
     shown: list[str] = []
     status = 0
-    for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
+    for item in run.inputs(paths, (".yaml", ".yml", *SHOWN_IN_FOLDERS)):
         report.checked += 1
         one = run.show(item.path, chart=chart, units=units)
         status = max(status, int(one.failed))

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 16 * 1024 * 1024
 SUFFIXES = (".fit", ".tcx", ".zwo", ".txt")
+#: What `show` picks up in a folder of workouts: not .txt, which is as often a note as an
+#: intervals.icu text (named on its own, a .txt is shown).
+SHOWN_IN_FOLDERS = (".fit", ".tcx", ".zwo")
 #: Formats whose targets are relative to the athlete (FTP, race paces): read with a profile.
 RELATIVE = (".zwo", ".txt")
 
