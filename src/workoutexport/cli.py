@@ -249,7 +249,7 @@ def show(
     "becomes its average).",
 )
 def import_(source: Path, output: Path | None, jobs: int | None, lossy: bool = False) -> None:
-    """Turn FIT, TCX or Zwift (.zwo) workout files into YAML workouts."""
+    """Turn FIT, TCX, Zwift (.zwo) or intervals.icu (.txt) workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
     from .run import imports

@@ -293,8 +293,8 @@ class Imported:
 def import_file(
     path: str | PathLike[str], *, profiles: ProfileCache | None = None, lossy: bool = False
 ) -> list[Imported]:
-    """The workouts in a FIT, TCX or ZWO file as YAML that builds back (raises
-    WorkoutError). ZWO targets are read against the nearest profile
+    """The workouts in a FIT, TCX, ZWO or intervals.icu file as YAML that builds back (raises
+    WorkoutError). ZWO and intervals.icu targets are read against the nearest profile
     (through `profiles`); `lossy` reads a ramp as its average, with a warning.
 
     Warnings about the file as a whole travel with its first workout, so that each is
@@ -311,7 +311,8 @@ def import_file(
             [
                 error(
                     Position(shown, 0, 0),
-                    "import takes FIT, TCX or ZWO workout files and turns them into YAML; "
+                    "import takes FIT, TCX, ZWO or intervals.icu workout files and turns them "
+                    "into YAML; "
                     "this is already YAML: give it to 'workoutexport build' (or check, show)",
                 )
             ]
