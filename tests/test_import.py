@@ -503,5 +503,5 @@ def test_import_writes_what_the_file_stores_in_the_runners_units(tmp_path: Path)
 def test_importing_yaml_says_import_takes_fit_or_tcx(tmp_path: Path) -> None:
     src = write(tmp_path / "a.yaml", "name: A\nsteps:\n  - run: 1km\n")
     code, _, err = run("import", str(src))
-    assert code == 1 and "import takes FIT or TCX" in err and "'workoutexport build'" in err
+    assert code == 1 and "import takes FIT, TCX" in err and "'workoutexport build'" in err
     assert "XML" not in err

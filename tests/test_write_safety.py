@@ -48,7 +48,7 @@ def test_import_never_overwrites_its_own_input(tmp_path: Path) -> None:
     assert result.exit_code == 1
     # Refused by its name before anything is read (import takes FIT or TCX); were it not,
     # Outputs.protect would refuse the write ("it is an input of this run").
-    assert "import takes FIT or TCX" in result.stderr
+    assert "import takes FIT, TCX" in result.stderr
     assert source.read_bytes() == data
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .outputs import Input, Outputs
+    from .plans import PlanBuild
+    from .run import Built
 
 #: Called once per file when its fate is known: None when it was written, else why not.
 Done = Callable[[OSError | None], None]
@@ -166,6 +168,45 @@ class Batch:
             self.flush()
         else:
             self.discard()
+
+
+def build_files(
+    found: Iterable[tuple[Input, Built | PlanBuild | None]],
+) -> tuple[list[tuple[Input, str, bytes]], list[Input]]:
+    """What `build` writes for each input, as (input, suffix, bytes), and the inputs that
+    failed: a workout's verified outputs, or every file of a plan, named under the plan's
+    folder. A profile.yaml (None) writes nothing."""
+    from .formats import FORMATS
+    from .outputs import Input
+    from .plans import PlanBuild
+
+    files: list[tuple[Input, str, bytes]] = []
+    failed: list[Input] = []
+    for item, made in found:
+        if isinstance(made, PlanBuild):
+            for name, data in made.files:
+                relative = item.relative.parent / name
+                files.append((Input(item.path, relative), relative.suffix, data))
+        elif made is not None and made.workout is not None:
+            files += [(item, FORMATS[o.format].suffix, o.data) for o in made.outputs]
+        elif made is not None:
+            failed.append(item)
+    return files, failed
+
+
+def stale(outputs: Outputs, failed: Iterable[Input], suffixes: Iterable[str]) -> list[str]:
+    """A note for each earlier output of an input that did not build this time: the file is
+    left as it was (it may be on a watch already), and the user must hear that it is old."""
+    from .diagnostics import MAX_PATH, printable
+
+    suffixes = tuple(suffixes)
+    return [
+        f"note: {printable(str(old), MAX_PATH)} is from an older "
+        f"{printable(str(item.path), MAX_PATH)} (not rebuilt)"
+        for item in failed
+        for old in (outputs.path_for(item, suffix) for suffix in suffixes)
+        if old.is_file()
+    ]
 
 
 def write_outputs(

@@ -14,11 +14,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
 import click
 
-from .cli_options import OPTIONS, PRINT_STYLES, build_options
+from .cli_options import OPTIONS, build_options
 from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
 from .formats import FORMATS
 from .options import BuildOptions
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from .plans import PlanBuild
     from .run import Built, Run
     from .steps import Workout
+
+T = TypeVar("T")
 
 
 def _colour() -> bool:
@@ -53,7 +55,6 @@ def _emit_error(report: Report, fmt: str) -> None:
         click.echo(text)
 
 
-_FOLDER = click.Path(file_okay=False, path_type=Path)
 _json = click.option("--json", "as_json", is_flag=True, help="Print JSON (schema: schema/).")
 _paths = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
@@ -97,33 +98,19 @@ def _every_input(
 
 @main.command()
 @_paths
-@click.option(
-    "-o", "--output", "out_dir", type=_FOLDER, default=Path("."), show_default=True,
-    help="Folder to write into.",
-)  # fmt: skip
+@OPTIONS["build_output"]
 @build_options("profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 @_json
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json: bool) -> None:
     """Build workout files from YAML workouts (files or folders)."""
-    from .batch import write_outputs
+    from .batch import build_files, stale, write_outputs
     from .json_out import build_json
-    from .plans import PlanBuild
 
     report = Report()
     run = _start(options, report)
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
-    failed: list[Input] = []
-    files: list[tuple[Input, str, bytes]] = []
-    for item, made in _every_input(run, paths, report, "building"):
-        if isinstance(made, PlanBuild):
-            for name, data in made.files:
-                relative = item.relative.parent / name
-                files.append((Input(item.path, relative), relative.suffix, data))
-        elif made is not None and made.workout is not None:
-            files += [(item, f".{o.format}", o.data) for o in made.outputs]
-        elif made is not None:
-            failed.append(item)
+    files, failed = build_files(_every_input(run, paths, report, "building"))
     written: list[Path] = []
 
     def wrote(target: Path) -> None:
@@ -133,16 +120,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
 
     report.add(write_outputs(outputs, files, wrote))
     _emit_error(report, "text")
-    for item in failed:
-        for fmt in options.formats:
-            old = outputs.path_for(item, f".{fmt}")
-            if old.is_file():
-                # Left as it was (it may be on a watch already); the user must hear it is old.
-                click.echo(
-                    f"note: {printable(str(old), MAX_PATH)} is from an older "
-                    f"{printable(str(item.path), MAX_PATH)} (not rebuilt)",
-                    err=True,
-                )
+    for line in stale(outputs, failed, (FORMATS[fmt].suffix for fmt in options.formats)):
+        click.echo(line, err=True)
     if as_json:
         click.echo(build_json(written, report), nl=False)
     count = len(written)
@@ -156,10 +135,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
 @_paths
 @build_options("profile", "overrides", "exclude", "pick", "lossy", "jobs", formats=tuple(FORMATS))
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
-@click.option(
-    "--output-format", type=click.Choice(PRINT_STYLES), default="text", show_default=True,
-    help="How to print diagnostics: text, json, or github (workflow annotations).",
-)  # fmt: skip
+@OPTIONS["output_format"]
 def check(
     paths: tuple[Path, ...],
     options: BuildOptions,
@@ -187,14 +163,8 @@ def check(
 @main.command()
 @_paths
 @build_options("profile", "overrides", "exclude", "pick")
-@click.option(
-    "--chart/--no-chart", default=None,
-    help="Draw the intensity profile below the steps. Default: when output is a terminal.",
-)  # fmt: skip
-@click.option(
-    "--units", type=click.Choice(["km", "mi"]), default=None,
-    help="Show distances and paces in km or miles. Default: as each step was written.",
-)  # fmt: skip
+@OPTIONS["chart"]
+@OPTIONS["units"]
 @_json
 def show(
     paths: tuple[Path, ...],
@@ -203,8 +173,9 @@ def show(
     units: str | None,
     as_json: bool,
 ) -> None:
-    """Print the compiled steps of workouts (YAML, FIT or TCX files, or folders), with totals."""
-    from .importers import SUFFIXES
+    """Print the compiled steps of workouts (YAML, FIT, TCX, ZWO or intervals.icu files, or
+    folders), with totals."""
+    from .importers import SHOWN_IN_FOLDERS
     from .json_out import show_json
 
     report = Report()
@@ -213,7 +184,7 @@ def show(
     shown: list[str] = []
     found: list[tuple[str, tuple[Workout, ...]]] = []
     status = 0
-    for item in run.inputs(paths, (".yaml", ".yml", *SUFFIXES)):
+    for item in run.inputs(paths, (".yaml", ".yml", *SHOWN_IN_FOLDERS)):
         report.count([run.kind(item.path)])
         one = run.show(item.path, chart=chart, units=units)
         status = max(status, int(one.failed))
@@ -237,15 +208,14 @@ def show(
 
 @main.command(name="import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path),
-    help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
-    "TCX holding several workouts, needs a folder. Default: standard output.",
-)  # fmt: skip
+@OPTIONS["import_output"]
 @OPTIONS["exclude"]
 @OPTIONS["jobs"]
-def import_(source: Path, output: Path | None, exclude: tuple[str, ...], jobs: int | None) -> None:
-    """Turn FIT or TCX workout files into YAML workouts."""
+@OPTIONS["lossy_import"]
+def import_(
+    source: Path, output: Path | None, exclude: tuple[str, ...], jobs: int | None, lossy: bool
+) -> None:
+    """Turn FIT, TCX, Zwift (.zwo) or intervals.icu (.txt) workout files into YAML workouts."""
     from .importers import SUFFIXES
     from .pipeline import display_path
     from .run import imports
@@ -261,7 +231,9 @@ def import_(source: Path, output: Path | None, exclude: tuple[str, ...], jobs: i
     items = list(
         discover([source], SUFFIXES, skip_names=(), exclude=exclude, on_skip=_said(report))
     )
-    for item, said, found in imports(items, outputs, to_folder=to_folder, output=output, jobs=jobs):
+    for item, said, found in imports(
+        items, outputs, to_folder=to_folder, output=output, jobs=jobs, lossy=lossy
+    ):
         report.add(said)
         for target, text in found:
             if target is None:
@@ -289,10 +261,7 @@ def schema(kind: Literal["workout", "plan"]) -> None:
 
 @main.command()
 @click.argument("race")
-@click.option(
-    "--model", type=click.Choice(["daniels", "riegel"]), default="daniels", show_default=True,
-    help="How race-equivalent paces are found (training paces always come from VDOT).",
-)  # fmt: skip
+@OPTIONS["race_model"]
 @_json
 def paces(race: str, model: str, as_json: bool) -> None:
     """Print the named paces a race result gives, e.g. paces "5k 20:00"."""
@@ -313,21 +282,13 @@ def paces(race: str, model: str, as_json: bool) -> None:
 
 @main.command()
 @_paths
-@click.option(
-    "--device", "device_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Where the watch is mounted (the folder holding GARMIN/). Default: the one mounted "
-    "Garmin device found.",
-)  # fmt: skip
+@OPTIONS["device"]
 @click.option("--dry-run", is_flag=True, help="Print what would go where; write nothing.")
-@click.option(
-    "--all", "all_sessions", is_flag=True,
-    help="For a plan: send every session, not only those from today on.",
-)  # fmt: skip
-@click.option(
-    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
-    "30 scheduled workouts, so send a plan a few weeks at a time.",
-)  # fmt: skip
+@OPTIONS["all_sessions"]
+@OPTIONS["until"]
+@OPTIONS["zwift"]
+@OPTIONS["zwift_folder"]
+@OPTIONS["zwift_id"]
 @build_options("profile", "overrides", "exclude", "pick", "lossy")
 def send(
     paths: tuple[Path, ...],
@@ -336,31 +297,33 @@ def send(
     all_sessions: bool,
     until: dt.datetime | None,
     options: BuildOptions,
+    zwift: bool = False,
+    zwift_folder: Path | None = None,
+    zwift_id: str | None = None,
 ) -> None:
-    """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says."""
+    """Put workouts (and plans) on a Garmin watch, where its GarminDevice.xml says (or
+    workouts into Zwift with --zwift)."""
     from . import send as s
-    from .device import MOUNT_HELP
 
     report = Report()
-    try:
-        device = s.open_device(device_root)
-        kind = s.workout_kind(device)
-    except s.NoDevice:
-        click.echo(f"error: no mounted Garmin device found; {MOUNT_HELP}", err=True)
-        sys.exit(1)
-    except s.SeveralDevices as exc:
-        listed = "\n".join(f"  {printable(str(root), MAX_PATH)}" for root in exc.roots)
-        raise click.UsageError(
-            f"several Garmin devices are mounted:\n{listed}\nchoose one with --device ROOT"
-        ) from None
-    except WorkoutError as exc:
-        report.add(exc.diagnostics)
-        _emit_error(report, "text")
-        sys.exit(1)
-    run = _start(options, report)
+    if zwift:
+        from . import zwift as z
+
+        device = _open(report, lambda: z.open_zwift(zwift_folder, zwift_id))
+        run = _start(options, report)
+        found = z.units(run, paths, device)
+        to = f"Zwift at {printable(str(device.root), MAX_PATH)}"
+    else:
+        if zwift_folder is not None or zwift_id is not None:
+            raise click.UsageError("--zwift-folder and --zwift-id go with --zwift")
+        device = _open(report, lambda: s.open_device(device_root))
+        kind = _open(report, lambda: s.workout_kind(device))
+        run = _start(options, report)
+        since = None if all_sessions else dt.date.today()
+        found = s.units(run, paths, device, kind, since=since, until=until and until.date())
+        to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
     units = []
-    since = None if all_sessions else dt.date.today()
-    for unit, said in s.units(run, paths, device, kind, since=since, until=until and until.date()):
+    for unit, said in found:
         report.add(said)
         units += [unit] if unit is not None else []
     report.count(run.kind(item.path) for item in run.found)
@@ -371,16 +334,37 @@ def send(
         click.echo(s.describe(p))
     _emit_error(report, "text")
     done = "dry run: nothing written" if dry_run else f"{sent} file{'s' if sent != 1 else ''} sent"
-    to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
     click.echo(f"{done} to {to}; {report.summary('read')}", err=True)
     sys.exit(report.exit_code)
 
 
+def _open(report: Report, find: Callable[[], T]) -> T:
+    """What `find` finds (where `send` puts files); a problem with it ends the run, said."""
+    from . import send as s
+    from . import zwift as z
+    from .device import MOUNT_HELP
+
+    try:
+        return find()
+    except s.NoDevice:
+        click.echo(f"error: no mounted Garmin device found; {MOUNT_HELP}", err=True)
+        sys.exit(1)
+    except (s.SeveralDevices, z.SeveralAccounts) as exc:
+        watch = isinstance(exc, s.SeveralDevices)
+        places = exc.roots if isinstance(exc, s.SeveralDevices) else exc.folders
+        listed = "\n".join(f"  {printable(str(p), MAX_PATH)}" for p in places)
+        what = "Garmin devices are mounted" if watch else "Zwift accounts have a workouts folder"
+        how = "--device ROOT" if watch else "--zwift-id ID"
+        raise click.UsageError(f"several {what}:\n{listed}\nchoose one with {how}") from None
+    except WorkoutError as exc:
+        report.add(exc.diagnostics)
+        _emit_error(report, "text")
+        sys.exit(1)
+
+
 @main.command()
 @_paths
-@click.option(
-    "-o", "--output", "out_dir", type=_FOLDER, required=True, help="Folder to write the site into."
-)
+@OPTIONS["site_output"]
 @build_options("profile", "overrides", "exclude", "pick", "jobs")
 def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""

@@ -64,6 +64,103 @@ OPTIONS = {
 #: How `check` prints diagnostics (`--output-format`).
 PRINT_STYLES = ("text", "json", "github")
 
+#: Options of one command each, kept here so that cli.py holds the commands only.
+COMMAND_OPTIONS = {
+    "build_output": click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Folder to write into.",
+    ),
+    "output_format": click.option(
+        "--output-format",
+        type=click.Choice(PRINT_STYLES),
+        default="text",
+        show_default=True,
+        help="How to print diagnostics: text, json, or github (workflow annotations).",
+    ),
+    "chart": click.option(
+        "--chart/--no-chart",
+        default=None,
+        help="Draw the intensity profile below the steps. Default: when output is a terminal.",
+    ),
+    "units": click.option(
+        "--units",
+        type=click.Choice(["km", "mi"]),
+        default=None,
+        help="Show distances and paces in km or miles. Default: as each step was written.",
+    ),
+    "import_output": click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        help="YAML file to write (*.yaml), or a folder (anything else): a folder of files, or a "
+        "TCX holding several workouts, needs a folder. Default: standard output.",
+    ),
+    "race_model": click.option(
+        "--model",
+        type=click.Choice(["daniels", "riegel"]),
+        default="daniels",
+        show_default=True,
+        help="How race-equivalent paces are found (training paces always come from VDOT).",
+    ),
+    "device": click.option(
+        "--device",
+        "device_root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Where the watch is mounted (the folder holding GARMIN/). Default: the one mounted "
+        "Garmin device found.",
+    ),
+    "all_sessions": click.option(
+        "--all",
+        "all_sessions",
+        is_flag=True,
+        help="For a plan: send every session, not only those from today on.",
+    ),
+    "until": click.option(
+        "--until",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="For a plan: send the sessions up to this day (YYYY-MM-DD) only; watches keep about "
+        "30 scheduled workouts, so send a plan a few weeks at a time.",
+    ),
+    "zwift": click.option(
+        "--zwift",
+        is_flag=True,
+        help="Send .zwo files to Zwift's custom workouts folder (Documents/Zwift/Workouts/<id>) "
+        "instead of a watch.",
+    ),
+    "zwift_folder": click.option(
+        "--zwift-folder",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="With --zwift: Zwift's Workouts folder, if not ~/Documents/Zwift/Workouts.",
+    ),
+    "zwift_id": click.option(
+        "--zwift-id",
+        default=None,
+        help="With --zwift: the account folder (a number) when there are several.",
+    ),
+    "site_output": click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help="Folder to write the site into.",
+    ),
+    "lossy_import": click.option(
+        "--lossy",
+        is_flag=True,
+        help="Read what the workout format cannot say approximately, with a warning (a ZWO "
+        "ramp becomes its average).",
+    ),
+}
+OPTIONS.update(COMMAND_OPTIONS)
+
 
 def _as_pick(value: str) -> Pick:
     for pick in PICKS:

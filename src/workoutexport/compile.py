@@ -406,3 +406,37 @@ def compile_workout(
         steps_source=doc.key_at(("steps",)),
         description_source=doc.at(("description",)),
     )
+
+
+# --- targets outside a workout: what the relative formats (ZWO, intervals.icu) read and write --
+
+
+def pace_target(spec: u.PaceSpec, profile: Profile) -> s.SpeedTarget | None:
+    """What `pace: <spec>` compiles to against `profile` (None: the profile cannot say)."""
+    c = _Compiler(Document("<pace>", {}), profile, Options())
+    found = c.pace(spec, ())
+    return None if c.errors else found
+
+
+def power_target(
+    low: float, high: float, *, single: bool, percent_ftp: bool, profile: Profile
+) -> s.PowerRange:
+    """What `power: <low>-<high>` (a single value when `single`) compiles to."""
+    window = u.Window(low, high, "%ftp" if percent_ftp else "W", single)
+    lo, hi = _Compiler.widen(window, profile.tolerance.power, relative=True)
+    return s.PowerRange(low=max(lo, 1.0), high=hi, percent_ftp=percent_ftp)
+
+
+def cadence_target(value: float, unit: Literal["spm", "rpm"], profile: Profile) -> s.CadenceRange:
+    """What `cadence: <value><unit>` compiles to."""
+    lo, hi = _Compiler.widen(
+        u.Window(value, value, unit, True), profile.tolerance.cadence, relative=False
+    )
+    return s.CadenceRange(low=max(lo, 1.0), high=hi, unit=unit)
+
+
+def heart_rate_target(spec: u.Window | u.Zone, profile: Profile) -> s.Target | None:
+    """What `hr: <spec>` compiles to (None: the profile cannot say, e.g. %lthr without lthr)."""
+    c = _Compiler(Document("<hr>", {}), profile, Options())
+    found = c.heart_rate(spec, ())
+    return None if c.errors else found

@@ -54,6 +54,8 @@ class Kind(Enum):
     FIT_WORKOUT = "FIT_TYPE_5"
     FIT_SCHEDULE = "FIT_TYPE_7"
     TCX_WORKOUTS = "FitnessWorkouts"
+    #: Zwift's custom workouts folder (zwift.py): not a descriptor's name.
+    ZWO = "ZWO"
 
     @property
     def label(self) -> str:
@@ -65,6 +67,7 @@ _LABELS = {
     Kind.FIT_WORKOUT: "FIT workouts (FIT_TYPE_5)",
     Kind.FIT_SCHEDULE: "FIT schedules (FIT_TYPE_7)",
     Kind.TCX_WORKOUTS: "TCX workouts (FitnessWorkouts)",
+    Kind.ZWO: "Zwift workouts (.zwo)",
 }
 
 
@@ -206,7 +209,9 @@ def check_present(device: Device) -> None:
     except OSError:
         dev = None
     gone = dev is None or (device.fs_id is not None and dev != device.fs_id)
-    if gone or descriptor_of(device.root) is None:
+    # Zwift's workouts folder (zwift.py) has no descriptor: the folder itself stands for one.
+    present = os.path.isdir(device.root) if device.descriptor == device.root else None
+    if gone or present is False or (present is None and descriptor_of(device.root) is None):
         raise OSError(
             errno.ENODEV,
             f"the device is no longer mounted at {device.root} (was it unplugged?)",

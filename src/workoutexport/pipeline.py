@@ -190,6 +190,7 @@ def profile_options(profile: Profile, *, created: int | None = None) -> EmitOpti
         running_cadence_unit=profile.running_cadence_unit,
         fit_identity=profile.fit_identity,
         created=created,
+        profile=profile,
     )
 
 
@@ -293,14 +294,18 @@ class Imported:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def import_file(path: str | PathLike[str]) -> list[Imported]:
-    """The workouts in a FIT or TCX file as YAML that builds back (raises WorkoutError).
+def import_file(
+    path: str | PathLike[str], *, profiles: ProfileCache | None = None, lossy: bool = False
+) -> list[Imported]:
+    """The workouts in a FIT, TCX, ZWO or intervals.icu file as YAML that builds back (raises
+    WorkoutError). ZWO and intervals.icu targets are read against the nearest profile
+    (through `profiles`); `lossy` reads a ramp as its average, with a warning.
 
     Warnings about the file as a whole travel with its first workout, so that each is
     reported once.
     """
     from .diagnostics import Position, error
-    from .importers import read_workouts
+    from .importers import RELATIVE, read_workouts
     from .importers.yaml_out import NotExpressible, to_yaml
 
     path = Path(path)
@@ -310,12 +315,17 @@ def import_file(path: str | PathLike[str]) -> list[Imported]:
             [
                 error(
                     Position(shown, 0, 0),
-                    "import takes FIT or TCX workout files and turns them into YAML; "
+                    "import takes FIT, TCX, ZWO or intervals.icu workout files and turns them "
+                    "into YAML; "
                     "this is already YAML: give it to 'workoutexport build' (or check, show)",
                 )
             ]
         )
-    workouts, notes = read_workouts(path, shown)
+    profile = None
+    if path.suffix.lower() in RELATIVE:
+        # Their targets are fractions of the athlete's FTP and paces: the nearest profile's.
+        profile = (profiles or ProfileCache()).for_workout(path)
+    workouts, notes = read_workouts(path, shown, profile=profile, lossy=lossy)
     exact: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
     out = []
     for i, workout in enumerate(workouts, start=1):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, printable, warning
+from .formats import FORMATS
 from .outputs import read_input
 from .plan_model import MAX_WEEKS, WEEKDAY_NUMBERS
 from .source import MAX_BYTES, Document, Loc, read_file
@@ -607,7 +608,8 @@ def assemble(
     files: list[tuple[str, bytes]] = []
     for c in compiled:
         for fmt, data in c.outputs.items():
-            files.append((f"{folder}/{c.session.name}.{fmt}", data))
+            suffix = FORMATS[fmt].suffix  # intervals.icu text is .txt
+            files.append((f"{folder}/{c.session.name}{suffix}", data))
     stamp = plan_stamp(plan.path)
     schedule: bytes | None = None
     if "fit" in fmts and compiled:

@@ -358,10 +358,14 @@ class Run:
         from .profile import EMPTY
         from .show import render
 
-        if path.suffix.lower() in (".fit", ".tcx"):
-            from .importers import read_workouts
+        if path.suffix.lower() in (".fit", ".tcx", ".zwo", ".txt"):
+            from .importers import RELATIVE, read_workouts
 
-            workouts, notes = read_workouts(path, display_path(path))
+            # A ZWO's targets are fractions of the athlete's: read with its profile.
+            relative = self.profile_for(path) if path.suffix.lower() in RELATIVE else None
+            workouts, notes = read_workouts(
+                path, display_path(path), profile=relative, lossy=self.options.lossy
+            )
             file: Literal["fit", "tcx"] = "tcx" if path.suffix.lower() == ".tcx" else "fit"
             texts = [
                 render(w, units=units, file=file) + (_chart(w, EMPTY) if chart else "")
@@ -558,9 +562,10 @@ def _lost_import(path: Path, why: str) -> tuple[list[Imported] | None, list[Diag
     return None, [_lost(path, why)]
 
 
-def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
+def _import_one(path: Path, lossy: bool = False) -> tuple[list[Imported] | None, list[Diagnostic]]:
     try:
-        return pipeline.import_file(path), []
+        found = pipeline.import_file(path, lossy=True) if lossy else pipeline.import_file(path)
+        return found, []
     except WorkoutError as exc:
         return None, list(exc.diagnostics)
     except Exception as exc:  # a bug: one file must not stop the others from importing
@@ -568,14 +573,15 @@ def _import_one(path: Path) -> tuple[list[Imported] | None, list[Diagnostic]]:
 
 
 def import_files(
-    paths: Sequence[Path], *, jobs: int | None = 1
+    paths: Sequence[Path], *, jobs: int | None = 1, lossy: bool = False
 ) -> Iterator[tuple[list[Imported] | None, list[Diagnostic]]]:
     """`import_file` for each of `paths`, in order: the workouts, or None and the errors.
     Each import is compiled, emitted and verified (`pipeline.emit_verified`) before it is
     handed out. `jobs` worker processes share the work (None: one per CPU)."""
     from .parallel import ordered_map
 
-    yield from ordered_map(_import_one, paths, jobs=jobs, lost=_lost_import)
+    one = functools.partial(_import_one, lossy=lossy) if lossy else _import_one
+    yield from ordered_map(one, paths, jobs=jobs, lost=_lost_import)
 
 
 def imports(
@@ -585,6 +591,7 @@ def imports(
     to_folder: bool,
     output: Path | None,
     jobs: int | None = 1,
+    lossy: bool = False,
 ) -> Iterator[tuple[Input, list[Diagnostic], list[tuple[Path | None, str]]]]:
     """What `import` makes of each input: its diagnostics and its (target, YAML text) pairs
     (target None: standard output). Targets are claimed in `outputs`, so that X.fit and X.tcx
@@ -593,7 +600,7 @@ def imports(
 
     outputs.protect(item.path for item in items)
     items = _fit_first(items)
-    results = import_files([item.path for item in items], jobs=jobs)
+    results = import_files([item.path for item in items], jobs=jobs, lossy=lossy)
     #: The input each target was claimed by, to compare a TCX with the FIT of its stem.
     claimed: dict[Path, Path] = {}
     for item, (imported, problems) in zip(items, results, strict=True):

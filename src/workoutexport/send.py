@@ -168,7 +168,12 @@ def workout_kind(device: Device) -> Kind:
     )
 
 
-FORMAT_OF = {Kind.FIT_WORKOUT: "fit", Kind.FIT_SCHEDULE: "fit", Kind.TCX_WORKOUTS: "tcx"}
+FORMAT_OF = {
+    Kind.FIT_WORKOUT: "fit",
+    Kind.FIT_SCHEDULE: "fit",
+    Kind.TCX_WORKOUTS: "tcx",
+    Kind.ZWO: "zwo",  # send --zwift (zwift.py)
+}
 
 
 def workout_unit(source: str, stem: str, kind: Kind, data: bytes) -> Unit:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ..diagnostics import Diagnostic, Position, WorkoutError, error, warning
 
 if TYPE_CHECKING:  # the step tree is not needed to list the formats (--help)
+    from ..profile import Profile
     from ..steps import Workout
 
 
@@ -44,6 +45,9 @@ class EmitOptions:
     fit_identity: Literal["connect", "development"] = "connect"
     #: When the workout was written (Unix seconds, its file's mtime): FIT's time_created.
     created: int | None = None
+    #: The workout's profile: what ZWO and intervals.icu text write relative to (FTP, race
+    #: paces, tolerances). None: the empty profile.
+    profile: Profile | None = None
 
 
 DEFAULT_OPTIONS = EmitOptions()
@@ -82,6 +86,9 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("fit", ".fit", "workoutexport.formats.fit"),
         Format("tcx", ".tcx", "workoutexport.formats.tcx"),
+        # Relative formats: their targets are fractions of the profile's FTP and paces.
+        Format("zwo", ".zwo", "workoutexport.formats.zwo"),
+        Format("intervals", ".txt", "workoutexport.formats.intervals"),
     )
 }
 

@@ -1,19 +1,32 @@
-"""Importers: FIT and TCX workout files -> step trees -> YAML in the workout format."""
+"""Importers: FIT, TCX, ZWO and intervals.icu workout files -> step trees -> YAML workouts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import steps as s
 from ..diagnostics import Diagnostic, Position, WorkoutError, error
 from ..outputs import read_input
 
+if TYPE_CHECKING:
+    from ..profile import Profile
+
 MAX_BYTES = 16 * 1024 * 1024
-SUFFIXES = (".fit", ".tcx")
+SUFFIXES = (".fit", ".tcx", ".zwo", ".txt")
+#: What `show` picks up in a folder of workouts: not .txt, which is as often a note as an
+#: intervals.icu text (named on its own, a .txt is shown).
+SHOWN_IN_FOLDERS = (".fit", ".tcx", ".zwo")
+#: Formats whose targets are relative to the athlete (FTP, race paces): read with a profile.
+RELATIVE = (".zwo", ".txt")
 
 
-def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnostic]]:
-    """The workouts in a FIT or TCX file, and any warnings (raises WorkoutError)."""
+def read_workouts(
+    path: Path, shown: str, *, profile: Profile | None = None, lossy: bool = False
+) -> tuple[list[s.Workout], list[Diagnostic]]:
+    """The workouts in a FIT, TCX, ZWO or intervals.icu text file, and any warnings (raises
+    WorkoutError). `profile` resolves ZWO and intervals.icu targets; `lossy` reads what they
+    hold that the workout format cannot say (a ramp) approximately, with a warning."""
 
     data = read_input(path, Position(shown, 0, 0), MAX_BYTES)
     if not data:
@@ -23,6 +36,23 @@ def read_workouts(path: Path, shown: str) -> tuple[list[s.Workout], list[Diagnos
         from ..formats.fit.reader import read_fit
 
         workout, notes = read_fit(data, shown, default_name=path.stem)
+        return [workout], notes
+    suffix = path.suffix.lower()
+    if suffix == ".zwo":
+        from ..formats.zwo.reader import read_zwo
+        from ..profile import EMPTY
+
+        workout, notes = read_zwo(
+            data, shown, profile=profile or EMPTY, lossy=lossy, default_name=path.stem
+        )
+        return [workout], notes
+    if suffix == ".txt":
+        from ..formats.intervals.reader import read_intervals
+        from ..profile import EMPTY
+
+        workout, notes = read_intervals(
+            data, shown, profile=profile or EMPTY, lossy=lossy, default_name=path.stem
+        )
         return [workout], notes
     from ..formats.tcx.reader import read_tcx
 

@@ -1,0 +1,1 @@
+"""intervals.icu workout text: emitter, reader and syntax check."""

@@ -1,0 +1,1 @@
+"""Zwift workouts (.zwo): emitter, reader and schema validation."""

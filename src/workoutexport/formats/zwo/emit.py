@@ -1,0 +1,329 @@
+"""Step tree -> Zwift workout file (.zwo), written with lxml.
+
+ZWO is narrow: steps last seconds; a target is one number, a fraction of FTP (bike) or of a
+race pace's speed (run, see `units`), held within the profile's tolerance; one cadence; a
+note as a text event. A repeat of an active and a recovery step becomes `IntervalsT`; any
+other repeat is written out step by step (the same workout, longer file). What ZWO cannot
+carry is an error naming the step, or under `--lossy` dropped with a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import steps as s
+from ...compile import cadence_target, pace_target, power_target
+from ...diagnostics import Position, WorkoutError, error
+from ...profile import EMPTY, Profile
+from ...units import NamedPace
+from .. import DEFAULT_OPTIONS, EmitOptions, Emitted, Encoder
+from .units import RACE_PACES, candidates, close, number_text
+
+SPORT = {s.Sport.RUNNING: "run", s.Sport.CYCLING: "bike"}
+#: Elements a workout is written out to at most (repeats unrolled).
+MAX_ELEMENTS = 1000
+_TAG = {s.Intensity.WARMUP: "Warmup", s.Intensity.COOLDOWN: "Cooldown"}
+
+
+def _same(a: s.Target, b: s.Target | None) -> bool:
+    """The same target up to the text ZWO writes."""
+    match a, b:
+        case s.PowerRange(), s.PowerRange():
+            return a.percent_ftp == b.percent_ftp and close(a.low, b.low) and close(a.high, b.high)
+        case s.SpeedTarget(), s.SpeedTarget():
+            return close(a.low_mps, b.low_mps) and close(a.high_mps, b.high_mps)
+        case s.CadenceRange(), s.CadenceRange():
+            return a.unit == b.unit and close(a.low, b.low) and close(a.high, b.high)
+    return False
+
+
+class _Writer(Encoder):
+    format_name = "ZWO"
+
+    def __init__(self, lossy: bool, profile: Profile, sport: s.Sport) -> None:
+        super().__init__(lossy=lossy)
+        self.profile = profile
+        self.sport = sport
+        self.count = 0
+
+    # --- targets ------------------------------------------------------------------------
+
+    def level(self, t: s.Target, where: Position) -> tuple[float, int | None] | None:
+        """The `Power` fraction (and run `pace` index) that reads back as target `t`."""
+        if self.sport is s.Sport.CYCLING:
+            if isinstance(t, s.PowerRange) and t.percent_ftp:
+                mid = (t.low + t.high) / 2 / 100
+                for f in candidates(mid):
+                    back = power_target(
+                        f * 100, f * 100, single=True, percent_ftp=True, profile=self.profile
+                    )
+                    if _same(t, back):
+                        return f, None
+                self.unsupported(
+                    where,
+                    f"ZWO holds one power per step, held within the profile's "
+                    f"{self.profile.tolerance.power:g} %: {t.low:g}-{t.high:g}%ftp is not "
+                    "one such value",
+                    droppable=True,
+                )
+                return None
+            if isinstance(t, s.PowerRange):
+                ftp = self.profile.ftp
+                if ftp is None:
+                    self.unsupported(
+                        where,
+                        "ZWO writes power as a fraction of FTP: watts need the profile's ftp",
+                        droppable=True,
+                    )
+                    return None
+                mid = (t.low + t.high) / 2 / ftp
+                self.warn(
+                    where,
+                    f"ZWO writes power as a fraction of FTP: {t.low:g}-{t.high:g} W becomes "
+                    f"{number_text(mid)} of the profile's {ftp:g} W",
+                )
+                return round(mid, 6), None
+            self.unsupported(
+                where, f"ZWO bike steps hold only power targets, not {_kind(t)}", droppable=True
+            )
+            return None
+        if not isinstance(t, s.SpeedTarget):
+            self.unsupported(
+                where, f"ZWO run steps hold only pace targets, not {_kind(t)}", droppable=True
+            )
+            return None
+        found = self.race_fraction(t)
+        if found is None:
+            self.unsupported(
+                where,
+                "ZWO run targets are a fraction of a race pace (the profile's mile, 5k, 10k, "
+                "half or marathon pace): no such fraction gives this pace window",
+                droppable=True,
+            )
+        return found
+
+    def race_fraction(self, t: s.SpeedTarget) -> tuple[float, int] | None:
+        best: tuple[float, int] | None = None
+        for index, name in enumerate(RACE_PACES):
+            base = self.profile.paces.get(name)
+            if base is None:
+                continue
+            metres = 1000.0 if base.unit == "km" else 1609.344
+            if base.single:
+                centre = (metres / t.low_mps + metres / t.high_mps) / 2
+                exact = base.fast / centre
+            else:
+                exact = t.high_mps * base.fast / metres
+            for f in candidates(exact):
+                back = pace_target(NamedPace(name, f * 100, f * 100), self.profile)
+                if back is not None and _same(t, back):
+                    if best is None or len(number_text(f)) < len(number_text(best[0])):
+                        best = (f, index)
+                    break
+        return best
+
+    def cadence(self, t: s.CadenceRange, where: Position) -> int | None:
+        value = round((t.low + t.high) / 2)
+        if _same(t, cadence_target(value, t.unit, self.profile)):
+            return value
+        self.unsupported(
+            where,
+            f"ZWO holds one whole cadence per step, held within the profile's "
+            f"{self.profile.tolerance.cadence:g}: {t.low:g}-{t.high:g}{t.unit} is not one",
+            droppable=True,
+        )
+        return None
+
+    # --- steps --------------------------------------------------------------------------
+
+    def leaf(self, step: s.Leaf, *, off: bool = False) -> dict[str, Any] | None:
+        """A step as {'tag', 'seconds', 'level', 'cadence', 'note', 'intensity'}, or None."""
+        label = f"step '{step.name}'" if step.name else "this step"
+        if isinstance(step, s.ExerciseStep):
+            self.unsupported(
+                step.source, f"ZWO has no strength exercises ({label})", droppable=True
+            )
+            return None
+        if not isinstance(step.duration, s.Time):
+            from ...importers.yaml_out import duration_text
+
+            self.unsupported(
+                step.duration_source,
+                f"ZWO steps last a time in seconds; {label} lasts '{duration_text(step.duration)}'",
+                droppable=True,
+            )
+            return None
+        if step.name:
+            self.unsupported(step.name_source, f"ZWO has no step names ({label})", droppable=True)
+        level: tuple[float, int | None] | None = None
+        cadence: int | None = None
+        for t, where in (
+            (step.target, step.target_source),
+            (step.secondary, step.secondary_source),
+        ):
+            if t is None:
+                continue
+            if isinstance(t, s.CadenceRange):
+                if cadence is None:
+                    cadence = self.cadence(t, where)
+                continue
+            if isinstance(t, s.HeartRateZone | s.HeartRateRange):
+                self.unsupported(where, f"ZWO has no heart-rate targets ({label})", droppable=True)
+                continue
+            if level is None:
+                level = self.level(t, where)
+        if step.intensity in (s.Intensity.RECOVERY, s.Intensity.REST) and not off:
+            self.unsupported(
+                step.source,
+                f"ZWO marks recovery only as the off part of an IntervalsT ({label} is a "
+                f"{step.intensity.value} step outside one); it would be written as active",
+                droppable=True,
+            )
+        tag = _TAG.get(step.intensity, "SteadyState" if level is not None else "FreeRide")
+        return {
+            "tag": tag,
+            "seconds": step.duration.seconds,
+            "level": level,
+            "cadence": cadence,
+            "note": step.note,
+            "intensity": step.intensity,
+        }
+
+    def element(self, parent: Any, tag: str, attrs: dict[str, str], note: str | None) -> None:
+        from lxml import etree
+
+        self.count += 1
+        el = etree.SubElement(parent, tag)
+        for key, value in attrs.items():
+            el.set(key, value)
+        if note:
+            etree.SubElement(el, "textevent", timeoffset="0", message=note)
+
+    def write_leaf(self, parent: Any, step: s.Leaf) -> None:
+        got = self.leaf(step)
+        if got is None:
+            return
+        attrs = {"Duration": number_text(got["seconds"])}
+        level = got["level"]
+        if level is not None:
+            if got["tag"] == "SteadyState":
+                attrs["Power"] = number_text(level[0])
+            else:
+                attrs["PowerLow"] = attrs["PowerHigh"] = number_text(level[0])
+            if level[1] is not None:
+                attrs["pace"] = str(level[1])
+        if got["cadence"] is not None:
+            attrs["Cadence"] = str(got["cadence"])
+        self.element(parent, got["tag"], attrs, got["note"])
+
+    def intervals(self, parent: Any, node: s.Repeat) -> bool:
+        """Write `node` as one IntervalsT when it is an active step and a recovery step."""
+        if node.until is not None or node.name or len(node.steps) != 2:
+            return False
+        on, off = node.steps
+        if not (isinstance(on, s.Step) and isinstance(off, s.Step)):
+            return False
+        if on.intensity is not s.Intensity.ACTIVE or off.intensity is not s.Intensity.RECOVERY:
+            return False
+        if off.note or on.name or off.name:
+            return False  # written out, where each step keeps its own (an IntervalsT's
+            # text events are read as its on step's note)
+        if not (isinstance(on.duration, s.Time) and isinstance(off.duration, s.Time)):
+            return False
+        said = len(self.diagnostics)
+        got_on = self.leaf(on)
+        got_off = self.leaf(off, off=True)
+        if got_on is None or got_off is None:
+            return True  # said why; nothing to write
+        lon, loff = got_on["level"], got_off["level"]
+        if (lon is None) != (loff is None) or (lon and loff and lon[1] != loff[1]):
+            del self.diagnostics[said:]  # written out instead, and said there
+            return False
+        attrs = {
+            "Repeat": str(node.count),
+            "OnDuration": number_text(got_on["seconds"]),
+            "OffDuration": number_text(got_off["seconds"]),
+        }
+        if lon is not None and loff is not None:
+            attrs["OnPower"] = number_text(lon[0])
+            attrs["OffPower"] = number_text(loff[0])
+            if lon[1] is not None:
+                attrs["pace"] = str(lon[1])
+        if got_on["cadence"] is not None:
+            attrs["Cadence"] = str(got_on["cadence"])
+        if got_off["cadence"] is not None:
+            attrs["CadenceResting"] = str(got_off["cadence"])
+        self.element(parent, "IntervalsT", attrs, on.note)
+        return True
+
+    def node(self, parent: Any, node: s.Node) -> None:
+        if self.count > MAX_ELEMENTS:
+            return
+        if not isinstance(node, s.Repeat):
+            self.write_leaf(parent, node)
+            return
+        if self.intervals(parent, node):
+            return
+        if node.until is not None:
+            self.unsupported(node.source, "ZWO cannot repeat until a condition", droppable=True)
+            return
+        if node.name:
+            self.unsupported(
+                node.source, f"ZWO has no repeat names ('{node.name}')", droppable=True
+            )
+        # Written out: the same steps in the same order.
+        for _ in range(node.count):
+            for child in node.steps:
+                self.node(parent, child)
+            if self.count > MAX_ELEMENTS:
+                self.fail(
+                    node.source,
+                    f"written out, this repeat makes more than {MAX_ELEMENTS} ZWO steps",
+                )
+                return
+
+
+def _kind(t: s.Target) -> str:
+    match t:
+        case s.SpeedTarget():
+            return "pace or speed"
+        case s.HeartRateZone() | s.HeartRateRange():
+            return "heart rate"
+        case s.CadenceRange():
+            return "cadence"
+        case s.PowerZone():
+            return "power zones"
+        case s.PowerRange():
+            return "power"
+
+
+def emit(
+    workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
+) -> Emitted:
+    """The .zwo file for `workout`; raises WorkoutError when ZWO cannot carry it."""
+    from lxml import etree
+
+    sport = SPORT.get(workout.sport)
+    if sport is None:
+        raise WorkoutError(
+            [
+                error(
+                    workout.sport_source,
+                    f"ZWO holds bike and run workouts, not {workout.sport.value}; build FIT "
+                    "instead (-f fit)",
+                )
+            ]
+        )
+    w = _Writer(lossy, options.profile or EMPTY, workout.sport)
+    root = etree.Element("workout_file")
+    etree.SubElement(root, "author").text = "workoutexport"
+    etree.SubElement(root, "name").text = workout.name
+    if workout.description:
+        etree.SubElement(root, "description").text = workout.description
+    etree.SubElement(root, "sportType").text = sport
+    body = etree.SubElement(root, "workout")
+    for node in workout.steps:
+        w.node(body, node)
+    w.raise_errors()
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return Emitted(data, w.diagnostics)
