@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 RULE_PERCENT = 10.0
 #: Sessions a plan may expand to: aliases can make a small file name very many.
 MAX_SESSIONS = 5000
+#: Workout steps (and repeats) a plan may ask for in all, each session counted: a small
+#: workout of thousands of steps (aliases) scheduled many times must not make gigabytes.
+MAX_PLAN_STEPS = 20_000
+#: Bytes one plan may write in all (its session files, schedule and calendar).
+MAX_PLAN_BYTES = 10_000_000
+#: Longest file stem a session file gets from its vars (else it is numbered).
+MAX_STEM = 64
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
@@ -52,8 +59,10 @@ class Session:
     week: int  # 1-based
     workout: Path
     vars: Mapping[str, str]  # as `--set NAME=VALUE` for that workout
-    name: str  # file stem: YYYY-MM-DD-<workout stem>, unique in the plan
+    name: str  # YYYY-MM-DD-<workout stem>, unique in the plan: the session's identity
     source: Position  # where the plan names this session
+    #: Every var of the workout as this session has it (its defaults included).
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -358,7 +367,7 @@ def expand_plan(
                     ex.fail(where, str(exc))
         for var, value in overrides.items():
             if var in own:
-                chosen[var] = value
+                values[var] = chosen[var] = value
         base = stem = f"{e.date.isoformat()}-{e.workout.stem}"
         n = 1
         while stem in used:  # the same workout twice in a day, or two of one name
@@ -373,6 +382,7 @@ def expand_plan(
                 vars={k: _var_text(v) for k, v in chosen.items()},
                 name=stem,
                 source=e.source,
+                values={k: _var_text(v) for k, v in values.items()},
             )
         )
     if ex.errors:
@@ -457,6 +467,9 @@ class CompiledSession:
     session: Session
     workout: steps.Workout
     outputs: dict[str, bytes]  # format -> bytes
+    #: The stem of the session's files in the plan's folder, shared by every session that
+    #: compiles to the same bytes (set by `assemble`; see `file_names`).
+    file: str = ""
 
 
 @dataclass
@@ -471,6 +484,13 @@ class PlanBuild:
     files: list[tuple[str, bytes]]
     diagnostics: list[Diagnostic]
     schedule: bytes | None = None  # the FIT schedule file, when FIT is among the formats
+
+    def session_files(self) -> list[tuple[str, dict[str, bytes]]]:
+        """Each distinct session file stem with its bytes by format, in order of first use."""
+        out: dict[str, dict[str, bytes]] = {}
+        for c in self.sessions:
+            out.setdefault(c.file, c.outputs)
+        return list(out.items())
 
 
 def plan_stamp(path: Path) -> float:
@@ -500,27 +520,113 @@ def assemble(
     fmts: Sequence[str],
     diagnostics: Sequence[Diagnostic] = (),
 ) -> PlanBuild:
-    """A plan's files from its compiled sessions: each session's files, the FIT schedule
-    (when FIT is among `fmts`) and the `.ics` calendar, named `<plan stem>/<file>`.
+    """A plan's files from its compiled sessions: one file per distinct compiled workout and
+    format (named by `file_names`), the FIT schedule (when FIT is among `fmts`; one entry
+    per session, pointing at that session's file) and the `.ics` calendar (one event per
+    session), named `<plan stem>/<file>`. Raises WorkoutError, at the session's line, when a
+    session file would take the schedule's name.
 
     The sessions are compiled, emitted and verified by the run (`run.Run.plan`), as every
     workout is; this only names and adds the plan's own files.
     """
     folder = plan.stem
+    names = file_names(plan, compiled)
+    compiled = [dataclasses.replace(c, file=names[_content(c)]) for c in compiled]
+    said = list(diagnostics)
     files: list[tuple[str, bytes]] = []
+    done: set[str] = set()
     for c in compiled:
+        if c.file in done:
+            continue
+        done.add(c.file)
         for fmt, data in c.outputs.items():
-            files.append((f"{folder}/{c.session.name}.{fmt}", data))
+            files.append((f"{folder}/{c.file}.{fmt}", data))
     stamp = plan_stamp(plan.path)
     schedule: bytes | None = None
     if "fit" in fmts and compiled:
         from .formats.fit.schedule import fit_time, schedule_fit
 
-        entries = [(c.outputs["fit"], c.session.date) for c in compiled]
-        schedule = schedule_fit(entries, time_created=fit_time(stamp))
-        files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
+        entries = [(c.outputs["fit"], c.session.date) for c in compiled if "fit" in c.outputs]
+        for c in compiled:
+            if "fit" not in c.outputs:
+                said.append(
+                    warning(
+                        c.session.source,
+                        "this session has no FIT file (its workout's formats:), so the watch "
+                        "schedule leaves it out; the calendar still lists it",
+                    )
+                )
+        if entries:
+            schedule = schedule_fit(entries, time_created=fit_time(stamp))
+            files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
     files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp)))
-    return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
+    return PlanBuild(plan, compiled, files, said, schedule)
+
+
+def _content(c: CompiledSession) -> tuple[tuple[str, bytes], ...]:
+    """What makes two sessions one file: the same bytes in every format."""
+    return tuple(sorted(c.outputs.items()))
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+]+")
+
+
+def file_names(
+    plan: Plan, compiled: Sequence[CompiledSession]
+) -> dict[tuple[tuple[str, bytes], ...], str]:
+    """The file stem of each distinct compiled workout of a plan (plan-format.md, "Session
+    files"), by its content.
+
+    Sessions that compile to the same bytes share one file. A workout with one variant in
+    the plan is named after its file (`easy-base-run`); with several, each variant adds the
+    values of the vars in which the variants differ (`long-run-5mi`, `long-run-6mi`), other
+    characters than letters, digits, `.`, `_` and `+` made `_`. If that leaves two variants
+    one name, or a name longer than MAX_STEM, the variants are numbered in order of first
+    use instead (`easy-1`, `easy-2`). A name that another workout's file already has (in any
+    case) gets `-2`, `-3`, ... A session file may not take the schedule's name: that fails
+    the plan, at the session's line.
+    """
+    variants: dict[str, list[CompiledSession]] = {}
+    seen: set[tuple[tuple[str, bytes], ...]] = set()
+    for c in compiled:
+        key = _content(c)
+        if key not in seen:
+            seen.add(key)
+            variants.setdefault(c.session.workout.stem, []).append(c)
+    schedule = f"{plan.stem}-schedule".casefold()
+    out: dict[tuple[tuple[str, bytes], ...], str] = {}
+    used: set[str] = set()
+    for stem, group in variants.items():
+        if len(group) == 1:
+            wanted = [stem]
+        else:
+            order = list(dict.fromkeys(k for c in group for k in c.session.values))
+            differ = [k for k in order if len({c.session.values.get(k) for c in group}) > 1]
+            wanted = [
+                "-".join([stem, *(_UNSAFE.sub("_", c.session.values.get(k, "")) for k in differ)])
+                for c in group
+            ]
+            unique = len({w.casefold() for w in wanted}) == len(wanted)
+            if not differ or not unique or max(map(len, wanted)) > MAX_STEM:
+                wanted = [f"{stem}-{n}" for n in range(1, len(group) + 1)]
+        for c, name in zip(group, wanted, strict=True):
+            final, n = name, 1
+            while final.casefold() in used:
+                n += 1
+                final = f"{name}-{n}"
+            if final.casefold() == schedule:
+                raise WorkoutError(
+                    [
+                        error(
+                            c.session.source,
+                            f"this session's file would be {final}.fit, the name of the "
+                            "plan's schedule; rename the workout file or the plan",
+                        )
+                    ]
+                )
+            used.add(final.casefold())
+            out[_content(c)] = final
+    return out
 
 
 def calendar(plan: Plan, sessions: Sequence[CompiledSession], stamp: float) -> bytes:

@@ -402,35 +402,49 @@ class Run:
         compiled: list[plans.CompiledSession] = []
         # Plans repeat sessions week after week: compile each workout-with-vars once.
         done: dict[tuple[Path, tuple[tuple[str, str], ...]], plans.CompiledSession] = {}
+        broken: dict[tuple[Path, tuple[tuple[str, str], ...]], Built] = {}
+        # The work and the bytes the plan asks for, bounded (plans.MAX_PLAN_STEPS and
+        # MAX_PLAN_BYTES): every session counts its steps, each distinct file its bytes once.
+        steps_asked = 0
+        bytes_asked = 0
+        files_seen: set[tuple[tuple[str, bytes], ...]] = set()
         for session in plan.sessions:
             key = (session.workout.resolve(), tuple(sorted(session.vars.items())))
             same = done.get(key)
-            if same is not None:
-                compiled.append(dataclasses.replace(same, session=session))
+            if key in broken:
+                failed.append(_session_failed(session, broken[key], fmts))
                 continue
-            built = self._workout(
-                session.workout, session.vars, fmts, frozenset(), only_defined=False
-            )
-            outputs = {o.format: o.data for o in built.outputs}
-            if built.ok and built.workout is not None and len(outputs) == len(fmts):
-                diagnostics.extend(built.diagnostics)
-                compiled.append(plans.CompiledSession(session, built.workout, outputs))
-                done[key] = compiled[-1]
-                continue
-            failed.extend(built.diagnostics)
-            sets = ", ".join(f"{k}={v}" for k, v in session.vars.items())
-            failed.append(
-                error(
-                    session.source,
-                    f"this session ({sets}) does not build"
-                    if sets
-                    else "this session does not build",
+            if same is None:
+                built = self._workout(
+                    session.workout, session.vars, fmts, frozenset(), only_defined=False
                 )
-            )
+                outputs = {o.format: o.data for o in built.outputs}
+                if not (built.ok and built.workout is not None and outputs):
+                    # The workout's own errors once; each session that uses it at its line.
+                    broken[key] = built
+                    failed.extend(built.diagnostics)
+                    failed.append(_session_failed(session, built, fmts))
+                    continue
+                diagnostics.extend(built.diagnostics)
+                same = done[key] = plans.CompiledSession(session, built.workout, outputs)
+            compiled.append(dataclasses.replace(same, session=session))
+            steps_asked += steps.count_nodes(same.workout.steps)
+            content = tuple(sorted(same.outputs.items()))
+            if content not in files_seen:
+                files_seen.add(content)
+                bytes_asked += sum(len(data) for data in same.outputs.values())
+            too_much = _past_bounds(steps_asked, bytes_asked)
+            if too_much:
+                raise WorkoutError([*failed, error(session.source, too_much)])
         if failed:
             raise WorkoutError([*diagnostics, *failed])
         build = plans.assemble(plan, compiled, fmts, diagnostics)
+        diagnostics = list(build.diagnostics)
         where = plan.week_sources[0] if plan.week_sources else Position(display_path(path), 0, 0)
+        total = sum(len(data) for _, data in build.files)
+        if total > plans.MAX_PLAN_BYTES:
+            last = compiled[-1].session.source if compiled else where
+            raise WorkoutError([error(last, _past_bounds(0, total))])
         for name, data in build.files:
             problems = _plan_file_problems(name, data)
             if problems:
@@ -443,6 +457,38 @@ class Run:
                     ]
                 )
         return PlanBuilt(path, build, tuple(diagnostics))
+
+
+def _session_failed(session: plans.Session, built: Built, fmts: tuple[str, ...]) -> Diagnostic:
+    """The error at a plan's line for a session that does not build."""
+    sets = ", ".join(f"{k}={v}" for k, v in session.vars.items())
+    what = f"this session ({sets})" if sets else "this session"
+    if built.ok and built.workout is not None:
+        # Built, but in none of the formats asked for: its workout's formats: leave them out.
+        asked = " ".join(f"-f {f}" for f in fmts)
+        return error(
+            session.source,
+            f"{what} makes no file for {asked}: its workout is for other formats only (its "
+            "formats:); build the plan in one of them too",
+        )
+    return error(session.source, f"{what} does not build")
+
+
+def _past_bounds(steps_asked: int, bytes_asked: int) -> str:
+    """Why a plan asks for too much ('' while it does not), said at the session that passes
+    the bound."""
+    if steps_asked > plans.MAX_PLAN_STEPS:
+        return (
+            f"with this session the plan asks for more than {plans.MAX_PLAN_STEPS:,} workout "
+            "steps in all (each session counts its steps); nothing of the plan is built: "
+            "schedule fewer or smaller sessions, or split the plan"
+        )
+    if bytes_asked > plans.MAX_PLAN_BYTES:
+        return (
+            f"with this session the plan would write {bytes_asked:,} bytes, more than the "
+            f"{plans.MAX_PLAN_BYTES:,} one plan may write; nothing of the plan is built"
+        )
+    return ""
 
 
 def _chart(workout: steps.Workout, profile: Profile) -> str:

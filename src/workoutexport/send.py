@@ -269,9 +269,12 @@ def plan_unit(
         raise WorkoutError(
             [error(where, f"this plan has no sessions{when}; --all sends every session")]
         )
+    # One file per distinct session workout, as build writes them: the schedule points at
+    # each as often as the plan has it.
     files = [
-        SendFile(kind=kind, name=f"{c.session.name}.{fmt}", data=c.outputs[fmt])
-        for c in build.sessions
+        SendFile(kind=kind, name=f"{stem}.{fmt}", data=outputs[fmt])
+        for stem, outputs in build.session_files()
+        if fmt in outputs
     ]
     if build.schedule is not None and device.takes(Kind.FIT_SCHEDULE):
         files.append(
