@@ -243,7 +243,7 @@ def test_a_set_nobody_defines_is_one_error_counting_plans(mixed: Path) -> None:
 def test_a_set_the_plan_alone_defines_is_taken_by_the_plan(mixed: Path) -> None:
     code, _out, err = run("build", ".", "-o", "out", "--set", "minutes=20min", "-j", "1", cwd=mixed)
     assert code == 0, err
-    session = mixed / "out" / "plan" / "2027-01-05-easy.fit"
+    session = mixed / "out" / "plan" / "easy.fit"
     steps = decode_fit(session.read_bytes())["workout_step_mesgs"]
     assert steps[0]["duration_time"] == 1200
 

@@ -532,7 +532,7 @@ def assemble(
     folder = plan.stem
     names = file_names(plan, compiled)
     compiled = [dataclasses.replace(c, file=names[_content(c)]) for c in compiled]
-    said = list(diagnostics)
+    said = [*diagnostics, *_missing_files(compiled, fmts)]
     files: list[tuple[str, bytes]] = []
     done: set[str] = set()
     for c in compiled:
@@ -547,15 +547,6 @@ def assemble(
         from .formats.fit.schedule import fit_time, schedule_fit
 
         entries = [(c.outputs["fit"], c.session.date) for c in compiled if "fit" in c.outputs]
-        for c in compiled:
-            if "fit" not in c.outputs:
-                said.append(
-                    warning(
-                        c.session.source,
-                        "this session has no FIT file (its workout's formats:), so the watch "
-                        "schedule leaves it out; the calendar still lists it",
-                    )
-                )
         if entries:
             schedule = schedule_fit(entries, time_created=fit_time(stamp))
             files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
@@ -563,8 +554,37 @@ def assemble(
     return PlanBuild(plan, compiled, files, said, schedule)
 
 
+def _missing_files(compiled: Sequence[CompiledSession], fmts: Sequence[str]) -> list[Diagnostic]:
+    """A warning for each workout whose sessions have no file the watch schedule can point at
+    (no FIT in a build with FIT) or no file at all, at its first session: its `formats:`
+    (or --lossy) left the formats asked for out. Such a session stays in the calendar."""
+    out: list[Diagnostic] = []
+    told: set[Path] = set()
+    for c in compiled:
+        missing = [f for f in fmts if f not in c.outputs]
+        if not missing or "fit" in c.outputs or c.session.workout in told:
+            continue
+        told.add(c.session.workout)
+        count = sum(1 for x in compiled if x.session.workout == c.session.workout)
+        which = " ".join(f"-f {f}" for f in missing)
+        more = f" (and {count - 1} more of this workout)" if count > 1 else ""
+        schedule = "; the watch schedule leaves it out" if "fit" in missing else ""
+        out.append(
+            warning(
+                c.session.source,
+                f"this session{more} has no file for {which}: its workout is for "
+                f"{', '.join(c.outputs) or 'other formats'} only{schedule}; the calendar "
+                "still lists it",
+            )
+        )
+    return out
+
+
 def _content(c: CompiledSession) -> tuple[tuple[str, bytes], ...]:
-    """What makes two sessions one file: the same bytes in every format."""
+    """What makes two sessions one file: the same bytes in every format (a session with no
+    file at all is its workout's own)."""
+    if not c.outputs:
+        return (("", os.fsencode(c.session.workout)),)
     return tuple(sorted(c.outputs.items()))
 
 

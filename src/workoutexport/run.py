@@ -412,18 +412,20 @@ class Run:
             key = (session.workout.resolve(), tuple(sorted(session.vars.items())))
             same = done.get(key)
             if key in broken:
-                failed.append(_session_failed(session, broken[key], fmts))
+                failed.append(_session_failed(session))
                 continue
             if same is None:
                 built = self._workout(
                     session.workout, session.vars, fmts, frozenset(), only_defined=False
                 )
                 outputs = {o.format: o.data for o in built.outputs}
-                if not (built.ok and built.workout is not None and outputs):
+                # A session follows its workout's formats: (none of the ones asked for is
+                # no failure: assemble says the session has no file).
+                if not (built.ok and built.workout is not None):
                     # The workout's own errors once; each session that uses it at its line.
                     broken[key] = built
                     failed.extend(built.diagnostics)
-                    failed.append(_session_failed(session, built, fmts))
+                    failed.append(_session_failed(session))
                     continue
                 diagnostics.extend(built.diagnostics)
                 same = done[key] = plans.CompiledSession(session, built.workout, outputs)
@@ -459,18 +461,10 @@ class Run:
         return PlanBuilt(path, build, tuple(diagnostics))
 
 
-def _session_failed(session: plans.Session, built: Built, fmts: tuple[str, ...]) -> Diagnostic:
+def _session_failed(session: plans.Session) -> Diagnostic:
     """The error at a plan's line for a session that does not build."""
     sets = ", ".join(f"{k}={v}" for k, v in session.vars.items())
     what = f"this session ({sets})" if sets else "this session"
-    if built.ok and built.workout is not None:
-        # Built, but in none of the formats asked for: its workout's formats: leave them out.
-        asked = " ".join(f"-f {f}" for f in fmts)
-        return error(
-            session.source,
-            f"{what} makes no file for {asked}: its workout is for other formats only (its "
-            "formats:); build the plan in one of them too",
-        )
     return error(session.source, f"{what} does not build")
 
 
