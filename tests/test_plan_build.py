@@ -298,3 +298,56 @@ def test_5_the_bytes_one_plan_writes_are_bounded(
     assert "more than the 2,000 one plan may write" in err
     assert "club.yaml:" in err
     assert not (lib / "out").exists()
+
+
+# --- 6. a plan that fails writes nothing ------------------------------------------------------
+
+
+def test_6_two_plans_with_one_stem_the_refused_one_writes_nothing(tmp_path: Path) -> None:
+    lib = library(tmp_path / "lib")
+    (lib / "a.yaml").write_text("start: 2027-01-04\nweeks:\n  - days: {tue: easy.yaml}\n")
+    (lib / "a.yml").write_text("start: 2027-01-04\nweeks:\n  - days: {tue: long.yaml}\n")
+    code, _, err = run("build", "a.yaml", "a.yml", "-o", "out", cwd=lib)
+    assert code == 1
+    assert "a.yml:1:1: error: out/a/a-schedule.fit is also the output of a.yaml" in err
+    assert "a.yml:1:1: error: nothing of this plan was written" in err
+    folder = lib / "out" / "a"
+    assert files_below(folder) == ["a-schedule.fit", "a.ics", "easy.fit"]  # a.yaml's, whole
+    assert schedule_points_at_files(folder, "a-schedule.fit") == ["easy.fit"]
+    events = Calendar.from_ical((folder / "a.ics").read_bytes()).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Easy"]
+
+
+def test_6_a_session_file_named_as_the_schedule_fails_the_plan_whole(tmp_path: Path) -> None:
+    lib = library(tmp_path / "lib")
+    (lib / "p-schedule.yaml").write_text(EASY)
+    (lib / "p.yaml").write_text(
+        "start: 2027-01-04\nweeks:\n  - days:\n      mon: easy.yaml\n      tue: p-schedule.yaml\n"
+    )
+    code, _, err = run("build", "p.yaml", "-o", "out", cwd=lib)
+    assert code == 1
+    assert "p.yaml:5:12: error: this session's file would be p-schedule.fit" in err
+    assert not (lib / "out").exists()
+
+
+def test_6_a_plan_file_that_cannot_be_written_leaves_none_of_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import outputs
+
+    real = outputs.stage
+
+    def stage(target: Path, data: bytes) -> str:
+        if target.name == "long.fit":
+            raise OSError(28, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(outputs, "stage", stage)
+    lib = library(tmp_path / "lib")
+    code, _, err = run("build", "club.yaml", "easy.yaml", "-o", "out", cwd=lib)
+    assert code == 1
+    assert "cannot write out/club/long.fit: No space left on device" in err
+    assert "club.yaml:1:1: error: nothing of this plan was written" in err
+    # The workout named beside it is written; the plan's folder holds nothing, not even
+    # a temporary file.
+    assert files_below(lib / "out") == ["easy.fit"]

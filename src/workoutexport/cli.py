@@ -115,14 +115,17 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     failed: list[Input] = []
-    files: list[tuple[Input, str, bytes]] = []
+    # Each format of a workout is written on its own; a plan's files all or none.
+    files: list[list[tuple[Input, str, bytes]]] = []
     for item, made in _every_input(run, paths, report):
         if isinstance(made, PlanBuild):
+            group = []
             for name, data in made.files:
                 relative = item.relative.parent / name
-                files.append((Input(item.path, relative), relative.suffix, data))
+                group.append((Input(item.path, relative), relative.suffix, data))
+            files.append(group)
         elif made is not None and made.workout is not None:
-            files += [(item, f".{o.format}", o.data) for o in made.outputs]
+            files += [[(item, f".{o.format}", o.data)] for o in made.outputs]
         elif made is not None:
             failed.append(item)
     written: list[Path] = []
