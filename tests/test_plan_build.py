@@ -320,7 +320,7 @@ def test_6_two_plans_with_one_stem_the_refused_one_writes_nothing(tmp_path: Path
 
 def test_6_a_session_file_named_as_the_schedule_fails_the_plan_whole(tmp_path: Path) -> None:
     lib = library(tmp_path / "lib")
-    (lib / "p-schedule.yaml").write_text(EASY)
+    (lib / "p-schedule.yaml").write_text(EASY.replace("Easy", "Hard"))
     (lib / "p.yaml").write_text(
         "start: 2027-01-04\nweeks:\n  - days:\n      mon: easy.yaml\n      tue: p-schedule.yaml\n"
     )

@@ -517,9 +517,9 @@ def test_plan_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -
             for name, data in built.items()
             if name.endswith(".fit") and not name.endswith("-schedule.fit")
         }
-        schedule = decoded(built[f"{plan.stem}/{plan.stem}-schedule.fit"])["schedule_mesgs"]
-        assert {e["serial_number"] for e in schedule} == serials
-        assert len(schedule) > len(serials) > 5
+        entries = decoded(built[f"{plan.stem}/{plan.stem}-schedule.fit"])["schedule_mesgs"]
+        assert {e["serial_number"] for e in entries} == serials
+        assert len(entries) > len(serials) > 5
         page = site / "plans" / f"plans-{plan.stem}.html"
         links = [
             a.get("href") for a in _html(page.read_bytes()).find_class("downloads")[0].iter("a")
