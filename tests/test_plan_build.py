@@ -5,6 +5,7 @@ garmin-fit-sdk, every TCX against the XSD."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from workoutexport.cli import main
+from workoutexport.verify import decode_fit
 
 from conftest import assert_valid_tcx, decoded
 
@@ -64,11 +66,12 @@ def files_below(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def schedule_points_at_files(folder: Path, schedule: str) -> list[str]:
-    """The session file each schedule entry points at (by file_id), every file decoded."""
+def schedule_points_at_files(folder: Path, schedule: str, skip: str = "") -> list[str]:
+    """The session file each schedule entry points at (by file_id), every file decoded
+    (but `skip`)."""
     by_id = {}
     for path in folder.glob("*.fit"):
-        if path.name == schedule:
+        if path.name in (schedule, skip):
             continue
         file_id = decoded(path.read_bytes())["file_id_mesgs"][0]
         key = (file_id["serial_number"], file_id["time_created"])
@@ -351,3 +354,111 @@ def test_6_a_plan_file_that_cannot_be_written_leaves_none_of_the_plan(
     # The workout named beside it is written; the plan's folder holds nothing, not even
     # a temporary file.
     assert files_below(lib / "out") == ["easy.fit"]
+
+
+# --- 4. sending a plan in parts ---------------------------------------------------------------
+
+FR935 = Path(__file__).resolve().parent / "files" / "devices" / "forerunner-935-GarminDevice.xml"
+PARTS = """\
+name: Parts
+start: 2098-01-06
+weeks:
+  - repeat: 4
+    progress: {distance: 10%}
+    days: {tue: easy.yaml, sun: long.yaml}
+"""
+
+
+def watch(root: Path) -> Path:
+    (root / "GARMIN").mkdir(parents=True)
+    (root / "GARMIN" / "GarminDevice.xml").write_bytes(FR935.read_bytes())
+    return root
+
+
+def newfiles(dev: Path) -> dict[str, bytes]:
+    folder = dev / "GARMIN" / "NEWFILES"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_4_send_from_sends_the_next_part_and_replaces_the_plans_schedule(tmp_path: Path) -> None:
+    lib = library(tmp_path / "lib", plan=PARTS)
+    dev = watch(tmp_path / "dev")
+    code, out, err = run(
+        "send", "club.yaml", "--device", str(dev), "--until", "2098-01-19", cwd=lib
+    )
+    assert code == 0, err
+    first = newfiles(dev)
+    assert sorted(first) == ["club-schedule.fit", "easy.fit", "long-4.4mi.fit", "long-4mi.fit"]
+    assert len(decoded(first["club-schedule.fit"])["schedule_mesgs"]) == 4
+    # The second part: weeks 3 and 4. Its schedule replaces the first's (no -2 beside it);
+    # easy.fit is the very same file, and stays.
+    code, out, err = run("send", "club.yaml", "--device", str(dev), "--from", "2098-01-20", cwd=lib)
+    assert code == 0, err
+    second = newfiles(dev)
+    assert sorted(second) == [
+        "club-schedule.fit",
+        "easy.fit",
+        "long-4.4mi.fit",
+        "long-4.84mi.fit",
+        "long-4mi.fit",
+        "long-5.32mi.fit",
+    ]
+    target = dev / "GARMIN" / "NEWFILES" / "club-schedule.fit"
+    assert f"club.yaml -> {target} (replaces the plan's schedule sent before" in out
+    assert "easy.fit (already on the device)" in out
+    decoded(second["club-schedule.fit"])
+    entries = decode_fit(second["club-schedule.fit"], raw=True)["schedule_mesgs"]
+    days = [e["scheduled_time"] // 86400 for e in entries]
+    # The plan starts on Monday 2098-01-06: from 01-20 come Tue 01-21, Sun 01-26, Tue 01-28
+    # and Sun 02-02, each as local midnight in days after 1989-12-31.
+    monday = (dt.date(2098, 1, 20) - dt.date(1989, 12, 31)).days
+    assert days == [monday + 1, monday + 6, monday + 8, monday + 13]
+    pointed = schedule_points_at_files(dev / "GARMIN" / "NEWFILES", "club-schedule.fit")
+    assert pointed == ["easy.fit", "long-4.84mi.fit", "easy.fit", "long-5.32mi.fit"]
+
+
+def test_4_an_edited_workout_replaces_its_earlier_file_and_a_stranger_is_kept(
+    tmp_path: Path,
+) -> None:
+    lib = library(tmp_path / "lib", plan=PARTS)
+    dev = watch(tmp_path / "dev")
+    assert run("send", "club.yaml", "--device", str(dev), "--all", cwd=lib)[0] == 0
+    folder = dev / "GARMIN" / "NEWFILES"
+    (folder / "long-4mi.fit").write_bytes(b"someone else's file")  # not a FIT of ours
+    (lib / "easy.yaml").write_text(EASY.replace("40min", "45min"))  # the coach edits it
+    code, out, err = run("send", "club.yaml", "--device", str(dev), "--all", cwd=lib)
+    assert code == 0, err
+    assert f"-> {folder / 'easy.fit'} (replaces the workout sent before" in out
+    steps = decoded((folder / "easy.fit").read_bytes())["workout_step_mesgs"]
+    assert steps[0]["duration_time"] == 45 * 60
+    assert (folder / "long-4mi.fit").read_bytes() == b"someone else's file"
+    assert "long-4mi-2.fit" in newfiles(dev)
+    pointed = schedule_points_at_files(folder, "club-schedule.fit", skip="long-4mi.fit")
+    assert pointed[:2] == ["easy.fit", "long-4mi-2.fit"]
+
+
+def test_4_a_failed_send_puts_back_what_it_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workoutexport import send
+
+    lib = library(tmp_path / "lib", plan=PARTS)
+    dev = watch(tmp_path / "dev")
+    assert run("send", "club.yaml", "--device", str(dev), "--all", cwd=lib)[0] == 0
+    before = newfiles(dev)
+    (lib / "easy.yaml").write_text(EASY.replace("40min", "45min"))
+    real = send.write_to_device
+    calls: list[Path] = []
+
+    def fail_late(target: Path, data: bytes) -> None:
+        calls.append(target)
+        if target.name == "club-schedule.fit" and data != before["club-schedule.fit"]:
+            raise OSError(28, "No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(send, "write_to_device", fail_late)
+    code, _, err = run("send", "club.yaml", "--device", str(dev), "--all", cwd=lib)
+    assert code == 1
+    assert "the device is full; nothing was sent" in err
+    assert any(c.name == "easy.fit" for c in calls)  # easy.fit was replaced, then put back
+    assert newfiles(dev) == before

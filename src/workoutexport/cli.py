@@ -325,6 +325,14 @@ def paces(race: str, model: str) -> None:
     help="For a plan: send every session, not only those from today on.",
 )
 @click.option(
+    "--from",
+    "from_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="For a plan: send the sessions from this day (YYYY-MM-DD) on, instead of from "
+    "today; with --until, one part of a plan. The plan's schedule sent before is replaced.",
+)
+@click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
@@ -337,6 +345,7 @@ def send(
     device_root: Path | None,
     dry_run: bool,
     all_sessions: bool,
+    from_day: dt.datetime | None,
     until: dt.datetime | None,
     options: BuildOptions,
 ) -> None:
@@ -362,7 +371,9 @@ def send(
         sys.exit(1)
     run = _start(options, report)
     units = []
-    since = None if all_sessions else dt.date.today()
+    if from_day is not None and all_sessions:
+        raise click.UsageError("--from and --all: choose one (--all sends every session)")
+    since = from_day.date() if from_day else None if all_sessions else dt.date.today()
     for unit, said in s.units(run, paths, device, kind, since=since, until=until and until.date()):
         report.checked += 1
         report.add(said)
