@@ -441,13 +441,13 @@ def test_4_a_failed_send_puts_back_what_it_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from workoutexport import send
+    from workoutexport.outputs import write_to_device as real
 
     lib = library(tmp_path / "lib", plan=PARTS)
     dev = watch(tmp_path / "dev")
     assert run("send", "club.yaml", "--device", str(dev), "--all", cwd=lib)[0] == 0
     before = newfiles(dev)
     (lib / "easy.yaml").write_text(EASY.replace("40min", "45min"))
-    real = send.write_to_device
     calls: list[Path] = []
 
     def fail_late(target: Path, data: bytes) -> None:
