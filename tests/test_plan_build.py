@@ -462,3 +462,109 @@ def test_4_a_failed_send_puts_back_what_it_replaced(
     assert "the device is full; nothing was sent" in err
     assert any(c.name == "easy.fit" for c in calls)  # easy.fit was replaced, then put back
     assert newfiles(dev) == before
+
+
+# --- 2. check of a workout or profile checks the plans that use it (the pre-commit hook) -------
+
+
+def club(folder: Path, *, profile: bool = True) -> Path:
+    (folder / "plans").mkdir(parents=True)
+    if profile:
+        (folder / "profile.yaml").write_text("paces:\n  easy: 6:00/km\n")
+    (folder / "long-run.yaml").write_text(LONG)
+    (folder / "hills.yaml").write_text(EASY.replace("Easy", "Hills"))
+    (folder / "easy.yaml").write_text(EASY)
+    # Line 4: the long run with its distance; line 5: the hills.
+    (folder / "plans" / "base.yaml").write_text(
+        "start: 2027-01-04\nweeks:\n  - days:\n"
+        "      sun: {workout: ../long-run.yaml, set: {distance: 5mi}}\n"
+        "      thu: ../hills.yaml\n"
+    )
+    # A plan that does not use them, broken on its own: not this change's business.
+    (folder / "plans" / "other.yaml").write_text(
+        "start: 2027-01-04\nweeks:\n  - days:\n      tue: {workout: ../easy.yaml, set: {x: 1}}\n"
+    )
+    return folder
+
+
+def test_2_check_of_a_workout_checks_the_plans_that_use_it(tmp_path: Path) -> None:
+    lib = club(tmp_path / "lib")
+    code, _, err = run("check", "long-run.yaml", cwd=lib)
+    assert code == 0, err  # the plan that uses it is checked, and builds
+    (lib / "long-run.yaml").write_text(LONG.replace("distance", "miles"))
+    code, out, err = run("check", "long-run.yaml", cwd=lib)
+    assert code == 1
+    said = out + err
+    assert "plans/base.yaml:4:46: error: " in said and "defines no variable 'distance'" in said
+    assert "other.yaml" not in said  # it does not use long-run.yaml
+
+
+def test_2_check_of_a_renamed_workout_checks_the_plans_that_named_it(tmp_path: Path) -> None:
+    lib = club(tmp_path / "lib")
+    (lib / "hills.yaml").rename(lib / "hill-repeats.yaml")
+    code, out, err = run("check", "hill-repeats.yaml", cwd=lib)
+    assert code == 1
+    assert "plans/base.yaml:5:12: error: no workout file '../hills.yaml'" in out + err
+
+
+def test_2_without_a_profile_the_library_is_the_workouts_folder(tmp_path: Path) -> None:
+    lib = club(tmp_path / "lib", profile=False)
+    (lib / "long-run.yaml").write_text(LONG.replace("distance", "miles"))
+    code, out, err = run("check", "long-run.yaml", cwd=lib)
+    assert code == 1
+    said = out + err
+    # Checked within the workout's folder: ../long-run.yaml is inside it, so the error is
+    # the variable, not a path leading out of the library.
+    assert "defines no variable 'distance'" in said and "leads out" not in said
+    # A plan above the workout's folder is not in its library.
+    (lib / "sub").mkdir()
+    (lib / "sub" / "w.yaml").write_text(EASY)
+    (lib / "uses-w.yaml").write_text("start: 2027-01-04\nweeks:\n  - days: {mon: sub/w.yaml}\n")
+    (lib / "sub" / "w.yaml").write_text(EASY.replace("minutes", "mins"))
+    assert run("check", "sub/w.yaml", cwd=lib)[0] == 0
+
+
+def test_2_check_of_a_profile_checks_the_plans_below_it(tmp_path: Path) -> None:
+    lib = club(tmp_path / "lib")
+    (lib / "plans" / "other.yaml").unlink()
+    (lib / "plans" / "base.yaml").write_text(
+        (lib / "plans" / "base.yaml").read_text().replace("../hills.yaml", "../gone.yaml")
+    )
+    code, out, err = run("check", "profile.yaml", cwd=lib)
+    assert code == 1
+    assert "plans/base.yaml:5:12: error: no workout file '../gone.yaml'" in out + err
+
+
+def test_2_the_pre_commit_hook_fails_a_commit_that_breaks_a_plan(tmp_path: Path) -> None:
+    """As the hook runs: `workoutexport check` on the YAML files the commit changes."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "club"
+    club(repo / "workouts")
+    (repo / "workouts" / "plans" / "other.yaml").unlink()
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "club")
+    for change in ("rename a var", "rename a file"):
+        if change == "rename a var":
+            path = repo / "workouts" / "long-run.yaml"
+            path.write_text(LONG.replace("distance", "miles"))
+            git("add", "-A")
+        else:
+            git("reset", "-q", "--hard")
+            git("mv", "workouts/hills.yaml", "workouts/hill-repeats.yaml")
+        # pre-commit passes the files added, copied, modified or renamed (types: [yaml]).
+        changed = git("diff", "--cached", "--name-only", "--diff-filter=ACMR").split()
+        assert changed and all(name.endswith(".yaml") for name in changed)
+        code, out, err = run("check", *changed, cwd=repo)
+        assert code == 1, (change, out, err)
+        assert "workouts/plans/base.yaml:" in out + err, change

@@ -172,15 +172,26 @@ def check(
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing.
 
-    A profile.yaml named here is checked with every workout in its folder, since a change
-    to it can break any of them (so the pre-commit hook re-checks them when it changes).
+    A profile.yaml named here is checked with every workout (and plan) in its folder, since
+    a change to it can break any of them; a workout named here is checked with the plans of
+    its library that use it (the library: the folder of the nearest profile.yaml, else the
+    workout's own folder, and below), and those naming a workout that is not there, since a
+    renamed var or file breaks them. So the pre-commit hook re-checks what a change breaks.
     """
-    from .plans import PlanBuild, volume_warnings
+    from .plans import PlanBuild, plans_using, volume_warnings
 
     output_format = output_format or style or "text"
-    paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
+    named = [p for p in paths if p.is_file() and p.suffix.lower() in (".yaml", ".yml")]
+    using = plans_using([p for p in named if p.name != PROFILE_NAME])
+    paths = (
+        *paths,
+        *(p.parent for p in named if p.name == PROFILE_NAME),
+        *(plan for plan, _ in using),
+    )
     report = Report(strict=strict)
-    for _item, made in _every_input(_start(options, report), paths, report):
+    run = _start(options, report)
+    run.libraries.update((plan.resolve(), root) for plan, root in using)
+    for _item, made in _every_input(run, paths, report):
         if isinstance(made, PlanBuild):
             report.add(volume_warnings(made))
     _emit_error(report, output_format)

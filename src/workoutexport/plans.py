@@ -298,6 +298,58 @@ def library_of(path: Path, named: Path | None = None) -> Path:
     return chosen
 
 
+def library_root(path: Path) -> Path:
+    """The library a workout belongs to, for `check`: the folder of the nearest profile.yaml
+    at or above its own folder (a library's profile marks its root), else its own folder."""
+    from .outputs import PROFILE_NAME
+
+    here = Path(os.path.abspath(path)).parent
+    for folder in (here, *here.parents):
+        if (folder / PROFILE_NAME).is_file():
+            return folder
+    return here
+
+
+def _named_workouts(data: Any) -> list[str]:
+    """The workout paths a plan's plain data names (whatever its shape: nothing is checked)."""
+    out: list[str] = []
+    weeks = data.get("weeks") if isinstance(data, dict) else None
+    for week in weeks if isinstance(weeks, list) else []:
+        days = week.get("days") if isinstance(week, dict) else None
+        for item in days.values() if isinstance(days, dict) else []:
+            for one in item if isinstance(item, list) else [item]:
+                named = one.get("workout") if isinstance(one, dict) else one
+                if isinstance(named, str):
+                    out.append(named.strip())
+    return out
+
+
+def plans_using(workouts: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """The plans that a change to `workouts` may break, each with its library: every plan in
+    a workout's library (`library_root`, and below) that names that workout, or names a
+    workout file that is not there (a workout renamed or moved away)."""
+    from .outputs import discover, quiet
+
+    wanted: dict[Path, set[Path]] = {}
+    for workout in workouts:
+        wanted.setdefault(library_root(workout), set()).add(workout.resolve())
+    found: dict[Path, Path] = {}
+    for root, targets in wanted.items():
+        for item in discover([root], on_skip=quiet):
+            if item.path.resolve() in found or not is_plan(item.path):
+                continue
+            try:
+                data = read_file(item.path, _display(item.path)).data
+            except WorkoutError:
+                continue
+            for named in _named_workouts(data):
+                target = item.path.parent / named
+                if not target.exists() or target.resolve() in targets:
+                    found[item.path.resolve()] = root
+                    break
+    return [(Path(plan), root) for plan, root in found.items()]
+
+
 def expand_plan(
     path: Path,
     *,

@@ -125,6 +125,8 @@ class Run:
         self._where = Path(".")
         #: The folder named on the command line that led to each input (a plan's library).
         self._roots: dict[Path, Path] = {}
+        #: A plan's library given outright (check's plans of a changed workout), by plan.
+        self.libraries: dict[Path, Path] = {}
         if self.options.profile is not None:
             try:
                 self.profiles.explicit = load_profile(self.options.profile)
@@ -393,7 +395,8 @@ class Run:
                 path,
                 overrides=self.options.overrides,
                 lenient=self.several,
-                library=plans.library_of(path, self._roots.get(path.resolve())),
+                library=self.libraries.get(path.resolve())
+                or plans.library_of(path, self._roots.get(path.resolve())),
             )
         self.applied.update(plan.applied)
         plan = plans.sessions_between(plan, since, until)
