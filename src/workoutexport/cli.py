@@ -181,15 +181,16 @@ def check(
     from .plans import PlanBuild, plans_using, volume_warnings
 
     output_format = output_format or style or "text"
+    report = Report(strict=strict)
+    run = _start(options, report)
     named = [p for p in paths if p.is_file() and p.suffix.lower() in (".yaml", ".yml")]
-    using = plans_using([p for p in named if p.name != PROFILE_NAME])
+    changed = [p for p in named if p.name != PROFILE_NAME and not run.is_plan(p)]
+    using = plans_using(changed, run.documents)
     paths = (
         *paths,
         *(p.parent for p in named if p.name == PROFILE_NAME),
         *(plan for plan, _ in using),
     )
-    report = Report(strict=strict)
-    run = _start(options, report)
     run.libraries.update((plan.resolve(), root) for plan, root in using)
     for _item, made in _every_input(run, paths, report):
         if isinstance(made, PlanBuild):

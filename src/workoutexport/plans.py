@@ -324,11 +324,15 @@ def _named_workouts(data: Any) -> list[str]:
     return out
 
 
-def plans_using(workouts: Sequence[Path]) -> list[tuple[Path, Path]]:
+def plans_using(
+    workouts: Sequence[Path], documents: dict[tuple[Path, str], Any] | None = None
+) -> list[tuple[Path, Path]]:
     """The plans that a change to `workouts` may break, each with its library: every plan in
     a workout's library (`library_root`, and below) that names that workout, or names a
-    workout file that is not there (a workout renamed or moved away)."""
+    workout file that is not there (a workout renamed or moved away). `documents`: a run's
+    parse cache (`run.Run.documents`), so that a plan is parsed once in the run."""
     from .outputs import discover, quiet
+    from .source import parsed_once
 
     wanted: dict[Path, set[Path]] = {}
     for workout in workouts:
@@ -336,11 +340,17 @@ def plans_using(workouts: Sequence[Path]) -> list[tuple[Path, Path]]:
     found: dict[Path, Path] = {}
     for root, targets in wanted.items():
         for item in discover([root], on_skip=quiet):
-            if item.path.resolve() in found or not is_plan(item.path):
+            if item.path.resolve() in found:
                 continue
             try:
-                data = read_file(item.path, _display(item.path)).data
+                # Most files are workouts: skip parsing any that cannot hold a `weeks` key.
+                if b"weeks" not in read_input(item.path, Position(str(item.path)), MAX_BYTES):
+                    continue
+                with parsed_once(documents if documents is not None else {}):
+                    data = read_file(item.path, _display(item.path)).data
             except WorkoutError:
+                continue
+            if not _is_plan_data(data):
                 continue
             for named in _named_workouts(data):
                 target = item.path.parent / named
@@ -679,7 +689,9 @@ def file_names(
                 for c in group
             ]
             unique = len({w.casefold() for w in wanted}) == len(wanted)
-            if not differ or not unique or max(map(len, wanted)) > MAX_STEM:
+            # A var one form lacks (two workout files of one name) says nothing: numbered.
+            every = all(k in c.session.values for c in group for k in differ)
+            if not (differ and unique and every) or max(map(len, wanted)) > MAX_STEM:
                 wanted = [f"{stem}-{n}" for n in range(1, len(group) + 1)]
         for c, name in zip(group, wanted, strict=True):
             final, n = name, 1
