@@ -68,10 +68,16 @@ def test_progress_rounds_halves_up(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(tmp_path / "plan.yaml"), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     got = []
-    for day in ("04", "11", "18", "25"):
-        steps = decoded((out / "plan" / f"2027-01-{day}-reps.fit").read_bytes())[
-            "workout_step_mesgs"
-        ]
+    # The four Mondays' files, in order, as the schedule points at them (one file per
+    # distinct session, found by its file_id's serial number).
+    files = {
+        decoded(p.read_bytes())["file_id_mesgs"][0]["serial_number"]: p
+        for p in (out / "plan").glob("reps*.fit")
+    }
+    schedule = decoded((out / "plan" / "plan-schedule.fit").read_bytes())["schedule_mesgs"]
+    assert len(schedule) == 4
+    for entry in schedule:
+        steps = decoded(files[entry["serial_number"]].read_bytes())["workout_step_mesgs"]
         repeat = next(s for s in steps if s["duration_type"] == "repeat_until_steps_cmplt")
         last = steps[-1]
         assert last["duration_type"] == "time"

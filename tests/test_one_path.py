@@ -125,9 +125,9 @@ def test_without_the_fault_the_same_commands_do_write(library: Path) -> None:
     code, _out, err = run("send", "plan.yaml", "--all", "--device", str(watch), cwd=library)
     assert code == 0, err
     sent = files_below(watch)
-    assert "GARMIN/NEWFILES/2027-01-05-easy.fit" in sent
+    assert "GARMIN/NEWFILES/easy.fit" in sent
     assert "GARMIN/NEWFILES/plan-schedule.fit" in sent
-    decode_fit((watch / "GARMIN" / "NEWFILES" / "2027-01-05-easy.fit").read_bytes())
+    decode_fit((watch / "GARMIN" / "NEWFILES" / "easy.fit").read_bytes())
     code, _out, err = run("site", "easy.yaml", "-o", "site", cwd=library)
     assert code == 0, err
     decode_fit((library / "site" / "files" / "easy.fit").read_bytes())

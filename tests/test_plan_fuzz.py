@@ -124,8 +124,12 @@ def test_random_plans_build_or_are_refused_with_positions(folder: Path, plan: An
     if build.sessions:
         schedule = decode_fit(files["plan/plan-schedule.fit"], raw=True)
         assert len(schedule["schedule_mesgs"]) == len(build.sessions)
-    for c in build.sessions:
-        decode_fit(files[f"plan/{c.session.name}.fit"])
+        # Every entry points at a session file written beside it.
+        serials = {
+            decode_fit(files[f"plan/{c.file}.fit"], raw=True)["file_id_mesgs"][0]["serial_number"]
+            for c in build.sessions
+        }
+        assert {e["serial_number"] for e in schedule["schedule_mesgs"]} == serials
     assert files["plan/plan.ics"].startswith(b"BEGIN:VCALENDAR")
 
 

@@ -283,12 +283,12 @@ def test_progressed_times_reach_the_watch_rounded(tmp_path: Path) -> None:
     code, _, stderr = run("build", str(plan), "-o", str(out))
     assert code == 0, stderr
     # week 3: 30 min x 1.08^2 = 2099.52 s -> 2100 s on the watch, not 2099.52.
-    fit = decoded((out / "plan" / "2027-01-19-easy.fit").read_bytes())
+    fit = decoded((out / "plan" / "easy-35min.fit").read_bytes())
     (step,) = fit["workout_step_mesgs"]
     assert step["duration_time"] == 2100.0
     # 5 mi x 1.08^2 = 5.832 mi -> 5.83 mi = 8046.72 + 0.83 x 1609.344 = 9382.4755 m, which
     # FIT keeps to the centimetre: 9382.48 m (5.832 mi would be 9385.69 m).
-    fit = decoded((out / "plan" / "2027-01-24-long.fit").read_bytes())
+    fit = decoded((out / "plan" / "long-5.83mi.fit").read_bytes())
     (step,) = fit["workout_step_mesgs"]
     assert step["duration_distance"] == pytest.approx(9382.48, abs=0.001)
 
@@ -320,7 +320,7 @@ def test_a_session_name_follows_its_vars_on_the_watch_and_calendar(tmp_path: Pat
     out = tmp_path / "out"
     code, _, stderr = run("build", str(plan), "-o", str(out))
     assert code == 0, stderr
-    fit = decoded((out / "plan" / "2027-01-05-reps.fit").read_bytes())
+    fit = decoded((out / "plan" / "reps.fit").read_bytes())  # its one form in the plan
     assert fit["workout_mesgs"][0]["wkt_name"] == "8 x 400 m at mile pace"
     calendar = Calendar.from_ical((out / "plan" / "plan.ics").read_bytes())
     (event,) = calendar.walk("VEVENT")

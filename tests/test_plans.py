@@ -136,21 +136,34 @@ def test_build_writes_sessions_schedule_and_calendar(
     assert code == 0, stderr
     folder = out / "plan"
     names = sorted(p.name for p in folder.iterdir())
+    # One file per distinct session: easy is 30min every week (the plan's var); long and
+    # reps differ by the vars the days and progress give them (named after those values).
     assert names == [
-        "2027-01-05-easy.fit",
-        "2027-01-07-reps.fit",
-        "2027-01-09-long.fit",
-        "2027-01-13-easy.fit",
-        "2027-01-13-reps.fit",
-        "2027-01-17-long.fit",
-        "2027-01-20-easy.fit",
-        "2027-01-20-reps.fit",
-        "2027-01-24-long.fit",
-        "2027-01-27-easy.fit",
-        "2027-01-27-reps.fit",
-        "2027-01-31-long.fit",
+        "easy.fit",
+        "long-4mi.fit",
+        "long-5.5mi.fit",
+        "long-5mi.fit",
+        "long-6.05mi.fit",
         "plan-schedule.fit",
         "plan.ics",
+        "reps-5.fit",
+        "reps-6.fit",
+        "reps-7.fit",
+    ]
+    # The day each session falls on, and the file the schedule points at for it.
+    days = [
+        ("2027-01-05", "easy"),
+        ("2027-01-07", "reps-5"),
+        ("2027-01-09", "long-4mi"),
+        ("2027-01-13", "easy"),
+        ("2027-01-13", "reps-6"),
+        ("2027-01-17", "long-5mi"),
+        ("2027-01-20", "easy"),
+        ("2027-01-20", "reps-7"),  # progress 10 % a week: 6 * 1.1 = 6.6, a count: 7
+        ("2027-01-24", "long-5.5mi"),
+        ("2027-01-27", "easy"),
+        ("2027-01-27", "reps-7"),  # 6 * 1.1 ** 2 = 7.26: 7 again, the same file
+        ("2027-01-31", "long-6.05mi"),
     ]
     # A session is the workout built with its vars, exactly as a plain build with --set.
     plain = tmp_path / "plain"
@@ -158,8 +171,8 @@ def test_build_writes_sessions_schedule_and_calendar(
         "build", str(tmp_path / "long.yaml"), "--set", "distance=6.05mi", "-o", str(plain)
     )
     assert code == 0
-    assert (folder / "2027-01-31-long.fit").read_bytes() == (plain / "long.fit").read_bytes()
-    steps = decoded((folder / "2027-01-31-long.fit").read_bytes())["workout_step_mesgs"]
+    assert (folder / "long-6.05mi.fit").read_bytes() == (plain / "long.fit").read_bytes()
+    steps = decoded((folder / "long-6.05mi.fit").read_bytes())["workout_step_mesgs"]
     assert steps[0]["duration_distance"] == pytest.approx(6.05 * 1609.344, abs=0.01)
 
     schedule = decoded((folder / "plan-schedule.fit").read_bytes())
@@ -167,9 +180,9 @@ def test_build_writes_sessions_schedule_and_calendar(
     raw = decode_fit((folder / "plan-schedule.fit").read_bytes(), raw=True)
     assert raw["file_id_mesgs"][0]["type"] == 7
     entries = raw["schedule_mesgs"]
-    sessions = [p for p in names if p[:4] == "2027"]
-    assert len(entries) == len(sessions)
-    for entry, name in zip(entries, sessions, strict=True):
+    assert len(entries) == len(days)
+    for entry, (day_text, stem) in zip(entries, days, strict=True):
+        name = f"{stem}.fit"
         file_id = decode_fit((folder / name).read_bytes(), raw=True)["file_id_mesgs"][0]
         assert entry["serial_number"] == file_id["serial_number"] != 0
         assert entry["manufacturer"] == file_id["manufacturer"]
@@ -178,19 +191,19 @@ def test_build_writes_sessions_schedule_and_calendar(
         assert entry["completed"] == 0
         assert entry["type"] == 0  # workout
         # local 00:00 of the session's day, in seconds since 1989-12-31 00:00
-        day = dt.date.fromisoformat(name[:10])
+        day = dt.date.fromisoformat(day_text)
         assert entry["scheduled_time"] == (day - dt.date(1989, 12, 31)).days * 86400
     # 2027-01-05 is 13,519 days after 1989-12-31: 1 day to 1990-01-01, 37 years
     # (37 * 365 + 9 leap days = 13,514) to 2027-01-01, 4 days more.
     assert entries[0]["scheduled_time"] == 13519 * 86400
     # Distinct sessions of one workout are distinct files with distinct serials.
-    assert len({e["serial_number"] for e in entries}) == len(
-        {(folder / n).read_bytes() for n in sessions}
-    )
+    sessions = [n for n in names if n not in ("plan-schedule.fit", "plan.ics")]
+    assert len({e["serial_number"] for e in entries}) == len(sessions) == 8
+    assert len({(folder / n).read_bytes() for n in sessions}) == 8
 
     cal = Calendar.from_ical((folder / "plan.ics").read_bytes())
     events = cal.walk("VEVENT")
-    assert [e.decoded("dtstart").isoformat() for e in events] == [n[:10] for n in sessions]
+    assert [e.decoded("dtstart").isoformat() for e in events] == [d for d, _ in days]
     assert [str(e["summary"]) for e in events][:3] == ["Easy", "Reps", "Long run"]
     assert all(e.decoded("dtend") - e.decoded("dtstart") == dt.timedelta(days=1) for e in events)
     # The steps in brief: the repeat of 5 on one line (the calendar tests are in test_ics.py).
@@ -207,9 +220,9 @@ def test_build_writes_sessions_schedule_and_calendar(
 
 def test_plan_files_and_tcx(plan: Path) -> None:
     files = dict(plan_files(plan, ("fit", "tcx")))
-    assert "plan/2027-01-05-easy.tcx" in files
-    assert "plan/2027-01-05-easy.fit" in files
-    assert len([n for n in files if n.endswith(".tcx")]) == 12
+    assert "plan/easy.tcx" in files
+    assert "plan/easy.fit" in files
+    assert len([n for n in files if n.endswith(".tcx")]) == 8  # one per distinct session
 
 
 def test_a_folder_with_a_plan_builds_the_plan_below_its_own_path(
@@ -223,7 +236,7 @@ def test_a_folder_with_a_plan_builds_the_plan_below_its_own_path(
     code, _, stderr = run("build", str(tmp_path), "-o", str(out))
     assert code == 0, stderr
     assert (out / "easy.fit").is_file()
-    assert (out / "plans" / "p" / "2027-01-04-easy.fit").is_file()
+    assert (out / "plans" / "p" / "easy.fit").is_file()
     assert (out / "plans" / "p" / "p-schedule.fit").is_file()
     assert "2 workouts read" not in stderr
 
@@ -528,9 +541,9 @@ def test_since_builds_only_the_sessions_from_that_day(plan: Path) -> None:
     build = build_plan(plan, since=dt.date(2027, 1, 27))
     names = [n for n, _ in build.files]
     assert names == [
-        "plan/2027-01-27-easy.fit",
-        "plan/2027-01-27-reps.fit",
-        "plan/2027-01-31-long.fit",
+        "plan/easy.fit",
+        "plan/reps.fit",  # one variant of each workout in these days: no vars in the name
+        "plan/long.fit",
         "plan/plan-schedule.fit",
         "plan/plan.ics",
     ]
@@ -649,7 +662,7 @@ def test_a_set_nobody_defines_is_one_error_counting_plans(mixed: Path) -> None:
 def test_a_set_the_plan_alone_defines_is_taken_by_the_plan(mixed: Path) -> None:
     code, _out, err = run("build", ".", "-o", "out", "--set", "minutes=20min", "-j", "1", cwd=mixed)
     assert code == 0, err
-    session = mixed / "out" / "plan" / "2027-01-05-easy.fit"
+    session = mixed / "out" / "plan" / "easy.fit"
     steps = decode_fit(session.read_bytes())["workout_step_mesgs"]
     assert steps[0]["duration_time"] == 1200
 

@@ -358,16 +358,16 @@ def test_a_plan_sends_its_sessions_and_schedule_as_build_writes_them(
     assert code == 0, stderr
     newfiles = dev / "GARMIN" / "NEWFILES"
     assert sorted(p.name for p in newfiles.iterdir()) == [
-        "2026-01-05-good.fit",
         "base-schedule.fit",
+        "good.fit",
     ]
     out = tmp_path / "built"
     code, _, stderr = run("build", str(workouts / "base.yaml"), "-o", str(out))
     assert code == 0, stderr
-    for name in ("2026-01-05-good.fit", "base-schedule.fit"):
+    for name in ("good.fit", "base-schedule.fit"):
         assert (newfiles / name).read_bytes() == (out / "base" / name).read_bytes()
     # The schedule names the sent workout by its own file_id, on the plan's first Monday.
-    session = decoded((newfiles / "2026-01-05-good.fit").read_bytes())["file_id_mesgs"][0]
+    session = decoded((newfiles / "good.fit").read_bytes())["file_id_mesgs"][0]
     [entry] = decoded((newfiles / "base-schedule.fit").read_bytes())["schedule_mesgs"]
     for key in ("manufacturer", "product", "serial_number", "time_created"):
         assert entry[key] == session[key]
@@ -385,8 +385,8 @@ def test_a_plan_sends_only_the_sessions_from_today_on(tmp_path: Path, workouts: 
     code, _, stderr = run("send", str(workouts / "future.yaml"), "--device", str(dev))
     assert code == 0, stderr
     assert sorted(p.name for p in (dev / "GARMIN" / "NEWFILES").iterdir()) == [
-        "2098-01-06-good.fit",
         "future-schedule.fit",
+        "good.fit",
     ]
 
 
@@ -404,13 +404,12 @@ def test_until_sends_a_plan_a_few_weeks_at_a_time(tmp_path: Path, workouts: Path
     )
     assert code == 0, stderr
     newfiles = dev / "GARMIN" / "NEWFILES"
-    assert sorted(p.name for p in newfiles.iterdir()) == [
-        "2098-01-06-good.fit",
-        "2098-01-13-good.fit",
-        "long-schedule.fit",
-    ]
+    # The same workout on both Mondays: one file, two schedule entries pointing at it.
+    assert sorted(p.name for p in newfiles.iterdir()) == ["good.fit", "long-schedule.fit"]
     entries = decoded((newfiles / "long-schedule.fit").read_bytes())["schedule_mesgs"]
     assert len(entries) == 2
+    serial = decoded((newfiles / "good.fit").read_bytes())["file_id_mesgs"][0]["serial_number"]
+    assert [e["serial_number"] for e in entries] == [serial, serial]
 
 
 def test_a_plan_to_a_device_without_schedules_goes_without_dates(
@@ -423,7 +422,7 @@ def test_a_plan_to_a_device_without_schedules_goes_without_dates(
     assert code == 0, stderr
     assert "takes no FIT schedules (FIT_TYPE_7)" in stderr
     [sent] = (dev / "Garmin" / "Workouts").iterdir()
-    assert sent.name == "2026-01-05-good.tcx"
+    assert sent.name == "good.tcx"
     assert_valid_tcx(sent.read_bytes())
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from test_send import DEVICES, FR935, GOOD, make_device, run, snapshot
+from test_send import DEVICES, FR935, make_device, run, snapshot
 from workoutexport import send as send_mod
 from workoutexport.device import DeviceError, Kind, read_device
 from workoutexport.outputs import write_to_device as put_file
@@ -29,10 +29,13 @@ from workoutexport.send import SendError, SendFile, Unit, place, write_all
 from conftest import decoded
 
 # Twelve sessions and a schedule: a send of many files, interrupted or cut off midway.
+# Twelve distinct sessions (a plan writes one file per distinct session): the warm-up grows.
 PLAN = (
     "name: Base\nstart: 2098-01-06\nweeks:\n"
-    "  - repeat: 6\n    days: {mon: good.yaml, wed: good.yaml}\n"
+    "  - repeat: 6\n    progress: {warm: 10%}\n"
+    "    days: {mon: good.yaml, wed: {workout: good.yaml, set: {warm: 12min}}}\n"
 )
+GOOD = "name: Good\nvars:\n  warm: 10min\nsteps:\n  - warmup: ${warm}\n  - run: 400m\n"
 
 
 def hostile_descriptor(root: Path, *, old: str, new: str, garmin: str = "GARMIN") -> Path:

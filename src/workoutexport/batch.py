@@ -14,7 +14,7 @@ import contextlib
 import functools
 import os
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -102,9 +102,11 @@ class Batch:
         # Also at interpreter exit: no temporary file outlives an interrupted run.
         weakref.finalize(self, _remove, self.staged)
 
-    def add(self, target: Path, data: bytes, done: Done) -> None:
+    def add(self, target: Path, data: bytes, done: Done, *, hold: bool = False) -> bool:
         """Write `data` in full to a temporary file beside `target`; `done` hears the outcome
-        (at once on failure, else when the batch is flushed)."""
+        (at once on failure, else when the batch is flushed). With `hold`, the batch is not
+        flushed here even when full (the caller stages a group and flushes after it).
+        Returns whether the file was staged."""
         # The same temporary files as a single write (outputs.py): named by our pid, with
         # the mode open() gives, and removed on SIGTERM.
         from .outputs import stage
@@ -113,10 +115,17 @@ class Batch:
             tmp = stage(target, data)
         except OSError as exc:
             done(exc)
-            return
+            return False
         self.staged.append((Path(tmp), target, done))
-        if len(self.staged) >= self.limit:
+        if len(self.staged) >= self.limit and not hold:
             self.flush()
+        return True
+
+    def drop(self, targets: Iterable[Path]) -> None:
+        """Remove the staged files for `targets` (a group that cannot be written whole)."""
+        gone = set(targets)
+        _remove([entry for entry in self.staged if entry[1] in gone])
+        self.staged[:] = [entry for entry in self.staged if entry[1] not in gone]
 
     def flush(self) -> None:
         """Sync every staged file, then rename each over its target, in the order added."""
@@ -172,26 +181,29 @@ class Batch:
 
 def build_files(
     found: Iterable[tuple[Input, Built | PlanBuild | None]],
-) -> tuple[list[tuple[Input, str, bytes]], list[Input]]:
-    """What `build` writes for each input, as (input, suffix, bytes), and the inputs that
-    failed: a workout's verified outputs, or every file of a plan, named under the plan's
-    folder. A profile.yaml (None) writes nothing."""
+) -> tuple[list[list[tuple[Input, str, bytes]]], list[Input]]:
+    """What `build` writes for each input, in groups of (input, suffix, bytes) that are
+    written whole or not at all (`write_outputs`), and the inputs that failed: each format
+    of a workout is a group of its own; a plan's files, named under the plan's folder, are
+    one group. A profile.yaml (None) writes nothing."""
     from .formats import FORMATS
     from .outputs import Input
     from .plans import PlanBuild
 
-    files: list[tuple[Input, str, bytes]] = []
+    groups: list[list[tuple[Input, str, bytes]]] = []
     failed: list[Input] = []
     for item, made in found:
         if isinstance(made, PlanBuild):
+            group = []
             for name, data in made.files:
                 relative = item.relative.parent / name
-                files.append((Input(item.path, relative), relative.suffix, data))
+                group.append((Input(item.path, relative), relative.suffix, data))
+            groups.append(group)
         elif made is not None and made.workout is not None:
-            files += [(item, FORMATS[o.format].suffix, o.data) for o in made.outputs]
+            groups += [[(item, FORMATS[o.format].suffix, o.data)] for o in made.outputs]
         elif made is not None:
             failed.append(item)
-    return files, failed
+    return groups, failed
 
 
 def stale(outputs: Outputs, failed: Iterable[Input], suffixes: Iterable[str]) -> list[str]:
@@ -210,11 +222,16 @@ def stale(outputs: Outputs, failed: Iterable[Input], suffixes: Iterable[str]) ->
 
 
 def write_outputs(
-    outputs: Outputs, files: Iterable[tuple[Input, str, bytes]], wrote: Callable[[Path], None]
+    outputs: Outputs,
+    groups: Iterable[Sequence[tuple[Input, str, bytes]]],
+    wrote: Callable[[Path], None],
 ) -> list[Diagnostic]:
-    """Write each (input, suffix, bytes) where `outputs` names it, in one batch: never two
-    inputs to one file, never through a symlink out of the folder, never half a file.
-    `wrote(target)` hears of each file in place; returns what went wrong, by input."""
+    """Write each group of (input, suffix, bytes) where `outputs` names it, in one batch:
+    never two inputs to one file, never through a symlink out of the folder, never half a
+    file. A group (a plan's files; each format of a workout is a group of its own) is
+    written whole or not at all: if any of its files is another input's, or cannot be
+    written, none of it is staged. `wrote(target)` hears of each file in place; returns what
+    went wrong, by input."""
     from .diagnostics import Position, error
 
     said: list[Diagnostic] = []
@@ -226,18 +243,42 @@ def write_outputs(
             wrote(target)
 
     batch = Batch()  # one file-system sync for many files instead of an fsync each
-    for item, suffix, data in files:
-        shown, target = str(item.path), outputs.path_for(item, suffix)
-        earlier = outputs.claim(target, shown)
-        if earlier is not None:
-            why = f"{target} is also the output of {earlier}; rename one of the two workouts"
-            said.append(error(Position(shown), why))
-            continue
-        try:
-            outputs.check(target)
-        except OSError as exc:
-            said.append(error(Position(shown), f"cannot write {target}: {exc.strerror}"))
-            continue
-        batch.add(target, data, functools.partial(done, target, shown))
+    for group in groups:
+        problems: list[Diagnostic] = []
+        placed: list[tuple[Path, str, bytes]] = []
+        mine: set[Path] = set()
+        for item, suffix, data in group:
+            shown, target = str(item.path), outputs.path_for(item, suffix)
+            key = target.resolve()
+            earlier = outputs.claimed.get(key)
+            if earlier is not None or key in mine:
+                why = f"{target} is also the output of {earlier or shown}; rename one of the two"
+                why += " inputs" if len(group) > 1 else " workouts"
+                problems.append(error(Position(shown), why))
+                continue
+            mine.add(key)
+            try:
+                outputs.check(target)
+            except OSError as exc:
+                problems.append(error(Position(shown), f"cannot write {target}: {exc.strerror}"))
+                continue
+            placed.append((target, shown, data))
+        whole = len(group) > 1
+        if problems:
+            said.extend(problems)
+            if whole:
+                said.append(error(problems[0].position, "nothing of this plan was written"))
+                continue
+        staged: list[Path] = []
+        for target, shown, data in placed:
+            outputs.claim(target, shown)
+            if batch.add(target, data, functools.partial(done, target, shown), hold=True):
+                staged.append(target)
+            elif whole:
+                batch.drop(staged)
+                said.append(error(Position(shown), "nothing of this plan was written"))
+                break
+        if len(batch.staged) >= batch.limit:
+            batch.flush()
     batch.flush()
     return said

@@ -144,14 +144,17 @@ def check(
 ) -> None:
     """Check workouts: compile, emit in memory, verify every output; write nothing.
 
-    A profile.yaml named here is checked with every workout in its folder, since a change
-    to it can break any of them (so the pre-commit hook re-checks them when it changes).
+    A profile.yaml named here is checked with every workout (and plan) in its folder, since
+    a change to it can break any of them; a workout named here is checked with the plans of
+    its library that use it (the library: the folder of the nearest profile.yaml, else the
+    workout's own folder, and below), and those naming a workout that is not there, since a
+    renamed var or file breaks them. So the pre-commit hook re-checks what a change breaks.
     """
     from .plans import PlanBuild, volume_warnings
 
-    paths = (*paths, *(p.parent for p in paths if p.name == PROFILE_NAME and p.is_file()))
     report = Report(strict=strict)
-    for _item, made in _every_input(_start(options, report), paths, report, "checking"):
+    run = _start(options, report)
+    for _item, made in _every_input(run, run.with_dependents(paths), report, "checking"):
         if isinstance(made, PlanBuild):
             report.add(volume_warnings(made))
     _emit_error(report, output_format)
@@ -285,6 +288,7 @@ def paces(race: str, model: str, as_json: bool) -> None:
 @OPTIONS["device"]
 @click.option("--dry-run", is_flag=True, help="Print what would go where; write nothing.")
 @OPTIONS["all_sessions"]
+@OPTIONS["from_day"]
 @OPTIONS["until"]
 @OPTIONS["zwift"]
 @OPTIONS["zwift_folder"]
@@ -295,6 +299,7 @@ def send(
     device_root: Path | None,
     dry_run: bool,
     all_sessions: bool,
+    from_day: dt.datetime | None,
     until: dt.datetime | None,
     options: BuildOptions,
     zwift: bool = False,
@@ -318,8 +323,10 @@ def send(
             raise click.UsageError("--zwift-folder and --zwift-id go with --zwift")
         device = _open(report, lambda: s.open_device(device_root))
         kind = _open(report, lambda: s.workout_kind(device))
+        if from_day is not None and all_sessions:
+            raise click.UsageError("--from and --all: choose one (--all sends every session)")
         run = _start(options, report)
-        since = None if all_sessions else dt.date.today()
+        since = from_day.date() if from_day else None if all_sessions else dt.date.today()
         found = s.units(run, paths, device, kind, since=since, until=until and until.date())
         to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
     units = []

@@ -120,6 +120,14 @@ COMMAND_OPTIONS = {
         is_flag=True,
         help="For a plan: send every session, not only those from today on.",
     ),
+    "from_day": click.option(
+        "--from",
+        "from_day",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="For a plan: send the sessions from this day (YYYY-MM-DD) on, instead of from "
+        "today; with --until, one part of a plan. The plan's schedule sent before is replaced.",
+    ),
     "until": click.option(
         "--until",
         type=click.DateTime(formats=["%Y-%m-%d"]),

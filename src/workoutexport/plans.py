@@ -41,6 +41,13 @@ if TYPE_CHECKING:
 RULE_PERCENT = 10.0
 #: Sessions a plan may expand to: aliases can make a small file name very many.
 MAX_SESSIONS = 5000
+#: Workout steps (and repeats) a plan may ask for in all, each session counted: a small
+#: workout of thousands of steps (aliases) scheduled many times must not make gigabytes.
+MAX_PLAN_STEPS = 20_000
+#: Bytes one plan may write in all (its session files, schedule and calendar).
+MAX_PLAN_BYTES = 10_000_000
+#: Longest file stem a session file gets from its vars (else it is numbered).
+MAX_STEM = 64
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SCALABLE = re.compile(rf"({_NUMBER})(?:(\s*-\s*)({_NUMBER}))?(\s*[A-Za-z][A-Za-z ]*)?")
@@ -62,6 +69,8 @@ class Session:
     overrides: Mapping[str, str]  # as `--set NAME=VALUE` would give them to that workout
     name: str  # file stem: YYYY-MM-DD-<workout stem>, unique in the plan
     source: Position  # where the plan names this session
+    #: Every var of the workout as this session has it (its defaults included).
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -299,14 +308,71 @@ def library_of(path: Path, named: Path | None = None) -> Path:
     its root (it applies to every workout below it). So `build workouts/plans/p.yaml` may name
     `../long-run.yaml` when `workouts/profile.yaml` exists, and never a file outside
     `workouts/`."""
+    chosen = Path(os.path.abspath(named if named is not None else path.parent))
+    root = library_root(path)
+    return root if chosen.is_relative_to(root) else chosen
+
+
+def library_root(path: Path) -> Path:
+    """The library a workout belongs to, for `check`: the folder of the nearest profile.yaml
+    at or above its own folder (a library's profile marks its root), else its own folder."""
     from .outputs import PROFILE_NAME
 
-    chosen = Path(os.path.abspath(named if named is not None else path.parent))
     here = Path(os.path.abspath(path)).parent
     for folder in (here, *here.parents):
         if (folder / PROFILE_NAME).is_file():
-            return folder if chosen.is_relative_to(folder) else chosen
-    return chosen
+            return folder
+    return here
+
+
+def _named_workouts(data: Any) -> list[str]:
+    """The workout paths a plan's plain data names (whatever its shape: nothing is checked)."""
+    out: list[str] = []
+    weeks = data.get("weeks") if isinstance(data, dict) else None
+    for week in weeks if isinstance(weeks, list) else []:
+        days = week.get("days") if isinstance(week, dict) else None
+        for item in days.values() if isinstance(days, dict) else []:
+            for one in item if isinstance(item, list) else [item]:
+                named = one.get("workout") if isinstance(one, dict) else one
+                if isinstance(named, str):
+                    out.append(named.strip())
+    return out
+
+
+def plans_using(
+    workouts: Sequence[Path], documents: dict[tuple[Path, str], Any] | None = None
+) -> list[tuple[Path, Path]]:
+    """The plans that a change to `workouts` may break, each with its library: every plan in
+    a workout's library (`library_root`, and below) that names that workout, or names a
+    workout file that is not there (a workout renamed or moved away). `documents`: a run's
+    parse cache (`run.Run.documents`), so that a plan is parsed once in the run."""
+    from .outputs import discover, quiet
+    from .source import parsed_once
+
+    wanted: dict[Path, set[Path]] = {}
+    for workout in workouts:
+        wanted.setdefault(library_root(workout), set()).add(workout.resolve())
+    found: dict[Path, Path] = {}
+    for root, targets in wanted.items():
+        for item in discover([root], on_skip=quiet):
+            if item.path.resolve() in found:
+                continue
+            try:
+                # Most files are workouts: skip parsing any that cannot hold a `weeks` key.
+                if b"weeks" not in read_input(item.path, Position(str(item.path)), MAX_BYTES):
+                    continue
+                with parsed_once(documents if documents is not None else {}):
+                    data = read_file(item.path, _display(item.path)).data
+            except WorkoutError:
+                continue
+            if not _is_plan_data(data):
+                continue
+            for named in _named_workouts(data):
+                target = item.path.parent / named
+                if not target.exists() or target.resolve() in targets:
+                    found[item.path.resolve()] = root
+                    break
+    return [(Path(plan), root) for plan, root in found.items()]
 
 
 def expand_plan(
@@ -378,7 +444,7 @@ def expand_plan(
                     ex.fail(where, str(exc))
         for var, value in overrides.items():
             if var in own:
-                chosen[var] = value
+                values[var] = chosen[var] = value
         base = stem = f"{e.date.isoformat()}-{e.workout.stem}"
         n = 1
         while stem in used:  # the same workout twice in a day, or two of one name
@@ -393,6 +459,7 @@ def expand_plan(
                 overrides={k: _var_text(v) for k, v in chosen.items()},
                 name=stem,
                 source=e.source,
+                values={k: _var_text(v) for k, v in values.items()},
             )
         )
     if ex.errors:
@@ -551,6 +618,9 @@ class CompiledSession:
     session: Session
     workout: steps.Workout
     outputs: dict[str, bytes]  # format -> bytes
+    #: The stem of the session's files in the plan's folder, shared by every session that
+    #: compiles to the same bytes (set by `assemble`; see `file_names`).
+    file: str = ""
 
 
 @dataclass
@@ -565,6 +635,13 @@ class PlanBuild:
     files: list[tuple[str, bytes]]
     diagnostics: list[Diagnostic]
     schedule: bytes | None = None  # the FIT schedule file, when FIT is among the formats
+
+    def session_files(self) -> list[tuple[str, dict[str, bytes]]]:
+        """Each distinct session file stem with its bytes by format, in order of first use."""
+        out: dict[str, dict[str, bytes]] = {}
+        for c in self.sessions:
+            out.setdefault(c.file, c.outputs)
+        return list(out.items())
 
 
 def plan_stamp(path: Path) -> float:
@@ -598,28 +675,136 @@ def assemble(
     *,
     profiles: ProfileCache | None = None,
 ) -> PlanBuild:
-    """A plan's files from its compiled sessions: each session's files, the FIT schedule
-    (when FIT is among `fmts`) and the `.ics` calendar, named `<plan stem>/<file>`.
+    """A plan's files from its compiled sessions: one file per distinct compiled workout and
+    format (named by `file_names`), the FIT schedule (when FIT is among `fmts`; one entry
+    per session, pointing at that session's file) and the `.ics` calendar (one event per
+    session), named `<plan stem>/<file>`. Raises WorkoutError, at the session's line, when a
+    session file would take the schedule's name.
 
     The sessions are compiled, emitted and verified by the run (`run.Run.plan`), as every
     workout is; this only names and adds the plan's own files.
     """
     folder = plan.stem
+    names = file_names(plan, compiled)
+    compiled = [dataclasses.replace(c, file=names[_content(c)]) for c in compiled]
+    said = [*diagnostics, *_missing_files(compiled, fmts)]
     files: list[tuple[str, bytes]] = []
+    done: set[str] = set()
     for c in compiled:
+        if c.file in done:
+            continue
+        done.add(c.file)
         for fmt, data in c.outputs.items():
             suffix = FORMATS[fmt].suffix  # intervals.icu text is .txt
-            files.append((f"{folder}/{c.session.name}{suffix}", data))
+            files.append((f"{folder}/{c.file}{suffix}", data))
     stamp = plan_stamp(plan.path)
     schedule: bytes | None = None
     if "fit" in fmts and compiled:
         from .formats.fit.schedule import fit_time, schedule_fit
 
-        entries = [(c.outputs["fit"], c.session.date) for c in compiled]
-        schedule = schedule_fit(entries, time_created=fit_time(stamp))
-        files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
+        entries = [(c.outputs["fit"], c.session.date) for c in compiled if "fit" in c.outputs]
+        if entries:
+            schedule = schedule_fit(entries, time_created=fit_time(stamp))
+            files.append((f"{folder}/{plan.stem}-schedule.fit", schedule))
     files.append((f"{folder}/{plan.stem}.ics", calendar(plan, compiled, stamp, profiles=profiles)))
-    return PlanBuild(plan, list(compiled), files, list(diagnostics), schedule)
+    return PlanBuild(plan, compiled, files, said, schedule)
+
+
+def _missing_files(compiled: Sequence[CompiledSession], fmts: Sequence[str]) -> list[Diagnostic]:
+    """A warning for each workout whose sessions have no file the watch schedule can point at
+    (no FIT in a build with FIT) or no file at all, at its first session: its `formats:`
+    (or --lossy) left the formats asked for out. Such a session stays in the calendar."""
+    out: list[Diagnostic] = []
+    told: set[Path] = set()
+    for c in compiled:
+        missing = [f for f in fmts if f not in c.outputs]
+        if not missing or "fit" in c.outputs or c.session.workout in told:
+            continue
+        told.add(c.session.workout)
+        count = sum(1 for x in compiled if x.session.workout == c.session.workout)
+        which = " ".join(f"-f {f}" for f in missing)
+        more = f" (and {count - 1} more of this workout)" if count > 1 else ""
+        schedule = "; the watch schedule leaves it out" if "fit" in missing else ""
+        out.append(
+            warning(
+                c.session.source,
+                f"this session{more} has no file for {which}: its workout is for "
+                f"{', '.join(c.outputs) or 'other formats'} only{schedule}; the calendar "
+                "still lists it",
+            )
+        )
+    return out
+
+
+def _content(c: CompiledSession) -> tuple[tuple[str, bytes], ...]:
+    """What makes two sessions one file: the same bytes in every format (a session with no
+    file at all is its workout's own)."""
+    if not c.outputs:
+        return (("", os.fsencode(c.session.workout)),)
+    return tuple(sorted(c.outputs.items()))
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+]+")
+
+
+def file_names(
+    plan: ExpandedPlan, compiled: Sequence[CompiledSession]
+) -> dict[tuple[tuple[str, bytes], ...], str]:
+    """The file stem of each distinct compiled workout of a plan (plan-format.md, "Session
+    files"), by its content.
+
+    Sessions that compile to the same bytes share one file. A workout with one variant in
+    the plan is named after its file (`easy-base-run`); with several, each variant adds the
+    values of the vars in which the variants differ (`long-run-5mi`, `long-run-6mi`), other
+    characters than letters, digits, `.`, `_` and `+` made `_`. If that leaves two variants
+    one name, or a name longer than MAX_STEM, the variants are numbered in order of first
+    use instead (`easy-1`, `easy-2`). A name that another workout's file already has (in any
+    case) gets `-2`, `-3`, ... A session file may not take the schedule's name: that fails
+    the plan, at the session's line.
+    """
+    variants: dict[str, list[CompiledSession]] = {}
+    seen: set[tuple[tuple[str, bytes], ...]] = set()
+    for c in compiled:
+        key = _content(c)
+        if key not in seen:
+            seen.add(key)
+            variants.setdefault(c.session.workout.stem, []).append(c)
+    schedule = f"{plan.stem}-schedule".casefold()
+    out: dict[tuple[tuple[str, bytes], ...], str] = {}
+    used: set[str] = set()
+    for stem, group in variants.items():
+        if len(group) == 1:
+            wanted = [stem]
+        else:
+            order = list(dict.fromkeys(k for c in group for k in c.session.values))
+            differ = [k for k in order if len({c.session.values.get(k) for c in group}) > 1]
+            wanted = [
+                "-".join([stem, *(_UNSAFE.sub("_", c.session.values.get(k, "")) for k in differ)])
+                for c in group
+            ]
+            unique = len({w.casefold() for w in wanted}) == len(wanted)
+            # A var one form lacks (two workout files of one name) says nothing: numbered.
+            every = all(k in c.session.values for c in group for k in differ)
+            if not (differ and unique and every) or max(map(len, wanted)) > MAX_STEM:
+                wanted = [f"{stem}-{n}" for n in range(1, len(group) + 1)]
+        for c, name in zip(group, wanted, strict=True):
+            final, n = name, 1
+            while final.casefold() in used:
+                n += 1
+                final = f"{name}-{n}"
+            if final.casefold() == schedule:
+                raise WorkoutError(
+                    [
+                        error(
+                            c.session.source,
+                            f"this session's file would be {final}.fit, the name of the "
+                            "plan's schedule; rename the workout file or the plan",
+                        )
+                    ]
+                )
+            used.add(final.casefold())
+            out[_content(c)] = final
+    return out
 
 
 def calendar(

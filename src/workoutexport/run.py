@@ -138,6 +138,8 @@ class Run:
         self.found: list[Input] = []
         #: The folder named on the command line that led to each input (a plan's library).
         self._roots: dict[Path, Path] = {}
+        #: A plan's library given outright (check's plans of a changed workout), by plan.
+        self.libraries: dict[Path, Path] = {}
         if self.options.profile is not None:
             try:
                 self.profiles.explicit = load_profile(self.options.profile)
@@ -199,6 +201,20 @@ class Run:
         for item in found:
             plan = self.plan(item.path)
             yield item, plan.build, list(plan.diagnostics)
+
+    def with_dependents(self, paths: Sequence[Path]) -> tuple[Path, ...]:
+        """`paths` and what a change to them can break (what `check` looks at): a named
+        profile.yaml's folder, and the plans of a named workout's library that use it or
+        name a workout that is not there (`plans.plans_using`), each with that library."""
+        named = [p for p in paths if p.is_file() and p.suffix.lower() in WORKOUT_SUFFIXES]
+        changed = [p for p in named if p.name != PROFILE_NAME and not self.is_plan(p)]
+        using = plans.plans_using(changed, self.documents)
+        self.libraries.update((plan.resolve(), root) for plan, root in using)
+        return (
+            *paths,
+            *(p.parent for p in named if p.name == PROFILE_NAME),
+            *(plan for plan, _ in using),
+        )
 
     def is_plan(self, path: Path) -> bool:
         """Whether `path` is a plan (`weeks:`, no `steps:`); parsed once for the whole run."""
@@ -426,7 +442,8 @@ class Run:
                 path,
                 overrides=self.options.overrides,
                 only_defined=self.several,
-                library=plans.library_of(path, self._roots.get(path.resolve())),
+                library=self.libraries.get(path.resolve())
+                or plans.library_of(path, self._roots.get(path.resolve())),
             )
         self.applied.update(plan.applied)
         plan = plans.sessions_between(plan, since, until)
@@ -435,35 +452,51 @@ class Run:
         compiled: list[plans.CompiledSession] = []
         # Plans repeat sessions week after week: compile each workout-with-vars once.
         done: dict[tuple[Path, tuple[tuple[str, str], ...]], plans.CompiledSession] = {}
+        broken: dict[tuple[Path, tuple[tuple[str, str], ...]], Built] = {}
+        # The work and the bytes the plan asks for, bounded (plans.MAX_PLAN_STEPS and
+        # MAX_PLAN_BYTES): every session counts its steps, each distinct file its bytes once.
+        steps_asked = 0
+        bytes_asked = 0
+        files_seen: set[tuple[tuple[str, bytes], ...]] = set()
         for session in plan.sessions:
             key = (session.workout.resolve(), tuple(sorted(session.overrides.items())))
             same = done.get(key)
-            if same is not None:
-                compiled.append(dataclasses.replace(same, session=session))
+            if key in broken:
+                failed.append(_session_failed(session))
                 continue
-            built = self._workout(
-                session.workout, session.overrides, fmts, frozenset(), only_defined=False
-            )
-            outputs = {o.format: o.data for o in built.outputs}
-            if built.ok and built.workout is not None and len(outputs) == len(fmts):
-                diagnostics.extend(built.diagnostics)
-                compiled.append(plans.CompiledSession(session, built.workout, outputs))
-                done[key] = compiled[-1]
-                continue
-            failed.extend(built.diagnostics)
-            overrides = ", ".join(f"{k}={v}" for k, v in session.overrides.items())
-            failed.append(
-                error(
-                    session.source,
-                    f"this session ({overrides}) does not build"
-                    if overrides
-                    else "this session does not build",
+            if same is None:
+                built = self._workout(
+                    session.workout, session.overrides, fmts, frozenset(), only_defined=False
                 )
-            )
+                outputs = {o.format: o.data for o in built.outputs}
+                # A session follows its workout's formats: (none of the ones asked for is
+                # no failure: assemble says the session has no file).
+                if not (built.ok and built.workout is not None):
+                    # The workout's own errors once; each session that uses it at its line.
+                    broken[key] = built
+                    failed.extend(built.diagnostics)
+                    failed.append(_session_failed(session))
+                    continue
+                diagnostics.extend(built.diagnostics)
+                same = done[key] = plans.CompiledSession(session, built.workout, outputs)
+            compiled.append(dataclasses.replace(same, session=session))
+            steps_asked += steps.count_nodes(same.workout.steps)
+            content = tuple(sorted(same.outputs.items()))
+            if content not in files_seen:
+                files_seen.add(content)
+                bytes_asked += sum(len(data) for data in same.outputs.values())
+            too_much = _past_bounds(steps_asked, bytes_asked)
+            if too_much:
+                raise WorkoutError([*failed, error(session.source, too_much)])
         if failed:
             raise WorkoutError([*diagnostics, *failed])
         build = plans.assemble(plan, compiled, fmts, diagnostics, profiles=self.profiles)
+        diagnostics = list(build.diagnostics)
         where = plan.week_sources[0] if plan.week_sources else Position(display_path(path), 0, 0)
+        total = sum(len(data) for _, data in build.files)
+        if total > plans.MAX_PLAN_BYTES:
+            last = compiled[-1].session.source if compiled else where
+            raise WorkoutError([error(last, _past_bounds(0, total))])
         for name, data in build.files:
             problems = _plan_file_problems(name, data)
             if problems:
@@ -476,6 +509,30 @@ class Run:
                     ]
                 )
         return PlanBuilt(path, build, tuple(diagnostics))
+
+
+def _session_failed(session: plans.Session) -> Diagnostic:
+    """The error at a plan's line for a session that does not build."""
+    overrides = ", ".join(f"{k}={v}" for k, v in session.overrides.items())
+    what = f"this session ({overrides})" if overrides else "this session"
+    return error(session.source, f"{what} does not build")
+
+
+def _past_bounds(steps_asked: int, bytes_asked: int) -> str:
+    """Why a plan asks for too much ('' while it does not), said at the session that passes
+    the bound."""
+    if steps_asked > plans.MAX_PLAN_STEPS:
+        return (
+            f"with this session the plan asks for more than {plans.MAX_PLAN_STEPS:,} workout "
+            "steps in all (each session counts its steps); nothing of the plan is built: "
+            "schedule fewer or smaller sessions, or split the plan"
+        )
+    if bytes_asked > plans.MAX_PLAN_BYTES:
+        return (
+            f"with this session the plan would write {bytes_asked:,} bytes, more than the "
+            f"{plans.MAX_PLAN_BYTES:,} one plan may write; nothing of the plan is built"
+        )
+    return ""
 
 
 def _chart(workout: steps.Workout, profile: Profile) -> str:

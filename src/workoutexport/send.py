@@ -109,6 +109,9 @@ class Placement:
     target: Path
     device: Device
     already_there: bool = False
+    #: An earlier version of this file (same name, same kind, made as ours) that this
+    #: placement replaces: its bytes, put back if the send fails.
+    previous: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,9 +277,12 @@ def plan_unit(
         raise WorkoutError(
             [error(where, f"this plan has no sessions{when}; --all sends every session")]
         )
+    # One file per distinct session workout, as build writes them: the schedule points at
+    # each as often as the plan has it.
     files = [
-        SendFile(kind=kind, name=f"{c.session.name}.{fmt}", data=c.outputs[fmt])
-        for c in build.sessions
+        SendFile(kind=kind, name=f"{stem}.{fmt}", data=outputs[fmt])
+        for stem, outputs in build.session_files()
+        if fmt in outputs
     ]
     if build.schedule is not None and device.takes(Kind.FIT_SCHEDULE):
         files.append(
@@ -376,7 +382,9 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
             diagnostics.append(error(where, f"{exc}; nothing of this was sent"))
             continue
         for file, count, folder in zip(unit.files, added, folders, strict=True):
-            target, same, renamed = _free_name(folder, device_name(file.name), file.data, claimed)
+            target, same, renamed, previous = _free_name(
+                folder, device_name(file.name), file, claimed
+            )
             if renamed:
                 diagnostics.append(
                     warning(
@@ -388,7 +396,12 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
             claimed[(folder, target.name.casefold())] = file.data
             placements.append(
                 Placement(
-                    source=unit.source, file=file, target=target, device=device, already_there=same
+                    source=unit.source,
+                    file=file,
+                    target=target,
+                    device=device,
+                    already_there=same,
+                    previous=previous,
                 )
             )
             counts[file.kind] = counts.get(file.kind, 0) + count
@@ -400,7 +413,7 @@ def place(device: Device, units: Iterable[Unit]) -> tuple[list[Placement], list[
                     Position(str(device.root), 0, 0),
                     f"this sends {count} {limit.what} to {device.model}, and {limit.evidence}: "
                     "the rest may not show up; send fewer at a time (for a plan: "
-                    "--until DATE sends the sessions up to that day)",
+                    "--until DATE sends the sessions up to that day, --from DATE the next part)",
                 )
             )
     return placements, diagnostics
@@ -430,9 +443,11 @@ def _entries(file: SendFile) -> int:
 
 
 def _free_name(
-    folder: Path, name: str, data: bytes, claimed: Mapping[tuple[Path, str], bytes]
-) -> tuple[Path, bool, bool]:
-    """(target, the same bytes are already there, had to be renamed)."""
+    folder: Path, name: str, file: SendFile, claimed: Mapping[tuple[Path, str], bytes]
+) -> tuple[Path, bool, bool, bytes | None]:
+    """(target, the same bytes are already there, had to be renamed, the bytes of an earlier
+    version of this very file that the target replaces)."""
+    data = file.data
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
@@ -442,14 +457,47 @@ def _free_name(
         key = (folder, candidate.casefold())
         if key in claimed:
             if claimed[key] == data:
-                return folder / candidate, True, n > 1
+                return folder / candidate, True, n > 1, None
         else:
             existing = child(folder, candidate) if _is_dir(folder) else None
             if existing is None:
-                return folder / candidate, False, n > 1
+                return folder / candidate, False, n > 1, None
             if existing.is_file() and _same_bytes(existing, data):
-                return existing, True, n > 1
+                return existing, True, n > 1, None
+            if n == 1:
+                previous = _earlier_version(existing, file)
+                if previous is not None:
+                    return existing, False, False, previous
         n += 1
+
+
+#: Largest file on the device read to decide whether it is an earlier version of ours.
+MAX_EARLIER = 4 * 1024 * 1024
+
+
+def _earlier_version(existing: Path, file: SendFile) -> bytes | None:
+    """The bytes of `existing` when it is an earlier version of `file` (send.md, "Sending a
+    plan in parts"): a FIT file of the same kind (workout or schedule) with the same maker
+    in its file_id, and for a workout the same workout name. Anything else (a TCX file, a
+    file that does not decode, someone else's) is never replaced: None."""
+    if file.kind is Kind.TCX_WORKOUTS:
+        return None
+    from .verify import VerifyError, decode_fit
+
+    try:
+        if not existing.is_file() or existing.stat().st_size > MAX_EARLIER:
+            return None
+        old = existing.read_bytes()
+        before, now = decode_fit(old, raw=True), decode_fit(file.data, raw=True)
+    except (OSError, VerifyError):
+        return None
+
+    def identity(messages: dict[str, list[dict[str, object]]]) -> tuple[object, ...]:
+        first = (messages.get("file_id_mesgs") or [{}])[0]
+        name = (messages.get("workout_mesgs") or [{}])[0].get("wkt_name")
+        return first.get("type"), first.get("manufacturer"), first.get("product"), name
+
+    return old if identity(before) == identity(now) else None
 
 
 def _is_dir(path: Path) -> bool:
@@ -535,13 +583,13 @@ def write_all(placements: Sequence[Placement], *, writer: Writer | None = None) 
                 current = None
     except OSError as exc:
         assert current is not None
-        gone = _undo(written, made, current, placements)
+        gone = _undo(written, made, current, placements, put)
         # The file the user asked for, not the temporary name the failure may carry.
         message = f"cannot write {current.target}: {_reason(exc)}; nothing was sent{gone}"
         raise SendError([error(Position(current.source, 0, 0), message)]) from None
     except BaseException as exc:
         with _signals_held():  # a second Ctrl-C must not cut the clean-up short
-            _undo(written, made, current, placements)
+            _undo(written, made, current, placements, put)
         if isinstance(exc, Interrupted):
             signal.signal(exc.signum, signal.SIG_DFL)
             os.kill(os.getpid(), exc.signum)
@@ -562,8 +610,10 @@ def _undo(
     made: Sequence[Path],
     current: Placement | None,
     placements: Sequence[Placement],
+    put: Writer = write_to_device,
 ) -> str:
-    """Remove what this run wrote; '' or, when the device has gone, a note that it could not."""
+    """Remove what this run wrote, and put back each earlier version it replaced; '' or,
+    when the device has gone, a note that it could not."""
     devices = {id(p.device): p.device for p in placements}
     try:
         for device in devices.values():
@@ -571,14 +621,18 @@ def _undo(
     except OSError:
         # Its paths now name the computer's own disk: nothing of ours is there to remove.
         return "; files written before the device went may still be on it" if written else ""
+    previous = {p.target: p.previous for p in placements if p.previous is not None}
     if current is not None and current.target not in written:
-        # An interrupt between the write and its record: remove the file only if it is ours.
+        # An interrupt between the write and its record: undo the file only if it is ours.
         with contextlib.suppress(OSError):
             if current.target.read_bytes() == current.file.data:
-                current.target.unlink()
+                written = [*written, current.target]
     for path in reversed(written):
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path in previous:
+                put(path, previous[path])  # the earlier version, as it was
+            else:
+                path.unlink()
     for folder in reversed(made):
         with contextlib.suppress(OSError):
             folder.rmdir()
@@ -659,4 +713,9 @@ def describe(p: Placement) -> str:
     """The line the user sees for one placement: `hills.yaml -> /media/.../hills.fit`, with
     every character that is not safe to print escaped."""
     line = f"{printable(p.source)} -> {printable(str(p.target))}"
-    return f"{line} (already on the device)" if p.already_there else line
+    if p.already_there:
+        return f"{line} (already on the device)"
+    if p.previous is not None:
+        what = "the plan's schedule" if p.file.kind is Kind.FIT_SCHEDULE else "the workout"
+        return f"{line} (replaces {what} sent before under this name)"
+    return line
