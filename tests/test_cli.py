@@ -144,8 +144,16 @@ def test_check_json_and_github(lib: Path) -> None:
     assert stdout.startswith(f"::error file={lib / 'bad.yaml'},line=3,col=10::'400' has no unit")
 
 
-def test_check_tcx_reports_strength_clearly() -> None:
-    code, _, stderr = run("check", str(LIBRARY), "-f", "tcx")
+def test_check_tcx_reports_strength_clearly(tmp_path: Path) -> None:
+    # The bundled strength session says it is for FIT: -f tcx skips it, and says so.
+    code, _, stderr = run("check", str(LIBRARY / "strength.yaml"), "-f", "tcx")
+    assert code == 0, stderr
+    assert "strength.yaml:2:1: warning: this workout is for fit only" in stderr
+    # Without its formats: line, TCX's refusal is the error, at the sport.
+    text = (LIBRARY / "strength.yaml").read_text()
+    bare = "".join(x for x in text.splitlines(keepends=True) if not x.startswith("formats:"))
+    copy = write(tmp_path / "strength.yaml", bare)
+    code, _, stderr = run("check", str(copy), "-f", "tcx")
     assert code == 1
     assert "strength.yaml:4:8: error: TCX cannot carry strength workouts" in stderr
 

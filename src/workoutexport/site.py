@@ -370,6 +370,13 @@ def build_site(
         missing = [
             (fmt.upper(), "; ".join(d.message for d in why)) for fmt, why in built.refused.items()
         ]
+        # A format the workout's own formats: leaves out is not offered either, and said.
+        offered = [o.format for o in built.outputs]
+        missing += [
+            (fmt.upper(), f"this workout is for {' and '.join(offered).upper()} only")
+            for fmt in ("fit", "tcx")
+            if offered and fmt not in offered and fmt not in built.refused
+        ]
         warnings = [f"{o.format.upper()}: {d.message}" for o in built.outputs for d in o.warnings]
         downloads = []
         for fmt, data in ((o.format, o.data) for o in built.outputs):
