@@ -48,6 +48,21 @@ def assert_valid_tcx(data: bytes) -> None:
     assert problems == [], problems
 
 
+def without_formats(workout: Path, folder: Path) -> Path:
+    """A copy of a bundled workout (and its profile) in `folder` without its `formats:` line:
+    for tests of what a format refuses, since the bundled strength session says it is for
+    FIT only, and so is skipped, not refused, by the others."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = workout.parent / "profile.yaml"
+    if profile.is_file():
+        (folder / "profile.yaml").write_text(profile.read_text())
+    text = workout.read_text()
+    kept = "".join(x for x in text.splitlines(keepends=True) if not x.startswith("formats:"))
+    copy = folder / workout.name
+    copy.write_text(kept)
+    return copy
+
+
 def dump_fit(data: bytes) -> str:
     """One decoded message a line, keys sorted: what golden files hold and people review."""
     lines = []

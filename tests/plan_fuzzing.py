@@ -402,7 +402,7 @@ def check_plan(text: str, library: Path) -> str:
         if len(schedule["schedule_mesgs"]) != len(build.sessions):
             raise Broken("schedule entries != sessions")
     for c in build.sessions:
-        decode_fit(files[f"plan/{c.session.name}.fit"])
+        decode_fit(files[f"plan/{c.file}.fit"])  # one file per distinct compiled workout
         if not _inside(c.session.workout, library):
             raise Broken(f"session outside the library: {c.session.workout}")
     if not files["plan/plan.ics"].startswith(b"BEGIN:VCALENDAR"):

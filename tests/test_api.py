@@ -147,7 +147,7 @@ def test_the_plans_example_of_the_api_page_runs(
     monkeypatch.chdir(ROOT)
     exec(compile(example, "docs/api.md", "exec"), {})
     printed = capsys.readouterr().out
-    assert "faster-mile/2027-01-05-easy-base-run.fit" in printed
+    assert "faster-mile/easy-base-run-45min.fit" in printed
     assert "easy-base-run.yaml" in printed
 
 
