@@ -153,7 +153,10 @@ def test_1_a_plan_failure_names_the_plan_and_the_sessions_line(tmp_path: Path) -
     # Both sessions of it, at the plan's lines (thu: core.yaml; thu: [core.yaml, ...]).
     assert "club.yaml:6:12: error: this session does not build" in err
     assert "club.yaml:8:13: error: this session does not build" in err
-    assert err.count("TCX cannot carry") == 1  # the workout's own error once
+    # The workout's own error once; each session's line says why, pointing at it.
+    assert err.count("core.yaml:2:8: error: TCX cannot carry") == 1
+    assert err.count("does not build: TCX cannot carry strength workouts") == 2
+    assert err.count("(at core.yaml:2:8)") == 2
     assert not (lib / "out").exists()
 
 

@@ -462,7 +462,7 @@ class Run:
             key = (session.workout.resolve(), tuple(sorted(session.overrides.items())))
             same = done.get(key)
             if key in broken:
-                failed.append(_session_failed(session))
+                failed.append(_session_failed(session, broken[key]))
                 continue
             if same is None:
                 built = self._workout(
@@ -475,7 +475,7 @@ class Run:
                     # The workout's own errors once; each session that uses it at its line.
                     broken[key] = built
                     failed.extend(built.diagnostics)
-                    failed.append(_session_failed(session))
+                    failed.append(_session_failed(session, built))
                     continue
                 diagnostics.extend(built.diagnostics)
                 same = done[key] = plans.CompiledSession(session, built.workout, outputs)
@@ -511,11 +511,14 @@ class Run:
         return PlanBuilt(path, build, tuple(diagnostics))
 
 
-def _session_failed(session: plans.Session) -> Diagnostic:
-    """The error at a plan's line for a session that does not build."""
+def _session_failed(session: plans.Session, built: Built) -> Diagnostic:
+    """The error at a plan's line for a session that does not build, saying why: the first
+    of its workout's errors, with where it is (the workout's own errors are said once)."""
     overrides = ", ".join(f"{k}={v}" for k, v in session.overrides.items())
     what = f"this session ({overrides})" if overrides else "this session"
-    return error(session.source, f"{what} does not build")
+    first = next((d for d in built.diagnostics if d.severity == "error"), None)
+    why = f": {first.message} (at {first.position})" if first is not None else ""
+    return error(session.source, f"{what} does not build{why}")
 
 
 def _past_bounds(steps_asked: int, bytes_asked: int) -> str:
