@@ -586,3 +586,19 @@ def test_show_takes_folders(tmp_path: Path) -> None:
     code, out, err = run("show", str(tmp_path), "--no-chart")
     assert code == 1  # b is broken; a is still shown
     assert out.startswith("Alpha\n") and "b.yaml:3:10: error:" in err
+
+
+def test_a_set_no_input_takes_writes_nothing_for_a_folder_as_for_one_file(
+    tmp_path: Path,
+) -> None:
+    # A typo in --set (rpes for reps) on a folder is one error and nothing written, as it is
+    # for a single workout; the runner fixes the typo instead of finding half-old files.
+    code, _, err = run("build", str(LIBRARY), "--set", "rpes=3", "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "no workout here defines a variable 'rpes'" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    code, _, err = run(
+        "build", str(LIBRARY / "400m-repeats.yaml"), "--set", "rpes=3", "-o", str(tmp_path / "o1")
+    )
+    assert code == 1
+    assert not (tmp_path / "o1").exists() or not any((tmp_path / "o1").iterdir())

@@ -111,6 +111,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     files, failed = build_files(_every_input(run, paths, report, "building"))
+    if run.unapplied():  # a --set that no input takes is a typo: nothing written, as for one
+        files = []
     written: list[Path] = []
 
     def wrote(target: Path) -> None:
@@ -335,6 +337,7 @@ def send(
         units += [unit] if unit is not None else []
     report.count(run.kind(item.path) for item in run.found)
     report.add(run.unapplied())
+    units = [] if run.unapplied() else units  # a --set no input takes: nothing sent
     placements, sent, notes = s.deliver(device, units, dry_run=dry_run)
     report.add(notes)
     for p in placements:
