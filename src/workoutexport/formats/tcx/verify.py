@@ -28,7 +28,7 @@ def validate(data: bytes) -> list[str]:
         )
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
-    info = doc.getroottree().docinfo
+    info: Any = doc.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
         # The schema validator fails inside libxml2 on an unresolved entity; refused first.
         return ["a DOCTYPE (DTD or entities) is not allowed in a TCX file"]
