@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from shipped import shipped_workouts
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.formats.fit.verify import decode_fit
 from workoutexport.formats.tcx.verify import validate as validate_tcx
@@ -28,7 +29,7 @@ PATH = "fuzz.yaml"
 PROFILE = build_profile(
     parse_text((LIBRARY / "profile.yaml").read_text(encoding="utf-8"), "profile.yaml")
 )
-SEEDS = [p.read_bytes() for p in sorted(LIBRARY.glob("*.yaml")) if p.name != "profile.yaml"]
+SEEDS = [p.read_bytes() for p in shipped_workouts(LIBRARY)]
 
 
 def _check_diagnostics(exc: WorkoutError) -> None:

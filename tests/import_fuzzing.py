@@ -20,6 +20,7 @@ import random
 import struct
 from pathlib import Path
 
+from shipped import shipped_workouts
 from workoutexport.diagnostics import WorkoutError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,9 +306,7 @@ def tcx_seeds() -> list[bytes]:
         parse_text((library / "profile.yaml").read_text(encoding="utf-8"), "profile.yaml")
     )
     seeds = []
-    for path in sorted(library.glob("*.yaml")):
-        if path.name == "profile.yaml":
-            continue
+    for path in shipped_workouts(library):
         try:
             workout = compile_document(parse_text(path.read_text(encoding="utf-8"), "x"), profile)
             seeds.append(emit(workout, "tcx", lossy=True).data)

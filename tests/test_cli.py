@@ -450,6 +450,54 @@ def test_likely_mistakes_draw_warnings(tmp_path: Path, step: str, message: str) 
     assert code == 0 and "a.yaml:3:" in err and "warning: " in err and message in err
 
 
+REVERSED = """name: A
+steps:
+  - run: 1km
+    pace: 4:00-3:00/km
+  - repeat: 8-6
+    steps:
+      - run: 2min
+        hr: 160-150bpm
+        secondary:
+          cadence: 180-170spm
+      - run: 1min
+        power: 260-240W
+"""
+
+
+def test_a_reversed_pace_hr_power_cadence_or_count_range_is_a_warning(tmp_path: Path) -> None:
+    """Read in order as before (the file builds, byte for byte as if written in order), but
+    said: a range written backwards is often a typo for another range."""
+    src = write(tmp_path / "back" / "a.yaml", REVERSED)
+    fixed = REVERSED
+    for backwards, ordered in [
+        ("4:00-3:00", "3:00-4:00"),
+        ("8-6", "6-8"),
+        ("160-150", "150-160"),
+        ("180-170", "170-180"),
+        ("260-240", "240-260"),
+    ]:
+        fixed = fixed.replace(backwards, ordered)
+    ordered_src = write(tmp_path / "fwd" / "a.yaml", fixed)
+    code, _, err = run("build", str(src), "-o", str(tmp_path / "out-back"))
+    assert code == 0, err
+    assert [line for line in err.splitlines() if ": warning: " in line] == [
+        f"{src}:4:11: warning: '4:00-3:00/km' is written slow to fast; read as 3:00-4:00/km",
+        f"{src}:5:13: warning: '8-6' runs from high to low; read as 6-8",
+        f"{src}:8:13: warning: '160-150bpm' runs from high to low; read as 150-160bpm",
+        f"{src}:10:20: warning: '180-170spm' runs from high to low; read as 170-180spm",
+        f"{src}:12:16: warning: '260-240W' runs from high to low; read as 240-260W",
+    ]
+    code, _, err = run("build", str(ordered_src), "-o", str(tmp_path / "out-fwd"))
+    assert code == 0 and ": warning: " not in err, err
+    back = (tmp_path / "out-back" / "a.fit").read_bytes()
+    assert decoded(back) == decoded((tmp_path / "out-fwd" / "a.fit").read_bytes())
+    step = decoded(back)["workout_step_mesgs"][0]
+    # 3:00/km is the fast end (the high speed), 4:00/km the slow end (the low one).
+    assert abs(step["custom_target_speed_low"] - 1000 / 240) < 0.002
+    assert abs(step["custom_target_speed_high"] - 1000 / 180) < 0.002
+
+
 def test_a_secondary_target_of_the_same_kind_is_an_error(tmp_path: Path) -> None:
     src = write(
         tmp_path / "a.yaml",

@@ -5,11 +5,13 @@ Expected numbers are worked out by hand here (not taken from the code under test
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from garmin_fit_sdk import Profile
 
+from shipped import shipped_workouts
 from workoutexport.pipeline import compile_document, emit, profile_options
 from workoutexport.profile import EMPTY, build_profile
 from workoutexport.source import parse_text
@@ -196,11 +198,23 @@ steps:
     assert step["wkt_step_name"] == "Tempo" and step["notes"] == "breathe 2:2"
 
 
+def test_a_plan_saved_into_workouts_is_not_read_as_a_workout(tmp_path: Path) -> None:
+    """The README has users save `my-plan.yaml` into workouts/: the tests that read every
+    shipped workout skip it rather than fail on its missing 'steps'."""
+    library = Path(__file__).resolve().parent.parent / "workouts"
+    for name in ("profile.yaml", "easy-base-run.yaml"):
+        shutil.copy(library / name, tmp_path / name)
+    (tmp_path / "my-plan.yaml").write_text(
+        "name: Plan\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: easy-base-run.yaml\n"
+    )
+    assert shipped_workouts(tmp_path) == [tmp_path / "easy-base-run.yaml"]
+
+
 def test_every_shipped_workout_decodes() -> None:
     from workoutexport.pipeline import load_workout
 
     library = Path(__file__).resolve().parent.parent / "workouts"
-    files = sorted(p for p in library.glob("*.yaml") if p.name != "profile.yaml")
+    files = shipped_workouts(library)
     assert len(files) >= 12
     for path in files:
         workout = load_workout(path)

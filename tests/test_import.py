@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
+from shipped import shipped_workouts
 from workoutexport import steps as s
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
@@ -114,9 +115,7 @@ def test_connect_sample_reads_as_the_coach_wrote_it() -> None:
     assert "hr: z4" in text and "hr: z3" in text
 
 
-@pytest.mark.parametrize(
-    "path", sorted(p for p in LIBRARY.glob("*.yaml") if p.name != "profile.yaml")
-)
+@pytest.mark.parametrize("path", shipped_workouts(LIBRARY))
 def test_shipped_library_round_trips(path: Path) -> None:
     from workoutexport.pipeline import load_workout
 

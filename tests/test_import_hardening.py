@@ -30,6 +30,7 @@ from import_fuzzing import (
 from workoutexport.cli import main
 from workoutexport.diagnostics import WorkoutError
 from workoutexport.formats.common import MAX_REPEAT_DEPTH
+from workoutexport.formats.tcx.verify import validate as verify_tcx
 from workoutexport.units import format_distance, format_pace, format_seconds
 
 RELAXED = settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=60)
@@ -303,3 +304,60 @@ def test_the_repeat_depth_limit_is_the_deepest_a_yaml_workout_holds() -> None:
     with pytest.raises(WorkoutError) as info:
         compile_document(parse_text(nested(MAX_REPEAT_DEPTH + 1), "d.yaml"), EMPTY)
     assert "nested more than 200 levels" in info.value.diagnostics[0].message
+
+
+# A DOCTYPE and the entity reference put in the workout's name.
+DOCTYPES = {
+    "external-entity": ('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"),
+    "internal-entity": ('<!DOCTYPE x [<!ENTITY name "Entity run">]>', "&name;"),
+    "bare": ("<!DOCTYPE TrainingCenterDatabase>", ""),
+}
+
+
+@pytest.mark.parametrize("doctype", DOCTYPES.values(), ids=DOCTYPES.keys())
+def test_a_tcx_with_a_doctype_or_entity_is_refused_at_the_doctype(
+    tmp_path: Path, doctype: tuple[str, str]
+) -> None:
+    """An entity reaching the schema validator failed inside libxml2 ('internal error')."""
+    seed = seeds()[0].decode()
+    declaration, _, rest = seed.partition("\n")
+    declared, reference = doctype
+    assert "<Name>" in rest
+    text = f"{declaration}\n{declared}\n" + rest.replace("<Name>", f"<Name>{reference}", 1)
+    source = tmp_path / "x.tcx"
+    source.write_text(text)
+    out = tmp_path / "out"
+    for command in (["show", str(source)], ["import", str(source), "-o", str(out)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"{source}:2:1: error: a DOCTYPE (DTD or entities) is not allowed in a TCX file\n"
+        )
+    assert not out.exists()
+    assert verify_tcx(text.encode()) == ["a DOCTYPE (DTD or entities) is not allowed in a TCX file"]
+
+
+def test_a_zwo_with_an_entity_is_refused_at_the_doctype(tmp_path: Path) -> None:
+    source = tmp_path / "x.zwo"
+    source.write_text(
+        '<?xml version="1.0"?>\n\n  <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        "<workout_file><name>&xxe;</name><sportType>bike</sportType>"
+        '<workout><SteadyState Duration="300" Power="0.7"/></workout></workout_file>\n'
+    )
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"{source}:3:3: error: a DOCTYPE (DTD or entities) is not allowed in a Zwift workout file\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("suffix", ["tcx", "zwo"])
+def test_an_xml_syntax_error_says_its_location_once(tmp_path: Path, suffix: str) -> None:
+    source = tmp_path / f"bad.{suffix}"
+    source.write_text('<?xml version="1.0"?>\n<foo>')
+    result = CliRunner().invoke(main, ["show", str(source)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{source}:2:6: error: not valid XML: Premature end of data in tag foo line 2\n"
+    )

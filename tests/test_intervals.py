@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from shipped import shipped_workouts
 from workoutexport.cli import main
 from workoutexport.formats.intervals.verify import problems
 from workoutexport.options import BuildOptions
@@ -149,7 +150,7 @@ def test_run_round_trip_writes_the_inner_repeat_out(tmp_path: Path) -> None:
     assert len(again) < len(original) * 3  # the outer repeat is kept as a repeat
 
 
-@pytest.mark.parametrize("path", sorted(WORKOUTS.glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", shipped_workouts(WORKOUTS), ids=lambda p: p.stem)
 def test_bundled_workouts_round_trip_or_are_refused_with_the_step_named(
     path: Path, tmp_path: Path
 ) -> None:

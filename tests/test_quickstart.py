@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from shipped import shipped_workouts
+
 from conftest import decoded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +89,7 @@ def test_the_quick_start_runs_in_a_fresh_clone(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     # Every bundled workout became a FIT file that Garmin's decoder reads, named as the
     # README says; every plan became its folder with a schedule and a calendar.
-    workouts = sorted(
-        p.stem for p in (clone / "workouts").glob("*.yaml") if p.name != "profile.yaml"
-    )
+    workouts = [p.stem for p in shipped_workouts(clone / "workouts")]
     assert "hill-repeats" in workouts
     assert sorted(p.stem for p in (clone / "out").glob("*.fit")) == workouts
     for stem in workouts:

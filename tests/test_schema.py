@@ -11,12 +11,13 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
+from shipped import shipped_workouts
 from workoutexport.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "workout.schema.json"
 LIBRARY = ROOT / "workouts"
-WORKOUTS = sorted(p for p in LIBRARY.glob("*.yaml") if p.name != "profile.yaml")
+WORKOUTS = shipped_workouts(LIBRARY)
 
 
 def _load(text: str) -> Any:

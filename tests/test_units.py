@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from workoutexport import units as u
+from workoutexport.cli import main
 
 MILE = 1609.344
 
@@ -159,3 +163,46 @@ def test_bad_targets(parser: object, value: object, message: str) -> None:
     with pytest.raises(u.UnitError) as info:
         parser(value)  # type: ignore[operator]
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (59 * 60 + 59, "59:59"),
+        (99 * 3600 + 59 * 60 + 59, "99:59:59"),
+        (100 * 3600, "4 days 4 h"),
+        (24 * 3600 * 5, "5 days"),
+        # 1,000 x 1,000 x 400 km at 4:00/km: 26,666,666.7 hours = 1,111,111 days and 3 hours
+        (1000 * 1000 * 400 * 240, "1,111,111 days 3 h"),
+    ],
+)
+def test_show_prints_absurd_totals_in_days_not_a_19_digit_clock(seconds: float, text: str) -> None:
+    assert u.format_seconds(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("metres", "text"),
+    [
+        (400, "400m"),
+        (1500, "1.5km"),
+        (1234, "1.23km"),
+        (10_000_000, "10,000km"),
+        (400_000_000_000, "400,000,000km"),
+        (400_000_000_123, "400,000,000.12km"),
+    ],
+)
+def test_show_prints_large_distances_without_e_notation(metres: float, text: str) -> None:
+    assert u.format_distance(metres) == text
+
+
+def test_show_totals_of_an_absurd_workout_are_readable(tmp_path: Path) -> None:
+    src = tmp_path / "big.yaml"
+    src.write_text(
+        "name: Big\nsteps:\n  - repeat: 1000\n    steps:\n      - repeat: 1000\n"
+        "        steps:\n          - run: 26.2mi\n"
+    )
+    result = CliRunner().invoke(main, ["show", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "total distance: 26,200,000mi" in result.output
+    assert "+ 1,000,000 step(s) without a set time" in result.output
+    assert "e+" not in result.output

@@ -103,6 +103,51 @@ def _steps(doc: Document, items: list[Any], loc: Loc, out: list[Diagnostic]) -> 
             value = item.get(kind)
             if isinstance(value, str) and "${" not in value:
                 out.extend(_duration(doc, kind, value, (*here, kind)))
+        second = item.get("secondary")
+        for holder, at in ((item, here), (second, (*here, "secondary"))):
+            if not isinstance(holder, dict):
+                continue
+            for key, parse in _RANGED.items():
+                value = holder.get(key)
+                if isinstance(value, str) and "${" not in value:
+                    out.extend(_backwards(doc, key, parse, value, (*at, key)))
+
+
+#: The values written as a range whose ends the parser puts in order, each with its parser.
+_RANGED: dict[str, Any] = {
+    "pace": u.parse_pace,
+    "speed": u.parse_speed,
+    "hr": u.parse_hr,
+    "cadence": u.parse_cadence,
+    "power": u.parse_power,
+    "repeat": u.parse_count,
+}
+#: The two ends of a range: clock times (a pace) or numbers.
+_ENDS = re.compile(r"(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)\s*-\s*(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)")
+
+
+def _end_value(text: str) -> float:
+    minutes, _, seconds = text.rpartition(":")
+    return float(minutes or 0) * 60 + float(seconds)
+
+
+def _backwards(doc: Document, key: str, parse: Any, text: str, loc: Loc) -> list[Diagnostic]:
+    """A range written from its high end to its low one ('160-150bpm', '4:00-3:00/km'): it
+    builds (the ends are put in order) but a reversed range is often a typo for another."""
+    text = text.strip()
+    try:
+        parse(text)
+    except u.UnitError:
+        return []  # the parser reports it
+    m = _ENDS.search(text)
+    if m is None or _end_value(m.group(1)) <= _end_value(m.group(2)):
+        return []
+    ordered = f"{text[: m.start()]}{m.group(2)}-{m.group(1)}{text[m.end() :]}"
+    if key == "pace" and ":" in m.group(1):
+        how = "is written slow to fast"  # the larger time per km or mile is the slower pace
+    else:
+        how = "runs from high to low"
+    return [warning(doc.at(loc), f"'{text}' {how}; read as {ordered}")]
 
 
 def _duration(doc: Document, kind: str, text: str, loc: Loc) -> list[Diagnostic]:

@@ -24,6 +24,7 @@ from .units import (
     METRES_PER_PACE_UNIT,
     METRES_PER_UNIT,
     format_distance,
+    format_number,
     format_pace,
     format_seconds,
 )
@@ -52,7 +53,7 @@ def distance_in(metres: float, unit: str | None, *, convert: bool = False) -> st
     if convert and unit == "mi" and metres < METRES_PER_UNIT["mi"] / 4:
         unit = "yd"
     if unit in ("mi", "yd", "km"):
-        return f"{round(metres / METRES_PER_UNIT[unit], 2):g}{unit}"
+        return f"{format_number(metres / METRES_PER_UNIT[unit])}{unit}"
     return format_distance(metres)
 
 
@@ -182,7 +183,7 @@ def render(
     if t.estimated:
         time = f"~{time} (sets at {SECONDS_PER_REP:g} s a rep)"
     if t.unknown_time:
-        time += f" + {t.unknown_time} step(s) without a set time"
+        time += f" + {t.unknown_time:,} step(s) without a set time"
     lines.append(f"total time: {time}")
     if t.metres and not t.unknown_distance:
         lines.append(f"total distance: {distance_in(t.metres, total_unit)}")

@@ -620,14 +620,32 @@ def parse_tolerance_seconds(value: object) -> float:
 # --- formatting (for `show` and warnings) ---------------------------------------------------
 
 
+def format_number(value: float, decimals: int = 2) -> str:
+    """`value` to `decimals` places with trailing zeros dropped, never in e-notation (which
+    `:g` falls into from a million); from 10,000 up with thousands separators."""
+    text = f"{value:,.{decimals}f}" if abs(value) >= 10_000 else f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+#: From this many hours a time is given in days: '4 days 4 h', not '100:00:00'.
+DAYS_FROM_HOURS = 100
+
+
 def format_seconds(seconds: float) -> str:
-    """Seconds as m:ss, or h:mm:ss from an hour ("too long to count" when not finite)."""
+    """Seconds as m:ss, or h:mm:ss from an hour, or days and hours from 100 hours ("too long
+    to count" when not finite)."""
     if not math.isfinite(seconds):
         # Repeats nested in repeats can multiply a total past what a float holds.
         return "too long to count"
     s = round(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
+    if h >= DAYS_FROM_HOURS:
+        days, hours = divmod(round(seconds / 3600), 24)
+        text = f"{days:,} day{'' if days == 1 else 's'}"
+        return f"{text} {hours} h" if hours else text
     if h:
         return f"{h}:{m:02d}:{sec:02d}"
     return f"{m}:{sec:02d}"
@@ -639,13 +657,13 @@ def format_pace(seconds_per_unit: float) -> str:
 
 
 def format_distance(metres: float) -> str:
-    """Metres as '400m' or '1.5km' ("too far to count" when not finite)."""
+    """Metres as '400m', '1.5km' or '400,000,000km' ("too far to count" when not finite)."""
     if not math.isfinite(metres):
         return "too far to count"
     if metres >= 1000 and metres % 100 == 0:
-        return f"{metres / 1000:g}km"
+        return f"{format_number(metres / 1000, 1)}km"
     if metres >= 1000:
-        return f"{metres / 1000:.2f}km"
+        return f"{metres / 1000:,.2f}km" if metres >= 10_000_000 else f"{metres / 1000:.2f}km"
     return f"{metres:.0f}m" if abs(metres - round(metres)) < 0.05 else f"{metres:.1f}m"
 
 

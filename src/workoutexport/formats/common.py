@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import math
 import os
+import re
+from typing import Any
+
+from ..diagnostics import Position, WorkoutError, error
 
 #: Repeats nested deeper than this are refused on import: it is the deepest a YAML workout
 #: holds within its 200 levels of nesting (tests/test_import_hardening.py), and every reader
@@ -43,3 +47,32 @@ def source_date_epoch() -> int | None:
     if not (value.isascii() and value.isdigit()) or len(value) > 20:
         return None
     return int(value)
+
+
+# lxml ends a syntax error's message with where it happened, which the diagnostic already says.
+_XML_WHERE = re.compile(r",? line \d+, column \d+$")
+
+
+def xml_message(exc: Any) -> str:
+    """An lxml syntax error's message without lxml's own ', line N, column M'."""
+    return _XML_WHERE.sub("", str(exc.msg)).strip()
+
+
+def refuse_doctype(root: Any, data: bytes, path: str, kind: str) -> None:
+    """Raise WorkoutError if the XML file declares a DOCTYPE (a DTD or entities).
+
+    No workout file needs one, the parser resolves none of its entities, and a schema
+    validator meeting an unresolved entity fails inside libxml2: the file is refused first.
+    """
+    info = root.getroottree().docinfo
+    if not info.doctype and info.internalDTD is None and info.externalDTD is None:
+        return
+    at = data.find(b"<!DOCTYPE")
+    if at >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    else:  # an encoding other than ASCII's kin: the root's line is the nearest we know
+        line = getattr(root, "sourceline", None) or 0
+        column = 1 if line else 0
+    message = f"a DOCTYPE (DTD or entities) is not allowed in a {kind} file"
+    raise WorkoutError([error(Position(path, line, column), message)])

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from ... import steps as s
 from ...diagnostics import Diagnostic, Position, WorkoutError, error
-from ..common import MAX_REPEAT_DEPTH, from_device_cadence
+from ..common import MAX_REPEAT_DEPTH, from_device_cadence, refuse_doctype, xml_message
 from .emit import NS, XSI
 
 _SPORT = {"Running": s.Sport.RUNNING, "Biking": s.Sport.CYCLING, "Other": s.Sport.OTHER}
@@ -270,14 +270,17 @@ def read_tcx(data: bytes, path: str) -> list[s.Workout]:
     """Every workout in a TCX file as a step tree (raises WorkoutError)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         raise WorkoutError(
-            [error(Position(path, line, col), f"not valid XML: {exc.msg}")]
+            [error(Position(path, line, col), f"not valid XML: {xml_message(exc)}")]
         ) from None
+    refuse_doctype(root, data, path, "TCX")
     if root.tag != _q("TrainingCenterDatabase"):
         raise WorkoutError([error(_at(path, root), "not a Training Center Database (TCX v2) file")])
     # Counted before the schema and the reader look at them: each costs time.

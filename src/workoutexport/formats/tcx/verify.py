@@ -23,10 +23,15 @@ def validate(data: bytes) -> list[str]:
 
     try:
         doc = etree.fromstring(
-            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+            data,
+            parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False),
         )
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed XML: {exc}"]
+    info: Any = doc.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        # The schema validator fails inside libxml2 on an unresolved entity; refused first.
+        return ["a DOCTYPE (DTD or entities) is not allowed in a TCX file"]
     checker = schema()
     if checker.validate(doc):
         return []

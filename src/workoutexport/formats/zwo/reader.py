@@ -17,6 +17,7 @@ from ...compile import cadence_target, pace_target, power_target
 from ...diagnostics import Diagnostic, Position, WorkoutError, error, warning
 from ...profile import EMPTY, Profile
 from ...units import NamedPace
+from ..common import refuse_doctype, xml_message
 from .units import RACE_PACES, number_text
 
 _SPORT = {"bike": s.Sport.CYCLING, "run": s.Sport.RUNNING}
@@ -274,8 +275,9 @@ def read_zwo(
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         raise WorkoutError(
-            [error(Position(path, line, col), f"not valid XML: {exc.msg}")]
+            [error(Position(path, line, col), f"not valid XML: {xml_message(exc)}")]
         ) from None
+    refuse_doctype(root, data, path, "Zwift workout")
     where = Position(path, getattr(root, "sourceline", 0) or 0, 1)
     if root.tag != "workout_file":
         raise WorkoutError([error(where, "not a Zwift workout file (<workout_file>)")])
