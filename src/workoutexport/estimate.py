@@ -56,8 +56,11 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.unknown_time = 1
         return t
     speed = None
-    if isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
+    pace = step.target
+    if isinstance(pace, s.SwimStroke):
+        pace = step.secondary  # a swim's pace stands beside its stroke
+    if isinstance(pace, s.SpeedTarget):
+        speed = (pace.low_mps + pace.high_mps) / 2
     match step.duration:
         case s.Time(seconds=sec):
             t.seconds = sec
@@ -71,6 +74,8 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.seconds = metres / speed
             else:
                 t.unknown_time = 1
+        case s.RepetitionTime():
+            t.unknown_time = 1  # worked out with the swim before it, in `totals`
         case _:
             t.unknown_time = t.unknown_distance = 1
     return t
@@ -79,9 +84,23 @@ def step_totals(step: s.Leaf) -> Totals:
 def totals(nodes: tuple[s.Node, ...]) -> Totals:
     """Known time and distance of `nodes`, repeats multiplied out."""
     out = Totals()
+    before: Totals | None = None  # the step before, in this block
     for node in nodes:
-        if not isinstance(node, s.Repeat):
-            out.add(step_totals(node))
+        if isinstance(node, s.Step) and isinstance(node.duration, s.RepetitionTime):
+            # A send-off: the swim before and this rest together last its time.
+            send_off = Totals()
+            if before is not None and not before.unknown_time:
+                send_off.seconds = max(node.duration.seconds - before.seconds, 0.0)
+            elif before is not None:
+                send_off.seconds = node.duration.seconds
+                send_off.unknown_time = -1  # the swim's time is now known, with this rest
+            else:
+                send_off.unknown_time = 1
+            out.add(send_off)
+            before = None
+        elif not isinstance(node, s.Repeat):
+            before = step_totals(node)
+            out.add(before)
         elif node.until is not None:
             # How many rounds a condition takes is not known: count it as unknown time.
             inner = totals(node.steps)
@@ -89,6 +108,8 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
             out.add(inner)
         else:
             out.add(totals(node.steps), node.count)
+        if isinstance(node, s.Repeat):
+            before = None
     return out
 
 
@@ -140,7 +161,7 @@ class Session:
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
     t = totals(workout.steps)
-    running = workout.sport is not s.Sport.STRENGTH
+    running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
     return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
 
 

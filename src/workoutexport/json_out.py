@@ -96,7 +96,7 @@ class ShowOut(_Out):
 
 class PaceOut(_Out):
     name: str
-    unit: Literal["km", "mi"]
+    unit: Literal["km", "mi", "100m", "100yd"]
     fast_seconds: float = Field(description="seconds per unit, the fast end")
     slow_seconds: float = Field(description="seconds per unit, the slow end")
 

@@ -75,6 +75,8 @@ def duration_text(
             return text if isinstance(d, s.Calories) else f"until {text}"
         case s.Reps(count=count):
             return f"{count} reps"
+        case s.RepetitionTime(seconds=sec):
+            return f"until {format_seconds(sec)} (send-off)"
         case _:
             assert_never(d)
 
@@ -117,6 +119,8 @@ def target_text(
             return f"power {lo:.0f}-{hi:.0f}%ftp"
         case s.PowerRange(low=lo, high=hi):
             return f"power {lo:.0f}-{hi:.0f}W"
+        case s.SwimStroke(stroke=stroke):
+            return f"stroke {stroke}"
         case _:
             assert_never(t)
 
@@ -168,7 +172,7 @@ def render(
     paces = units
     if file is not None and units is None:
         paces = file_pace_unit(workout, file)
-    ctx = _Ctx(units, hr_max, pick, file, paces)
+    ctx = _Ctx(units, hr_max, pick, file, paces, workout.sport)
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
     lines.append(f"  sport: {kind}")
@@ -204,6 +208,7 @@ class _Ctx:
     file: Literal["fit", "tcx"] | None = None
     #: The unit every pace is shown in (`--units`, or a file's one unit), else as written.
     paces: str | None = None
+    sport: s.Sport = s.Sport.RUNNING
 
 
 def _range_note(written: str | None, pick: str) -> str:
@@ -247,7 +252,7 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
             if node.intensity is not s.Intensity.ACTIVE:
                 kind += f" ({s.WRITTEN_KIND[node.intensity]} set)"
         else:
-            kind = s.WRITTEN_KIND[node.intensity]
+            kind = s.written_kind(node, ctx.sport)
         duration = duration_text(node.duration, node.written, ctx.units)
         duration += _range_note(node.written, ctx.pick)
         parts = [f"{pad}{kind:<9} {duration}"]
@@ -258,6 +263,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
             parts.append(target_text(node.target, ctx.paces, ctx.hr_max, ctx.file))
         if isinstance(node, s.Step) and node.secondary is not None:
             parts.append("+ " + target_text(node.secondary, ctx.paces, ctx.hr_max, ctx.file))
+        if isinstance(node, s.Step) and node.equipment is not None:
+            parts.append(f"with {node.equipment.replace('_', ' ')}")
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:

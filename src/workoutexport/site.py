@@ -299,6 +299,8 @@ def _for_athletes(workout: s.Workout, fmt: str, why: str) -> str:
 
     if fmt == "TCX" and workout.sport is Sport.STRENGTH:
         return "strength sets do not fit in TCX"
+    if fmt == "TCX" and workout.sport is Sport.SWIMMING:
+        return "TCX has no swimming"
     return why.split(";")[0].split(": build ")[0].strip()
 
 
