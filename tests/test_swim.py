@@ -228,8 +228,39 @@ def test_show_of_a_swim(tmp_path: Path) -> None:
     path.write_text(TEN_BY_100)
     result = CliRunner().invoke(main, ["show", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert "  drill     100yd  stroke drill  with kickboard\n" in result.stdout
+    assert "  drill     100yd (4 lengths)  stroke drill  with kickboard\n" in result.stdout
+    assert "total distance: at least 1400yd" in result.stdout
     assert "    rest      until 1:45 (send-off)\n" in result.stdout
     # 10 x 1:45 (each send-off holds its swim) + 20 s rest; warm-up, drill, cool-down and the
     # lap rest have no pace: unknown.
     assert "total time: 17:50 + 4 step(s) without a set time\n" in result.stdout
+
+
+def test_show_of_a_swim_in_lengths_and_per_100(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text("css: 1:40/100m\npaces:\n  swim_easy: 2:00/100m\n")
+    path = tmp_path / "css.yaml"
+    path.write_text(
+        "name: CSS set\nsport: swimming\npool: 25m\nsteps:\n"
+        "  - warmup: 400m\n    stroke: choice\n    secondary: {pace: swim_easy}\n"
+        "  - repeat: 8\n    steps:\n"
+        "      - swim: 100m\n        stroke: free\n        secondary: {pace: 105% css}\n"
+        "      - rest: 15s\n"
+    )
+    result = CliRunner().invoke(main, ["show", str(path)])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "  sport: swimming, lap_swimming, 25 m pool\n" in out
+    # 2:00/100m with the 5 s tolerance: 1:55-2:05; 400 m at the middle of the two speeds
+    # (100/115 and 100/125 m/s, 0.8348 m/s) takes 479 s.
+    assert "  warmup    400m (16 lengths)  ~7:59  stroke choice  + pace 1:55-2:05/100m\n" in out
+    # 105 % of CSS's speed: 100 s / 1.05 = 95.2 s per 100 m, then +-5 s.
+    assert "    swim      100m (4 lengths)  ~1:35  stroke free  + pace 1:30-1:40/100m\n" in out
+
+
+def test_css_must_be_a_swim_pace(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text("css: 4:00/km\n")
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nsport: swimming\nsteps:\n  - swim: 100m\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "profile.yaml:1:6: error: 'css' is a swim pace per 100 m or 100 yd" in result.stderr

@@ -41,6 +41,13 @@ class Totals:
         self.estimated = self.estimated or (other.estimated and times > 0)
 
 
+def pace_of(step: s.Step) -> s.SpeedTarget | None:
+    """The pace or speed a step is held at: its target, or a swim's secondary target (a
+    swim's pace stands beside its stroke)."""
+    target = step.secondary if isinstance(step.target, s.SwimStroke) else step.target
+    return target if isinstance(target, s.SpeedTarget) else None
+
+
 def step_totals(step: s.Leaf) -> Totals:
     """One step's time and distance."""
     t = Totals()
@@ -56,10 +63,8 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.unknown_time = 1
         return t
     speed = None
-    pace = step.target
-    if isinstance(pace, s.SwimStroke):
-        pace = step.secondary  # a swim's pace stands beside its stroke
-    if isinstance(pace, s.SpeedTarget):
+    pace = pace_of(step)
+    if pace is not None:
         speed = (pace.low_mps + pace.high_mps) / 2
     match step.duration:
         case s.Time(seconds=sec):

@@ -118,8 +118,11 @@ def _duration(d: s.Duration | s.ExerciseDuration, written: str | None) -> str:
 
 
 def _estimate(step: s.Step) -> str:
-    if isinstance(step.duration, s.Distance) and isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
+    from .estimate import pace_of
+
+    pace = pace_of(step)
+    if isinstance(step.duration, s.Distance) and pace is not None:
+        speed = (pace.low_mps + pace.high_mps) / 2
         return f"about {time_text(step.duration.metres / speed)}"
     return ""
 
