@@ -48,8 +48,8 @@ def pace_of(step: s.Step) -> s.SpeedTarget | None:
     return target if isinstance(target, s.SpeedTarget) else None
 
 
-def step_totals(step: s.Leaf) -> Totals:
-    """One step's time and distance."""
+def step_totals(step: s.Leaf, *, swim: bool = False) -> Totals:
+    """One step's time and distance (in a swim, a rest's distance is none, not unknown)."""
     t = Totals()
     if isinstance(step, s.ExerciseStep):
         # A set moves the runner nowhere: its distance is none, not unknown.
@@ -71,7 +71,7 @@ def step_totals(step: s.Leaf) -> Totals:
             t.seconds = sec
             if speed:
                 t.metres = sec * speed
-            else:
+            elif not (swim and step.intensity is s.Intensity.REST):
                 t.unknown_distance = 1
         case s.Distance(metres=metres):
             t.metres = metres
@@ -81,13 +81,15 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.unknown_time = 1
         case s.RepetitionTime():
             t.unknown_time = 1  # worked out with the swim before it, in `totals`
+        case s.LapButton() if swim and step.intensity is s.Intensity.REST:
+            t.unknown_time = 1
         case _:
             t.unknown_time = t.unknown_distance = 1
     return t
 
 
-def totals(nodes: tuple[s.Node, ...]) -> Totals:
-    """Known time and distance of `nodes`, repeats multiplied out."""
+def totals(nodes: tuple[s.Node, ...], *, swim: bool = False) -> Totals:
+    """Known time and distance of `nodes`, repeats multiplied out (`swim`: a swim's)."""
     out = Totals()
     before: Totals | None = None  # the step before, in this block
     for node in nodes:
@@ -104,15 +106,15 @@ def totals(nodes: tuple[s.Node, ...]) -> Totals:
             out.add(send_off)
             before = None
         elif not isinstance(node, s.Repeat):
-            before = step_totals(node)
+            before = step_totals(node, swim=swim)
             out.add(before)
         elif node.until is not None:
             # How many rounds a condition takes is not known: count it as unknown time.
-            inner = totals(node.steps)
+            inner = totals(node.steps, swim=swim)
             inner.unknown_time += 1
             out.add(inner)
         else:
-            out.add(totals(node.steps), node.count)
+            out.add(totals(node.steps, swim=swim), node.count)
         if isinstance(node, s.Repeat):
             before = None
     return out
@@ -165,7 +167,7 @@ class Session:
 
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport is s.Sport.SWIMMING)
     running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
     return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
 

@@ -96,7 +96,7 @@ class ShowOut(_Out):
 
 class PaceOut(_Out):
     name: str
-    unit: Literal["km", "mi", "100m", "100yd"]
+    unit: Literal["km", "mi"]
     fast_seconds: float = Field(description="seconds per unit, the fast end")
     slow_seconds: float = Field(description="seconds per unit, the slow end")
 
@@ -175,7 +175,7 @@ def _node(node: s.Node) -> StepOut | ExerciseOut | RepeatOut:
 
 
 def _workout(file: str, workout: s.Workout) -> WorkoutOut:
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     return WorkoutOut(
         file=file,
         name=workout.name,
@@ -202,7 +202,13 @@ def show_json(shown: Iterable[tuple[str, Sequence[s.Workout]]]) -> str:
 def paces_json(race: Race, model: RaceModel) -> str:
     """`paces --json` of a race result."""
     paces = [
-        PaceOut(name=name, unit=p.unit, fast_seconds=p.fast, slow_seconds=p.slow)
+        # A race gives running paces: per km or per mile, never per 100.
+        PaceOut(
+            name=name,
+            unit="mi" if p.unit == "mi" else "km",
+            fast_seconds=p.fast,
+            slow_seconds=p.slow,
+        )
         for name, p in race_paces(race, model).items()
     ]
     return _text(

@@ -197,7 +197,7 @@ def render(
         lines.append(f"  {workout.description}")
     lines.append("")
     _render_nodes(workout.steps, 1, lines, ctx)
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     lines.append("")
     time = format_seconds(t.seconds)
     if t.estimated:

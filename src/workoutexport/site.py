@@ -220,7 +220,7 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     from .estimate import totals
     from .site_text import distance_text, time_text, written_in_miles
 
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     unit = "mi" if written_in_miles(workout.steps) else None
 
     def format_distance(metres: float) -> str:

@@ -338,7 +338,9 @@ def targets_of(step: Leaf) -> tuple[Target, ...]:
 
 def written_kind(step: Step, sport: Sport) -> str:
     """The kind a timed step is written as (show, import): WRITTEN_KIND, but a swim's work is
-    `swim`, or `drill` when its stroke target is the drill."""
+    `swim` (`drill` when its stroke target is the drill) and a ride's `active`."""
     if sport is Sport.SWIMMING and step.intensity is Intensity.ACTIVE:
         return "drill" if step.target == SwimStroke(stroke="drill") else "swim"
+    if sport is Sport.CYCLING and step.intensity is Intensity.ACTIVE:
+        return "active"  # a rider does not run
     return WRITTEN_KIND[step.intensity]
