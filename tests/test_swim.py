@@ -150,6 +150,14 @@ def test_swim_errors_point_at_the_value(text: str, message: str) -> None:
     assert errors(text) == [message]
 
 
+def test_a_drill_is_fits_one_drill_stroke() -> None:
+    text = "name: s\nsport: swimming\nsteps:\n  - drill: 50m\n    stroke: fly\n"
+    assert errors(text) == [
+        "swim.yaml:5:13: error: FIT has one drill stroke, not a fly drill: write 'swim:' with "
+        "'stroke: fly', or name the drill in 'name:' or 'note:'"
+    ]
+
+
 def test_tcx_has_no_swimming() -> None:
     assert errors(TEN_BY_100, "tcx") == [
         "swim.yaml:2:8: error: TCX cannot carry swimming workouts; build this one as FIT (-f fit)"

@@ -530,7 +530,8 @@ def read_fit(
                 reader.refuse(index, "a repetition count outside a strength exercise")
                 continue
             equipment = None
-            raw_equipment = msg.get("equipment")
+            # Swim equipment: only a swim's is read (it means nothing on another sport's step).
+            raw_equipment = msg.get("equipment") if sport is s.Sport.SWIMMING else None
             if raw_equipment not in (None, 0, 0xFF):
                 equipment = next((k for k, v in F.EQUIPMENT.items() if v == raw_equipment), None)
                 if equipment is None:
@@ -560,11 +561,14 @@ def read_fit(
     pool_unit: Literal["m", "yd"] | None = None
     if sport is s.Sport.SWIMMING and sub_sport == "lap_swimming":
         raw_pool = wkt.get("pool_length")
+        raw_unit = wkt.get("pool_length_unit")
         if raw_pool in (None, 0, 0xFFFF):
             reader.problems.append(error(where, "a pool swim without a pool length"))
+        elif raw_unit not in (None, *F.POOL_UNIT.values()):
+            reader.problems.append(error(where, f"a pool length in display unit {raw_unit}"))
         else:
             pool_metres = raw_pool / F.POOL_LENGTH_SCALE
-            pool_unit = "yd" if wkt.get("pool_length_unit") == F.POOL_UNIT["yd"] else "m"
+            pool_unit = "yd" if raw_unit == F.POOL_UNIT["yd"] else "m"
             lengths_ok = _whole_lengths(stack, raw_pool)
             if not lengths_ok:
                 reader.problems.append(
