@@ -273,3 +273,21 @@ def test_css_must_be_a_swim_pace(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     assert "profile.yaml:1:6: error: 'css' is a swim pace per 100 m or 100 yd" in result.stderr
+
+
+def test_a_swim_chart_is_relative_to_css_and_a_send_off_holds_its_swim() -> None:
+    from workoutexport.chart import bars
+    from workoutexport.pipeline import load_profile, load_workout
+
+    library = Path(__file__).resolve().parent.parent / "workouts"
+    profile = load_profile(library / "profile.yaml")  # css: 1:45/100m
+    drawn = bars(load_workout(library / "swim" / "10x100-send-off.yaml"), profile)
+    swim, send_off = drawn[3], drawn[4]
+    # pace: css is 1:45 +- 5 s: 1:40-1:50 per 100 m, 1.0 and 0.90909 m/s, 0.954545 in the
+    # middle; CSS itself is 100 / 105 = 0.952381 m/s.
+    assert swim.basis == "pace" and swim.intensity == pytest.approx(0.954545 / 0.952381)
+    # 100 m at 0.954545 m/s takes 104.76 s; leaving every 2:00 leaves 15.24 s of rest.
+    assert swim.end - swim.start == pytest.approx(104.7619, abs=1e-3)
+    assert send_off.end - send_off.start == pytest.approx(15.2381, abs=1e-3)
+    # A swim without a pace is drawn at 85 % of CSS's speed: 300 m in 370.6 s.
+    assert drawn[0].end == pytest.approx(300 / (0.952381 * 0.85), abs=0.1)

@@ -63,6 +63,11 @@ class Scale:
     easy_mps: float
 
 
+#: A swim without a pace is drawn at an easy swim: 2:05 per 100 m, or 85 % of CSS's speed.
+DEFAULT_SWIM_EASY_MPS = 100 / 125
+SWIM_EASY_OF_CSS = 0.85
+
+
 def _pace_mps(pace_fast: float, pace_slow: float, unit: str) -> float:
     metres = _UNIT_METRES[unit]
     return (metres / pace_fast + metres / pace_slow) / 2
@@ -83,7 +88,15 @@ def _mid_mps(target: s.SpeedTarget) -> float:
 
 
 def scale_for(workout: s.Workout, profile: Profile) -> Scale:
-    """The profile's threshold pace, else the fastest pace target in the workout."""
+    """The profile's threshold pace (a swim: its critical swim speed, css), else the fastest
+    pace target in the workout."""
+    if workout.sport is s.Sport.SWIMMING:
+        css = profile.paces.get("css")
+        if css is not None:
+            css_mps = _pace_mps(css.fast, css.slow, css.unit)
+            return Scale(css_mps, "CSS", css_mps * SWIM_EASY_OF_CSS)
+        fastest = max((_mid_mps(t) for t in _speed_targets(workout.steps)), default=None)
+        return Scale(fastest, "the fastest pace", DEFAULT_SWIM_EASY_MPS)
     easy = profile.paces.get("easy")
     easy_mps = _pace_mps(easy.fast, easy.slow, easy.unit) if easy else DEFAULT_EASY_MPS
     threshold = profile.paces.get("threshold")
@@ -200,6 +213,10 @@ def _expand(
             continue
         start = out[-1].end if out else 0.0
         seconds, estimated, nominal = _width(node, scale)
+        if isinstance(node.duration, s.RepetitionTime) and out and not out[-1].nominal:
+            # A send-off: the swim before it and this rest together last its time.
+            seconds = max(node.duration.seconds - (out[-1].end - out[-1].start), 0.0)
+            estimated, nominal = out[-1].estimated, False
         intensity, basis = _intensity(node, profile, scale)
         label = _label(node, where)
         if estimated:
