@@ -291,3 +291,17 @@ def test_a_swim_chart_is_relative_to_css_and_a_send_off_holds_its_swim() -> None
     assert send_off.end - send_off.start == pytest.approx(15.2381, abs=1e-3)
     # A swim without a pace is drawn at 85 % of CSS's speed: 300 m in 370.6 s.
     assert drawn[0].end == pytest.approx(300 / (0.952381 * 0.85), abs=0.1)
+
+
+def test_the_site_names_a_swims_steps() -> None:
+    from workoutexport.pipeline import load_workout
+    from workoutexport.site_text import step_lines
+
+    library = Path(__file__).resolve().parent.parent / "workouts"
+    workout = load_workout(library / "swim" / "10x100-send-off.yaml")
+    lines = step_lines(workout.steps, workout.sport)
+    assert [line.what for line in lines] == ["Warm-up", "Drill", "Rest", "Repeat", "Cool-down"]
+    swim, send_off = lines[3].steps
+    assert (swim.what, send_off.what) == ("Swim", "Rest")
+    ride = load_workout(library / "bike" / "sweet-spot.yaml")
+    assert step_lines(ride.steps, ride.sport)[1].steps[0].what == "Ride"

@@ -285,7 +285,7 @@ def _workout_page(
         legend=chart.legend(workout, profile, bars),
         estimated=any(b.estimated for b in bars),
         nominal=any(b.nominal for b in bars),
-        steps=step_lines(workout.steps),
+        steps=step_lines(workout.steps, workout.sport),
         downloads=downloads,
         missing=[(fmt, _for_athletes(workout, fmt, why)) for fmt, why in missing],
         warnings=warnings,
