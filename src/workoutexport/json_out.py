@@ -43,6 +43,9 @@ class StepOut(_Out):
     secondary: Value | None
     name: str | None
     note: str | None
+    equipment: str | None = Field(
+        default=None, description="a swim's equipment: fins, kickboard, paddles, ..."
+    )
 
 
 class ExerciseOut(_Out):
@@ -84,6 +87,7 @@ class WorkoutOut(_Out):
     file: str
     name: str
     sport: str
+    pool_metres: float | None = Field(default=None, description="a pool swim's pool length")
     steps: list[NodeOut]
     totals: TotalsOut
 
@@ -150,6 +154,7 @@ def _node(node: s.Node) -> StepOut | ExerciseOut | RepeatOut:
                 secondary=_value(node.secondary) if node.secondary is not None else None,
                 name=node.name,
                 note=node.note,
+                equipment=node.equipment,
             )
         case s.ExerciseStep():
             ex = node.exercise
@@ -180,6 +185,7 @@ def _workout(file: str, workout: s.Workout) -> WorkoutOut:
         file=file,
         name=workout.name,
         sport=workout.sport.value,
+        pool_metres=workout.pool_metres,
         steps=[_node(n) for n in workout.steps],
         totals=TotalsOut(
             seconds=t.seconds,
