@@ -305,3 +305,19 @@ def test_the_site_names_a_swims_steps() -> None:
     assert (swim.what, send_off.what) == ("Swim", "Rest")
     ride = load_workout(library / "bike" / "sweet-spot.yaml")
     assert step_lines(ride.steps, ride.sport)[1].steps[0].what == "Ride"
+
+
+def test_show_json_of_a_swim(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "swim.yaml"
+    path.write_text(TEN_BY_100)
+    result = CliRunner().invoke(main, ["show", "--json", str(path)])
+    assert result.exit_code == 0, result.stderr
+    (workout,) = json.loads(result.stdout)["workouts"]
+    assert workout["pool_metres"] == pytest.approx(22.86)  # 25 yd
+    drill = workout["steps"][1]
+    assert drill["equipment"] == "kickboard"
+    assert drill["target"] == {"type": "swim_stroke", "stroke": "drill"}
+    send_off = workout["steps"][2]["steps"][1]
+    assert send_off["duration"] == {"type": "repetition_time", "seconds": 105.0}
