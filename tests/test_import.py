@@ -326,8 +326,8 @@ def test_names_that_look_like_variables_round_trip() -> None:
 
 
 def test_import_reports_warnings(tmp_path: Path) -> None:
-    # A swim workout (FIT sport 5) has no form in the workout format: it imports as 'other',
-    # and the user must hear of it rather than find out later.
+    # A hike (FIT sport 17) has no form in the workout format: it imports as 'other', and
+    # the user must hear of it rather than find out later.
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
@@ -337,8 +337,8 @@ def test_import_reports_warnings(tmp_path: Path) -> None:
     for msg, fid, raw in [
         (file_id, 0, 5),
         (file_id, 3, 9),
-        (wkt, 4, 5),
-        (wkt, 8, "Swim"),
+        (wkt, 4, 17),
+        (wkt, 8, "Hike"),
         (wkt, 6, 1),
         (run, 254, 0),
         (run, 1, 0),
@@ -348,12 +348,12 @@ def test_import_reports_warnings(tmp_path: Path) -> None:
     builder = FitFileBuilder(auto_define=True)
     for m in (file_id, wkt, run):
         builder.add(m)
-    path = tmp_path / "swim.fit"
+    path = tmp_path / "hike.fit"
     path.write_bytes(bytes(builder.build().to_bytes()))
-    out = tmp_path / "swim.yaml"
+    out = tmp_path / "hike.yaml"
     result = CliRunner().invoke(main, ["import", str(path), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    assert "warning: FIT sport 5 has no form here; imported as 'other'" in result.stderr
+    assert "warning: FIT sport 17 has no form here; imported as 'other'" in result.stderr
     assert "sport: other" in out.read_text()
 
 
@@ -380,6 +380,7 @@ SDK_EXAMPLES = sorted((FILES / "fit-sdk").glob("*.fit"))
 SWIM = FILES / "fit-sdk" / "pool-swim.fit"
 
 
+# The pool swim's own round trip (pool length, equipment) is in test_swim.py.
 @pytest.mark.parametrize(
     "path", [p for p in SDK_EXAMPLES if p != SWIM], ids=[p.stem for p in SDK_EXAMPLES if p != SWIM]
 )
@@ -394,12 +395,6 @@ def test_fit_sdk_repeat_until_heart_rate_reads_as_written() -> None:
     text, _ = rebuild_fit((FILES / "fit-sdk" / "repeat-until-hr.fit").read_bytes())
     # target_value 275 on a repeat_until_hr_greater_than step: 175 bpm + FIT's offset of 100.
     assert "  - repeat: until hr > 175bpm\n    name: Until 175 bpm\n" in text
-
-
-def test_fit_sdk_pool_swim_is_refused_by_name() -> None:
-    with pytest.raises(WorkoutError) as info:
-        read_fit(SWIM.read_bytes(), "pool-swim.fit")
-    assert "a swim stroke target cannot be expressed" in str(info.value)
 
 
 def test_a_window_narrower_than_rounding_reads_back_the_same() -> None:

@@ -45,6 +45,13 @@ EXECUTED_STEPS = {
     "tabata": 1 + 8 * 2 + 1,
     "tempo-run": 3,
     "treadmill-hills": 1 + 6 * 2 + 1,
+    # workouts/bike, workouts/swim: a page named by folder and file
+    "bike-sweet-spot": 1 + 3 * 2 + 1,
+    "bike-vo2max-intervals": 1 + 5 * 2 + 1,
+    "bike-ftp-test": 1 + 3 * 2 + 5,
+    "swim-10x100-send-off": 3 + 10 * 2 + 1,
+    "swim-css-test": 3 + 4 * 2 + 5,
+    "swim-drill-set": 1 + 4 * 4 * 2 + 1,
 }
 NAMES = {
     "10 x 400 m at mile pace",
@@ -59,6 +66,13 @@ NAMES = {
     "Tabata",
     "Tempo run",
     "Treadmill hills at 10 %",
+    # workouts/bike and workouts/swim
+    "Sweet spot 3 x 12 min",
+    "VO2max 5 x 4 min",
+    "FTP test (20 min)",
+    "CSS test (400 + 200)",
+    "10 x 100 on a send-off",
+    "Drill set with equipment",
 }
 
 
@@ -146,8 +160,8 @@ def test_every_fit_download_decodes_and_every_tcx_validates(site: Path) -> None:
             elif link.endswith(".tcx"):
                 assert_valid_tcx(data)
                 tcxs += 1
-    # TCX cannot carry the strength workout.
-    assert (fits, tcxs) == (12, 11)
+    # TCX cannot carry the strength workout, the swims, or the rides' power targets.
+    assert (fits, tcxs) == (18, 11)
 
 
 def test_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> None:
@@ -169,7 +183,7 @@ def test_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -> Non
 
     built = workout_files(tmp_path)
     offered = workout_files(site / "files")
-    assert len(built) == 12 + 11
+    assert len(built) == 18 + 11
     assert built == offered
     for rel in built:
         assert (site / "files" / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
@@ -255,7 +269,8 @@ def test_index_sorts_workouts_and_plans_by_name(site: Path) -> None:
     names = [c.findtext(".//h3/a") for c in index.find_class("card")]
     assert names == sorted(NAMES, key=str.casefold)
     # File names would put 10x400-mile-pace.yaml first and treadmill-hills.yaml last.
-    assert names[0] == "10 x 400 m at mile pace" and names[-1] == "Treadmill hills at 10 %"
+    assert names[0] == "10 x 100 on a send-off" and names[-1] == "VO2max 5 x 4 min"
+    assert names.index("Treadmill hills at 10 %") == len(names) - 2
     plans = [a.text for a in index.find_class("plans")[0].iter("a")]
     assert plans == [
         "Faster mile in 8 weeks (advanced)",

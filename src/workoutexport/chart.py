@@ -61,6 +61,13 @@ class Scale:
     reference_mps: float | None
     reference_text: str
     easy_mps: float
+    #: The workout's sport, for naming its steps (a swim's work is 'swim').
+    sport: s.Sport = s.Sport.RUNNING
+
+
+#: A swim without a pace is drawn at an easy swim: 2:05 per 100 m, or 85 % of CSS's speed.
+DEFAULT_SWIM_EASY_MPS = 100 / 125
+SWIM_EASY_OF_CSS = 0.85
 
 
 def _pace_mps(pace_fast: float, pace_slow: float, unit: str) -> float:
@@ -83,16 +90,27 @@ def _mid_mps(target: s.SpeedTarget) -> float:
 
 
 def scale_for(workout: s.Workout, profile: Profile) -> Scale:
-    """The profile's threshold pace, else the fastest pace target in the workout."""
+    """The profile's threshold pace (a swim: its critical swim speed, css), else the fastest
+    pace target in the workout."""
+    if workout.sport is s.Sport.SWIMMING:
+        css = profile.paces.get("css")
+        if css is not None:
+            css_mps = _pace_mps(css.fast, css.slow, css.unit)
+            return Scale(css_mps, "CSS", css_mps * SWIM_EASY_OF_CSS, workout.sport)
+        fastest = max((_mid_mps(t) for t in _speed_targets(workout.steps)), default=None)
+        return Scale(fastest, "the fastest pace", DEFAULT_SWIM_EASY_MPS, workout.sport)
     easy = profile.paces.get("easy")
     easy_mps = _pace_mps(easy.fast, easy.slow, easy.unit) if easy else DEFAULT_EASY_MPS
     threshold = profile.paces.get("threshold")
     if threshold is not None:
         return Scale(
-            _pace_mps(threshold.fast, threshold.slow, threshold.unit), "threshold", easy_mps
+            _pace_mps(threshold.fast, threshold.slow, threshold.unit),
+            "threshold",
+            easy_mps,
+            workout.sport,
         )
     fastest = max((_mid_mps(t) for t in _speed_targets(workout.steps)), default=None)
-    return Scale(fastest, "the fastest pace", easy_mps)
+    return Scale(fastest, "the fastest pace", easy_mps, workout.sport)
 
 
 def _target_intensity(
@@ -136,19 +154,19 @@ def _width(step: s.Leaf, scale: Scale) -> tuple[float, bool, bool]:
     return NOMINAL_SECONDS, False, True
 
 
-def step_name(step: s.Leaf) -> str:
+def step_name(step: s.Leaf, sport: s.Sport = s.Sport.RUNNING) -> str:
     """What to call a step: its name, else its exercise, else its kind as written in YAML."""
     if step.name:
         return step.name
     if isinstance(step, s.ExerciseStep):
         return step.exercise.exercise_name or step.exercise.category_name
-    return s.WRITTEN_KIND[step.intensity]
+    return s.written_kind(step, sport)
 
 
-def _label(step: s.Leaf, where: str) -> str:
+def _label(step: s.Leaf, where: str, sport: s.Sport = s.Sport.RUNNING) -> str:
     from .show import duration_text, target_text
 
-    parts = [step_name(step), duration_text(step.duration)]
+    parts = [step_name(step, sport), duration_text(step.duration)]
     parts += [target_text(t) for t in s.targets_of(step)]
     return " ".join(parts) + where
 
@@ -200,8 +218,12 @@ def _expand(
             continue
         start = out[-1].end if out else 0.0
         seconds, estimated, nominal = _width(node, scale)
+        if isinstance(node.duration, s.RepetitionTime) and out and not out[-1].nominal:
+            # A send-off: the swim before it and this rest together last its time.
+            seconds = max(node.duration.seconds - (out[-1].end - out[-1].start), 0.0)
+            estimated, nominal = out[-1].estimated, False
         intensity, basis = _intensity(node, profile, scale)
-        label = _label(node, where)
+        label = _label(node, where, scale.sport)
         if estimated:
             label += " [time estimated from pace]"
         if nominal:

@@ -43,11 +43,24 @@ def pick_count(count: u.Count, pick: Pick) -> int:
 
 
 class _Compiler:
-    def __init__(self, doc: Document, profile: Profile, options: Options) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        profile: Profile,
+        options: Options,
+        sport: str = "running",
+        pool: tuple[float, Literal["m", "yd"]] | None = None,
+    ) -> None:
         self.doc = doc
         self.profile = profile
         self.options = options
         self.errors: list[Diagnostic] = []
+        self.swimming = sport == "swimming"
+        self.pool = pool
+
+    def swim_only(self, loc: Loc, what: str) -> None:
+        if not self.swimming:
+            self.fail(loc, f"{what} belongs to a swim: this workout needs 'sport: swimming'")
 
     def written(self, loc: Loc) -> str | None:
         """The text at `loc` in the (substituted) document, for show's display hints."""
@@ -111,8 +124,34 @@ class _Compiler:
     def leaf(self, item: m.Step, loc: Loc) -> s.Step | None:
         assert isinstance(item, m._Leaf)
         kind = next(k for k in s.TIMED_KINDS if k in type(item).model_fields)
-        duration = self.duration(getattr(item, kind), (*loc, kind))
+        if kind in s.SWIM_KINDS:
+            self.swim_only((*loc, kind), f"a '{kind}' step")
+        elif self.swimming and s.TIMED_KINDS[kind] is s.Intensity.ACTIVE:
+            self.fail(
+                (*loc, kind), f"a swim's work is written 'swim:' (or 'drill:'), not '{kind}:'"
+            )
+        spec = getattr(item, kind)
+        if isinstance(spec, u.SendOff) and kind != "rest":
+            self.fail((*loc, kind), "a send-off ('until 1:45') is a rest: write 'rest: until ...'")
+        duration = self.duration(spec, (*loc, kind))
+        if item.equipment is not None:
+            self.swim_only((*loc, "equipment"), "'equipment'")
         target = self.target(item, loc)
+        if kind == "drill":
+            # FIT names a drill as a stroke of its own: the step's one target is that stroke.
+            for key, value in item.targets():
+                if key != "stroke":
+                    self.fail(
+                        (*loc, key),
+                        "a drill's target is its stroke (drill); put this one under 'secondary:'",
+                    )
+                elif value != "drill":
+                    self.fail(
+                        (*loc, key),
+                        f"FIT has one drill stroke, not a {value} drill: write 'swim:' with "
+                        f"'stroke: {value}', or name the drill in 'name:' or 'note:'",
+                    )
+            target = s.SwimStroke(stroke="drill")
         secondary = self.target(item.secondary, (*loc, "secondary")) if item.secondary else None
         target_keys = [k for k, _ in item.targets()]
         secondary_keys = [k for k, _ in item.secondary.targets()] if item.secondary else []
@@ -131,6 +170,7 @@ class _Compiler:
             secondary=secondary,
             name=item.name,
             note=item.note,
+            equipment=item.equipment,
             source=at(loc),
             duration_source=at((*loc, kind)),
             target_source=at((*loc, *target_keys[:1])),
@@ -188,7 +228,9 @@ class _Compiler:
                 return s.PowerAbove(watts=cond.watts)
             return s.PowerBelow(watts=cond.watts)
         d = self.duration(cond, loc)
-        if isinstance(d, s.LapButton):  # pragma: no cover - the parser refuses lap
+        if isinstance(
+            d, s.LapButton | s.RepetitionTime
+        ):  # pragma: no cover - the parser refuses lap
             raise AssertionError(d)
         return d
 
@@ -200,7 +242,28 @@ class _Compiler:
             case u.TimeSpan(low=lo, high=hi):
                 return s.Time(seconds=pick_value(lo, hi, pick))
             case u.DistanceSpan(low=lo, high=hi):
-                return s.Distance(metres=pick_value(lo, hi, pick))
+                metres = pick_value(lo, hi, pick)
+                if self.pool is not None:
+                    size, unit = self.pool
+                    lengths = metres / size
+                    if abs(lengths - round(lengths)) > 1e-6 or round(lengths) < 1:
+                        self.fail(
+                            loc,
+                            f"{metres:g} m is not a whole number of {size:g} m lengths"
+                            + (f" ({size / u.METRES_PER_YARD:g} yd)" if unit == "yd" else "")
+                            + f": {lengths:.2f} lengths",
+                        )
+                    else:
+                        metres = round(lengths) * size
+                return s.Distance(metres=metres)
+            case u.Lengths(low=lo, high=hi):
+                if self.pool is None:
+                    self.fail(loc, "lengths need the pool's length: add 'pool: 25m' (or 25yd)")
+                    return s.Distance(metres=1.0)
+                return s.Distance(metres=pick_count(u.Count(lo, hi), pick) * self.pool[0])
+            case u.SendOff(seconds=sec):
+                self.swim_only(loc, "a send-off ('until 1:45')")
+                return s.RepetitionTime(seconds=sec)
             case u.LapButton():
                 return s.LapButton()
             case u.Calories(kcal=kcal):
@@ -237,6 +300,9 @@ class _Compiler:
             case ("power", u.Window() as power):
                 lo, hi = self.widen(power, self.profile.tolerance.power, relative=True)
                 return s.PowerRange(low=max(lo, 1.0), high=hi, percent_ftp=power.unit == "%ftp")
+            case ("stroke", stroke):
+                self.swim_only(here, "a stroke")
+                return s.SwimStroke(stroke=stroke)
             case _:
                 assert_never(found[0])
 
@@ -291,7 +357,7 @@ class _Compiler:
         self,
         fast: float,
         slow: float,
-        unit: Literal["km", "mi"],
+        unit: u.PaceUnit,
         single: bool,
         tol: float,
         loc: Loc,
@@ -380,7 +446,20 @@ def compile_workout(
     workout: m.Workout, doc: Document, profile: Profile, options: Options
 ) -> s.Workout:
     """The step tree of a validated workout: every target resolved against `profile`."""
-    c = _Compiler(doc, profile, options)
+    pool: tuple[float, Literal["m", "yd"]] | None = None
+    if workout.pool is not None:
+        text = workout.pool.strip()
+        pool_unit: Literal["m", "yd"] = "yd" if text.endswith("yd") else "m"
+        size = float(text.rstrip("dmy ")) * u.METRES_PER_UNIT[pool_unit]
+        pool = (size, pool_unit)
+    c = _Compiler(doc, profile, options, workout.sport, pool)
+    if workout.pool is not None:
+        if workout.sport != "swimming":
+            c.fail(("pool",), "a pool belongs to a swim: this workout needs 'sport: swimming'")
+        elif workout.sub_sport not in (None, "generic"):
+            c.fail(("pool",), f"a pool swim has no sub_sport '{workout.sub_sport}'")
+        elif pool is not None and not 10 <= pool[0] <= 100:
+            c.fail(("pool",), "a pool is 10 to 100 m long (such as 25m, 25yd or 50m)")
     tree = c.nodes(workout.steps, ("steps",))
     written = s.count_nodes(tree)
     if written > MAX_WRITTEN_STEPS:
@@ -396,7 +475,9 @@ def compile_workout(
     return s.Workout(
         name=workout.name,
         sport=s.Sport(workout.sport),
-        sub_sport=workout.sub_sport,
+        sub_sport="lap_swimming" if pool is not None else workout.sub_sport,
+        pool_metres=pool[0] if pool is not None else None,
+        pool_unit=pool[1] if pool is not None else None,
         short_name=workout.short_name,
         description=workout.description,
         steps=tree,

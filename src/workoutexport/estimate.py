@@ -41,8 +41,15 @@ class Totals:
         self.estimated = self.estimated or (other.estimated and times > 0)
 
 
-def step_totals(step: s.Leaf) -> Totals:
-    """One step's time and distance."""
+def pace_of(step: s.Step) -> s.SpeedTarget | None:
+    """The pace or speed a step is held at: its target, or a swim's secondary target (a
+    swim's pace stands beside its stroke)."""
+    target = step.secondary if isinstance(step.target, s.SwimStroke) else step.target
+    return target if isinstance(target, s.SpeedTarget) else None
+
+
+def step_totals(step: s.Leaf, *, swim: bool = False) -> Totals:
+    """One step's time and distance (in a swim, a rest's distance is none, not unknown)."""
     t = Totals()
     if isinstance(step, s.ExerciseStep):
         # A set moves the runner nowhere: its distance is none, not unknown.
@@ -56,14 +63,15 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.unknown_time = 1
         return t
     speed = None
-    if isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
+    pace = pace_of(step)
+    if pace is not None:
+        speed = (pace.low_mps + pace.high_mps) / 2
     match step.duration:
         case s.Time(seconds=sec):
             t.seconds = sec
             if speed:
                 t.metres = sec * speed
-            else:
+            elif not (swim and step.intensity is s.Intensity.REST):
                 t.unknown_distance = 1
         case s.Distance(metres=metres):
             t.metres = metres
@@ -71,24 +79,44 @@ def step_totals(step: s.Leaf) -> Totals:
                 t.seconds = metres / speed
             else:
                 t.unknown_time = 1
+        case s.RepetitionTime():
+            t.unknown_time = 1  # worked out with the swim before it, in `totals`
+        case s.LapButton() if swim and step.intensity is s.Intensity.REST:
+            t.unknown_time = 1
         case _:
             t.unknown_time = t.unknown_distance = 1
     return t
 
 
-def totals(nodes: tuple[s.Node, ...]) -> Totals:
-    """Known time and distance of `nodes`, repeats multiplied out."""
+def totals(nodes: tuple[s.Node, ...], *, swim: bool = False) -> Totals:
+    """Known time and distance of `nodes`, repeats multiplied out (`swim`: a swim's)."""
     out = Totals()
+    before: Totals | None = None  # the step before, in this block
     for node in nodes:
-        if not isinstance(node, s.Repeat):
-            out.add(step_totals(node))
+        if isinstance(node, s.Step) and isinstance(node.duration, s.RepetitionTime):
+            # A send-off: the swim before and this rest together last its time.
+            send_off = Totals()
+            if before is not None and not before.unknown_time:
+                send_off.seconds = max(node.duration.seconds - before.seconds, 0.0)
+            elif before is not None:
+                send_off.seconds = node.duration.seconds
+                send_off.unknown_time = -1  # the swim's time is now known, with this rest
+            else:
+                send_off.unknown_time = 1
+            out.add(send_off)
+            before = None
+        elif not isinstance(node, s.Repeat):
+            before = step_totals(node, swim=swim)
+            out.add(before)
         elif node.until is not None:
             # How many rounds a condition takes is not known: count it as unknown time.
-            inner = totals(node.steps)
+            inner = totals(node.steps, swim=swim)
             inner.unknown_time += 1
             out.add(inner)
         else:
-            out.add(totals(node.steps), node.count)
+            out.add(totals(node.steps, swim=swim), node.count)
+        if isinstance(node, s.Repeat):
+            before = None
     return out
 
 
@@ -139,8 +167,8 @@ class Session:
 
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
-    t = totals(workout.steps)
-    running = workout.sport is not s.Sport.STRENGTH
+    t = totals(workout.steps, swim=workout.sport is s.Sport.SWIMMING)
+    running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
     return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
 
 

@@ -43,6 +43,9 @@ class StepOut(_Out):
     secondary: Value | None
     name: str | None
     note: str | None
+    equipment: str | None = Field(
+        default=None, description="a swim's equipment: fins, kickboard, paddles, ..."
+    )
 
 
 class ExerciseOut(_Out):
@@ -84,6 +87,7 @@ class WorkoutOut(_Out):
     file: str
     name: str
     sport: str
+    pool_metres: float | None = Field(default=None, description="a pool swim's pool length")
     steps: list[NodeOut]
     totals: TotalsOut
 
@@ -150,6 +154,7 @@ def _node(node: s.Node) -> StepOut | ExerciseOut | RepeatOut:
                 secondary=_value(node.secondary) if node.secondary is not None else None,
                 name=node.name,
                 note=node.note,
+                equipment=node.equipment,
             )
         case s.ExerciseStep():
             ex = node.exercise
@@ -175,11 +180,12 @@ def _node(node: s.Node) -> StepOut | ExerciseOut | RepeatOut:
 
 
 def _workout(file: str, workout: s.Workout) -> WorkoutOut:
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     return WorkoutOut(
         file=file,
         name=workout.name,
         sport=workout.sport.value,
+        pool_metres=workout.pool_metres,
         steps=[_node(n) for n in workout.steps],
         totals=TotalsOut(
             seconds=t.seconds,
@@ -202,7 +208,13 @@ def show_json(shown: Iterable[tuple[str, Sequence[s.Workout]]]) -> str:
 def paces_json(race: Race, model: RaceModel) -> str:
     """`paces --json` of a race result."""
     paces = [
-        PaceOut(name=name, unit=p.unit, fast_seconds=p.fast, slow_seconds=p.slow)
+        # A race gives running paces: per km or per mile, never per 100.
+        PaceOut(
+            name=name,
+            unit="mi" if p.unit == "mi" else "km",
+            fast_seconds=p.fast,
+            slow_seconds=p.slow,
+        )
         for name, p in race_paces(race, model).items()
     ]
     return _text(

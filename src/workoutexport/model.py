@@ -8,7 +8,7 @@ The same model gives the JSON Schema that editors use.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from . import units
 from .diagnostics import did_you_mean
+from .steps import EQUIPMENT, STROKES
 from .steps import STEP_KINDS as KINDS
 
 VAR_REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"
@@ -120,7 +121,10 @@ class _Model(BaseModel):
     )
 
 
-TARGET_KEYS = ("pace", "speed", "hr", "cadence", "power")
+TARGET_KEYS = ("pace", "speed", "hr", "cadence", "power", "stroke")
+Stroke = Literal["free", "back", "breast", "fly", "drill", "mixed", "im", "choice"]
+Equipment = Literal["fins", "kickboard", "paddles", "pull_buoy", "snorkel"]
+assert get_args(Stroke) == STROKES and get_args(Equipment) == EQUIPMENT  # one definition
 #: A target as written: its key with the value parsed for that key.
 WrittenTarget = (
     tuple[Literal["pace"], units.PaceSpec]
@@ -128,6 +132,7 @@ WrittenTarget = (
     | tuple[Literal["hr"], units.Window | units.Zone]
     | tuple[Literal["cadence"], units.Window]
     | tuple[Literal["power"], units.Window | units.Zone]
+    | tuple[Literal["stroke"], str]
 )
 
 
@@ -137,6 +142,9 @@ class Targets(_Model):
     hr: HeartRate | None = Field(default=None, description="Heart-rate target.")
     cadence: Cadence | None = Field(default=None, description="Cadence target.")
     power: Power | None = Field(default=None, description="Power target.")
+    stroke: Stroke | None = Field(
+        default=None, description="The stroke to swim (swimming).", examples=["free", "im"]
+    )
 
     def targets(self) -> list[WrittenTarget]:
         """(key, value) of each target given, in TARGET_KEYS order."""
@@ -151,6 +159,8 @@ class Targets(_Model):
             out.append(("cadence", self.cadence))
         if self.power is not None:
             out.append(("power", self.power))
+        if self.stroke is not None:
+            out.append(("stroke", self.stroke))
         return out
 
 
@@ -166,7 +176,8 @@ class Secondary(Targets):
         if len(self.targets()) != 1:
             raise PydanticCustomError(
                 "secondary",
-                "'secondary' holds exactly one target key: pace, speed, hr, cadence or power",
+                "'secondary' holds exactly one target key: pace, speed, hr, cadence, power "
+                "or stroke",
             )
         return self
 
@@ -178,6 +189,9 @@ class _Leaf(Targets):
         default=None,
         description="A second target (pace plus a cadence or heart-rate cap).",
         examples=[{"cadence": "180spm"}, {"hr": "z3"}],
+    )
+    equipment: Equipment | None = Field(
+        default=None, description="Swim equipment for this step (swimming).", examples=["fins"]
     )
 
     @model_validator(mode="after")
@@ -205,6 +219,14 @@ class RunStep(_Leaf):
 
 class ActiveStep(_Leaf):
     active: Duration = Field(description="Work (same as run). " + _DUR_DOC)
+
+
+class SwimStep(_Leaf):
+    swim: Duration = Field(description="A swim (swimming): a distance or lengths. " + _DUR_DOC)
+
+
+class DrillStep(_Leaf):
+    drill: Duration = Field(description="A drill (swimming; stroke drill). " + _DUR_DOC)
 
 
 class RecoverStep(_Leaf):
@@ -264,7 +286,8 @@ STEP_KINDS: dict[str, type[_Model]] = dict(
     zip(
         KINDS,
         (
-            *(WarmupStep, RunStep, ActiveStep, RecoverStep, RestStep, CooldownStep),
+            *(WarmupStep, RunStep, ActiveStep, SwimStep, DrillStep),
+            *(RecoverStep, RestStep, CooldownStep),
             *(ExerciseStep, RepeatStep),
         ),
         strict=True,
@@ -311,7 +334,9 @@ KIND_WORDS = {
     "recover": ("recovery", "walk", "float", "easy jog", "shuffle"),
     "rest": ("pause", "break", "stand", "standing"),
     "repeat": ("repeats", "reps", "times", "loop", "sets", "set"),
-    "exercise": ("strength", "lift", "drill", "drills"),
+    "exercise": ("strength", "lift"),
+    "drill": ("drills",),
+    "swim": ("swimming", "kick", "pull"),
 }
 _KIND_OF_WORD = {word: kind for kind, words in KIND_WORDS.items() for word in words}
 
@@ -369,6 +394,8 @@ Step = Annotated[
     Annotated[WarmupStep, Tag("step:warmup")]
     | Annotated[RunStep, Tag("step:run")]
     | Annotated[ActiveStep, Tag("step:active")]
+    | Annotated[SwimStep, Tag("step:swim")]
+    | Annotated[DrillStep, Tag("step:drill")]
     | Annotated[RecoverStep, Tag("step:recover")]
     | Annotated[RestStep, Tag("step:rest")]
     | Annotated[CooldownStep, Tag("step:cooldown")]
@@ -385,11 +412,16 @@ class Workout(_Model):
     name: Annotated[Text, Field(min_length=1)] = Field(
         description="The workout's name, shown on the watch.", examples=["10 x 400 m"]
     )
-    sport: Literal["running", "cycling", "walking", "strength", "other"] = Field(
+    sport: Literal["running", "cycling", "walking", "strength", "swimming", "other"] = Field(
         default="running", description="The sport.", examples=["running", "strength"]
     )
-    sub_sport: Literal["generic", "track", "treadmill", "trail", "street", "indoor"] | None = Field(
-        default=None, description="Where it is done.", examples=["track", "treadmill"]
+    sub_sport: (
+        Literal["generic", "track", "treadmill", "trail", "street", "indoor", "open_water"] | None
+    ) = Field(default=None, description="Where it is done.", examples=["track", "treadmill"])
+    pool: Annotated[str, Field(pattern=r"^\s*[0-9]+(?:\.[0-9]+)?\s*(?:m|yd)\s*$")] | None = Field(
+        default=None,
+        description="A pool swim's pool length, in metres or yards (swimming).",
+        examples=["25m", "25yd", "50m"],
     )
     short_name: (
         Annotated[

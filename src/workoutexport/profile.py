@@ -66,6 +66,8 @@ class ProfileModel(_Model):
     paces: dict[str, Pace] = Field(default_factory=dict)
     hr: HeartRate = Field(default_factory=HeartRate)
     ftp: Annotated[float, _amount(r"\s*w|\s*watts", "FTP", "280W", 30, 2000)] | None = None
+    #: Critical swim speed, as a pace per 100 m or 100 yd: the named pace `css`.
+    css: Pace | None = None
     tolerance: Tolerance = Field(default_factory=Tolerance)
     fit: FitOptions = Field(default_factory=FitOptions)
     race: Annotated[Any, PlainValidator(lambda v: _wrap(_race, v))] = None
@@ -122,6 +124,21 @@ def build_profile(doc: Document) -> Profile:
             )
             continue
         paces[name] = pace
+    if model.css is not None:
+        css = model.css
+        if not isinstance(css, units.AbsolutePace) or css.unit not in ("100m", "100yd"):
+            errors.append(
+                error(
+                    doc.at(("css",)),
+                    "'css' is a swim pace per 100 m or 100 yd, such as '1:40/100m'",
+                )
+            )
+        elif "css" in paces:
+            errors.append(
+                error(doc.at(("paces", "css")), "'css' is given twice: here and as 'css:'")
+            )
+        else:
+            paces["css"] = css
     if errors:
         raise WorkoutError(errors)
     if model.race is not None:
@@ -139,7 +156,7 @@ def build_profile(doc: Document) -> Profile:
         fit_identity=model.fit.identity,
         units=model.units,
         source=doc.path,
-        paces_at=doc.keys.get(("paces",)) or doc.keys.get(("race",)),
+        paces_at=doc.keys.get(("paces",)) or doc.keys.get(("race",)) or doc.keys.get(("css",)),
         hr_at=doc.keys.get(("hr",)),
     )
 

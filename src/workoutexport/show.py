@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 from . import steps as s
 from .diagnostics import printable
-from .estimate import SECONDS_PER_REP, totals, written_unit
+from .estimate import SECONDS_PER_REP, pace_of, totals, written_unit
 from .importers.yaml_out import duration_text as yaml_duration_text
 from .importers.yaml_out import target_text as yaml_target_text
 from .importers.yaml_out import until_text
@@ -76,6 +76,8 @@ def duration_text(
             return text if isinstance(d, s.Calories) else f"until {text}"
         case s.Reps(count=count):
             return f"{count} reps"
+        case s.RepetitionTime(seconds=sec):
+            return f"until {format_seconds(sec)} (send-off)"
         case _:
             assert_never(d)
 
@@ -92,6 +94,16 @@ def target_text(
     if file is not None and units is None and isinstance(t, s.SpeedTarget) and t.view == "pace":
         units = yaml_target_text(t, file)[1].rpartition("/")[2]
     match t:
+        case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit) if unit in (
+            "100m",
+            "100yd",
+        ):
+            # A swim's pace stays per 100: --units mi shows it per 100 yd, km per 100 m.
+            per = {"mi": "100yd", "km": "100m"}.get(units or "", units or unit)
+            if per not in ("100m", "100yd"):
+                per = unit
+            m = METRES_PER_PACE_UNIT[per]
+            return f"pace {format_pace(m / hi)}-{format_pace(m / lo)}/{per}"
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
             per = "mi" if units == "mi" else "km" if units == "km" else unit
             m = METRES_PER_PACE_UNIT[per]
@@ -118,6 +130,8 @@ def target_text(
             return f"power {lo:.0f}-{hi:.0f}%ftp"
         case s.PowerRange(low=lo, high=hi):
             return f"power {lo:.0f}-{hi:.0f}W"
+        case s.SwimStroke(stroke=stroke):
+            return f"stroke {stroke}"
         case _:
             assert_never(t)
 
@@ -147,6 +161,8 @@ def file_pace_unit(workout: s.Workout, file: Literal["fit", "tcx"]) -> str | Non
                 found.append(yaml_target_text(target, file)[1].rpartition("/")[2])
     if not found:
         return None
+    if workout.sport is s.Sport.SWIMMING:
+        return "100yd" if found.count("100yd") > found.count("100m") else "100m"
     return "mi" if found.count("mi") > found.count("km") else "km"
 
 
@@ -165,19 +181,24 @@ def render(
     """
     written = [written_unit(st.written) for st in _all_steps(workout.steps)]
     total_unit = units or ("mi" if "mi" in written else None)
+    if workout.sport is s.Sport.SWIMMING and units is None:
+        total_unit = "yd" if workout.pool_unit == "yd" or "yd" in written else None
     hr_max = profile.hr_max if profile is not None else None
     paces = units
     if file is not None and units is None:
         paces = file_pace_unit(workout, file)
-    ctx = _Ctx(units, hr_max, pick, file, paces)
+    ctx = _Ctx(units, hr_max, pick, file, paces, workout.sport, workout.pool_metres)
     lines = [workout.name]
     kind = workout.sport.value + (f", {workout.sub_sport}" if workout.sub_sport else "")
+    if workout.pool_metres is not None and workout.pool_unit is not None:
+        size = workout.pool_metres / METRES_PER_UNIT[workout.pool_unit]
+        kind += f", {size:.4g} {workout.pool_unit} pool"
     lines.append(f"  sport: {kind}")
     if workout.description:
         lines.append(f"  {workout.description}")
     lines.append("")
     _render_nodes(workout.steps, 1, lines, ctx)
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     lines.append("")
     time = format_seconds(t.seconds)
     if t.estimated:
@@ -205,6 +226,9 @@ class _Ctx:
     file: Literal["fit", "tcx"] | None = None
     #: The unit every pace is shown in (`--units`, or a file's one unit), else as written.
     paces: str | None = None
+    sport: s.Sport = s.Sport.RUNNING
+    #: A pool swim's pool length in metres: distances are shown in lengths too.
+    pool: float | None = None
 
 
 def _range_note(written: str | None, pick: str) -> str:
@@ -221,8 +245,9 @@ def words(name: str) -> str:
 
 def _estimate(step: s.Step) -> str:
     """'~m:ss' for a distance step whose pace target gives its time, else ''."""
-    if isinstance(step.duration, s.Distance) and isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
+    pace = pace_of(step)
+    if isinstance(step.duration, s.Distance) and pace is not None:
+        speed = (pace.low_mps + pace.high_mps) / 2
         return f"~{format_seconds(step.duration.metres / speed)}"
     return ""
 
@@ -248,8 +273,11 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
             if node.intensity is not s.Intensity.ACTIVE:
                 kind += f" ({s.WRITTEN_KIND[node.intensity]} set)"
         else:
-            kind = s.WRITTEN_KIND[node.intensity]
+            kind = s.written_kind(node, ctx.sport)
         duration = duration_text(node.duration, node.written, ctx.units)
+        if ctx.pool and isinstance(node.duration, s.Distance) and isinstance(node, s.Step):
+            lengths = round(node.duration.metres / ctx.pool)
+            duration += f" ({lengths} length{'s' if lengths != 1 else ''})"
         duration += _range_note(node.written, ctx.pick)
         parts = [f"{pad}{kind:<9} {duration}"]
         estimate = _estimate(node) if isinstance(node, s.Step) else ""
@@ -259,6 +287,8 @@ def _render_nodes(nodes: tuple[s.Node, ...], depth: int, lines: list[str], ctx: 
             parts.append(target_text(node.target, ctx.paces, ctx.hr_max, ctx.file))
         if isinstance(node, s.Step) and node.secondary is not None:
             parts.append("+ " + target_text(node.secondary, ctx.paces, ctx.hr_max, ctx.file))
+        if isinstance(node, s.Step) and node.equipment is not None:
+            parts.append(f"with {node.equipment.replace('_', ' ')}")
         if node.name:
             parts.append(f"'{node.name}'")
         if node.note:

@@ -220,7 +220,7 @@ def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     from .estimate import totals
     from .site_text import distance_text, time_text, written_in_miles
 
-    t = totals(workout.steps)
+    t = totals(workout.steps, swim=workout.sport.value == "swimming")
     unit = "mi" if written_in_miles(workout.steps) else None
 
     def format_distance(metres: float) -> str:
@@ -285,7 +285,7 @@ def _workout_page(
         legend=chart.legend(workout, profile, bars),
         estimated=any(b.estimated for b in bars),
         nominal=any(b.nominal for b in bars),
-        steps=step_lines(workout.steps),
+        steps=step_lines(workout.steps, workout.sport),
         downloads=downloads,
         missing=[(fmt, _for_athletes(workout, fmt, why)) for fmt, why in missing],
         warnings=warnings,
@@ -299,6 +299,8 @@ def _for_athletes(workout: s.Workout, fmt: str, why: str) -> str:
 
     if fmt == "TCX" and workout.sport is Sport.STRENGTH:
         return "strength sets do not fit in TCX"
+    if fmt == "TCX" and workout.sport is Sport.SWIMMING:
+        return "TCX has no swimming"
     return why.split(";")[0].split(": build ")[0].strip()
 
 

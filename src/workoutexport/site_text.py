@@ -118,8 +118,11 @@ def _duration(d: s.Duration | s.ExerciseDuration, written: str | None) -> str:
 
 
 def _estimate(step: s.Step) -> str:
-    if isinstance(step.duration, s.Distance) and isinstance(step.target, s.SpeedTarget):
-        speed = (step.target.low_mps + step.target.high_mps) / 2
+    from .estimate import pace_of
+
+    pace = pace_of(step)
+    if isinstance(step.duration, s.Distance) and pace is not None:
+        speed = (pace.low_mps + pace.high_mps) / 2
         return f"about {time_text(step.duration.metres / speed)}"
     return ""
 
@@ -136,8 +139,9 @@ class StepLine:
     steps: list[StepLine] = field(default_factory=list)
 
 
-def step_lines(nodes: tuple[s.Node, ...]) -> list[StepLine]:
-    """A workout's steps for its page: 'Warm-up 10-15 min: 10 min shown · pace 5:30-6:00/km'."""
+def step_lines(nodes: tuple[s.Node, ...], sport: s.Sport = s.Sport.RUNNING) -> list[StepLine]:
+    """A workout's steps for its page: 'Warm-up 10-15 min: 10 min shown · pace 5:30-6:00/km'
+    (a swim's work is 'Swim' or 'Drill', a ride's 'Ride')."""
     from .show import target_text, words
 
     out: list[StepLine] = []
@@ -152,7 +156,7 @@ def step_lines(nodes: tuple[s.Node, ...]) -> list[StepLine]:
             else:
                 times = f"{node.count} times"
             out.append(
-                StepLine("Repeat", times, name=node.name or "", steps=step_lines(node.steps))
+                StepLine("Repeat", times, name=node.name or "", steps=step_lines(node.steps, sport))
             )
             continue
         if isinstance(node, s.ExerciseStep):
@@ -166,7 +170,10 @@ def step_lines(nodes: tuple[s.Node, ...]) -> list[StepLine]:
             if node.intensity is not s.Intensity.ACTIVE:
                 details.append(f"{_KIND[node.intensity].lower()} set")
         else:
-            what = _KIND[node.intensity]
+            kind = s.written_kind(node, sport)
+            what = {"swim": "Swim", "drill": "Drill", "active": "Ride"}.get(kind) or _KIND[
+                node.intensity
+            ]
             details = [x for x in (_estimate(node),) if x]
             details += [spaced(target_text(t)) for t in s.targets_of(node)]
         out.append(

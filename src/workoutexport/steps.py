@@ -32,6 +32,8 @@ TIMED_KINDS: dict[str, Intensity] = {
     "warmup": Intensity.WARMUP,
     "run": Intensity.ACTIVE,
     "active": Intensity.ACTIVE,
+    "swim": Intensity.ACTIVE,
+    "drill": Intensity.ACTIVE,
     "recover": Intensity.RECOVERY,
     "rest": Intensity.REST,
     "cooldown": Intensity.COOLDOWN,
@@ -42,6 +44,8 @@ STEP_KINDS: tuple[str, ...] = (*TIMED_KINDS, "exercise", "repeat")
 EASY_KINDS: frozenset[str] = frozenset(
     kind for kind, intensity in TIMED_KINDS.items() if intensity is not Intensity.ACTIVE
 )
+#: The kinds only a swim has (a pool swim counts them in lengths).
+SWIM_KINDS: frozenset[str] = frozenset({"swim", "drill"})
 #: The kind a step of each intensity is written as (show, import): `run` for an active one.
 WRITTEN_KIND: dict[Intensity, str] = {
     Intensity.WARMUP: "warmup",
@@ -57,6 +61,7 @@ class Sport(Enum):
     CYCLING = "cycling"
     WALKING = "walking"
     STRENGTH = "strength"
+    SWIMMING = "swimming"
     OTHER = "other"
 
 
@@ -102,8 +107,16 @@ class Reps:
     count: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepetitionTime:
+    """A swim's send-off (`rest: until 1:45`): rest until `seconds` after the start of the
+    swim before it in the same repeat (FIT repetition_time)."""
+
+    seconds: float
+
+
 #: How long a timed step lasts. Repetitions are not among them: only an exercise has reps.
-Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories
+Duration = Time | Distance | LapButton | HeartRateAbove | HeartRateBelow | Calories | RepetitionTime
 
 #: How long an exercise step lasts: a number of repetitions, a time, or until the lap button.
 ExerciseDuration = Reps | Time | LapButton
@@ -135,7 +148,7 @@ class SpeedTarget:
     low_mps: float
     high_mps: float
     view: Literal["pace", "speed"]
-    pace_unit: Literal["km", "mi"] = "km"
+    pace_unit: Literal["km", "mi", "100m", "100yd"] = "km"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,7 +188,28 @@ class PowerRange:
     percent_ftp: bool = False
 
 
-Target = SpeedTarget | HeartRateZone | HeartRateRange | CadenceRange | PowerZone | PowerRange
+#: The strokes a swim step names, as written; `choice` is any stroke (FIT: no stroke value).
+STROKES: tuple[str, ...] = ("free", "back", "breast", "fly", "drill", "mixed", "im", "choice")
+#: Swim equipment, as written (FIT workout_equipment swim_*).
+EQUIPMENT: tuple[str, ...] = ("fins", "kickboard", "paddles", "pull_buoy", "snorkel")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwimStroke:
+    """The stroke to swim, one of STROKES."""
+
+    stroke: str
+
+
+Target = (
+    SpeedTarget
+    | HeartRateZone
+    | HeartRateRange
+    | CadenceRange
+    | PowerZone
+    | PowerRange
+    | SwimStroke
+)
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -205,6 +239,8 @@ class Step:
     secondary: Target | None = None
     name: str | None = None
     note: str | None = None
+    #: Swim equipment, one of EQUIPMENT.
+    equipment: str | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     # Where each part was written, so that a format's complaint points at it.
     duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
@@ -268,6 +304,9 @@ class Workout:
     name: str
     sport: Sport
     sub_sport: str | None = None
+    #: A pool swim's pool length in metres, and the unit it was given in.
+    pool_metres: float | None = None
+    pool_unit: Literal["m", "yd"] | None = None
     short_name: str | None = None
     description: str | None = None
     steps: tuple[Node, ...] = ()
@@ -295,3 +334,13 @@ def targets_of(step: Leaf) -> tuple[Target, ...]:
     if isinstance(step, ExerciseStep):
         return ()
     return tuple(t for t in (step.target, step.secondary) if t is not None)
+
+
+def written_kind(step: Step, sport: Sport) -> str:
+    """The kind a timed step is written as (show, import): WRITTEN_KIND, but a swim's work is
+    `swim` (`drill` when its stroke target is the drill) and a ride's `active`."""
+    if sport is Sport.SWIMMING and step.intensity is Intensity.ACTIVE:
+        return "drill" if step.target == SwimStroke(stroke="drill") else "swim"
+    if sport is Sport.CYCLING and step.intensity is Intensity.ACTIVE:
+        return "active"  # a rider does not run
+    return WRITTEN_KIND[step.intensity]

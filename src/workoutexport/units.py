@@ -20,7 +20,14 @@ KG_PER_LB = 0.45359237
 #: Metres in each distance unit, by the symbol a workout and `show` write it with.
 METRES_PER_UNIT = {"m": 1.0, "km": METRES_PER_KM, "mi": METRES_PER_MILE, "yd": METRES_PER_YARD}
 #: Metres in the distance a pace is written per ('4:00/km', '6:30/mi').
-METRES_PER_PACE_UNIT = {"km": METRES_PER_KM, "mi": METRES_PER_MILE}
+METRES_PER_PACE_UNIT = {
+    "km": METRES_PER_KM,
+    "mi": METRES_PER_MILE,
+    "100m": 100.0,
+    "100yd": 100 * METRES_PER_YARD,
+}
+#: What a pace is written per: a km or mile (running), 100 m or 100 yd (swimming).
+PaceUnit = Literal["km", "mi", "100m", "100yd"]
 #: Garmin's default heart-rate zones, percent of maximum (what `hr: z2` means on a watch
 #: that has not been told other zones): `show` prints them in bpm, charts use their middles.
 HR_ZONES_PERCENT_MAX = {1: (50, 60), 2: (60, 70), 3: (70, 80), 4: (80, 90), 5: (90, 100)}
@@ -68,7 +75,22 @@ class Calories:
     kcal: float
 
 
-DurationSpec = TimeSpan | DistanceSpan | LapButton | HrCondition | Calories
+@dataclass(frozen=True, slots=True)
+class Lengths:
+    """A number of pool lengths (swimming); low < high when the workout wrote a range."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
+class SendOff:
+    """`until 1:45`: rest until this long after the start of the swim before it (swimming)."""
+
+    seconds: float
+
+
+DurationSpec = TimeSpan | DistanceSpan | LapButton | HrCondition | Calories | Lengths | SendOff
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +99,7 @@ class AbsolutePace:
 
     fast: float
     slow: float
-    unit: Literal["km", "mi"]
+    unit: PaceUnit
     single: bool
 
 
@@ -336,6 +358,20 @@ def parse_duration(value: object) -> DurationSpec:
     m = re.fullmatch(rf"({_NUM})\s*(kcal|cal|calories)", low)
     if m is not None:
         return Calories(_positive(_num(m.group(1)), text))
+    m = re.fullmatch(r"([0-9]+)\s*(?:-\s*([0-9]+))?\s*(?:lengths|length|len)", low)
+    if m is not None:
+        first = _int(m.group(1))
+        last = _int(m.group(2)) if m.group(2) else first
+        if min(first, last) < 1:
+            raise UnitError(f"'{text}': a number of lengths must be at least 1")
+        return Lengths(min(first, last), max(first, last))
+    if re.match(r"until\b", low):
+        seconds = clock_seconds(low[len("until") :].strip())
+        if seconds is None or seconds <= 0:
+            raise UnitError(
+                f"'{text}': write a send-off as 'until' and a clock time, such as 'until 1:45'"
+            )
+        return SendOff(seconds)
     single = _single_duration(text)
     if single is not None:
         return single
@@ -419,6 +455,8 @@ def parse_repeat(value: object) -> Count | Until:
         condition = parse_duration(rest)
     except UnitError as exc:
         raise UnitError(f"{exc} (after 'until')") from None
+    if isinstance(condition, Lengths | SendOff):
+        raise UnitError(f"'{text}': a repeat runs until a time or a distance, not {rest!r}")
     if isinstance(condition, LapButton):
         raise UnitError(
             f"'{text}': a repeat cannot run until lap; write one such as {UNTIL_EXAMPLES}"
@@ -470,10 +508,16 @@ def _window(text: str, unit_re: str, what: str) -> tuple[float, float, str, bool
 def parse_absolute_pace(value: object) -> AbsolutePace:
     """A pace per km or mile, one or a range: '4:00/km', '6:30-6:40/mi'."""
     text = _checked_text(value, "a pace", "4:00/km")
-    m = re.fullmatch(r"(.+?)\s*(?:min)?\s*/\s*(km|mi|mile)", text, flags=re.IGNORECASE)
+    m = re.fullmatch(
+        r"(.+?)\s*(?:min)?\s*/\s*(km|mi|mile|100\s*m|100\s*yd)", text, flags=re.IGNORECASE
+    )
     if m is None:
-        raise UnitError(f"'{text}': write pace as m:ss per km or mi, such as '4:00/km'")
-    unit: Literal["km", "mi"] = "km" if m.group(2).lower() == "km" else "mi"
+        raise UnitError(
+            f"'{text}': write pace as m:ss per km or mi, such as '4:00/km' "
+            "(a swim: per 100m or 100yd, such as '1:45/100m')"
+        )
+    per = m.group(2).lower().replace(" ", "")
+    unit: PaceUnit = "mi" if per == "mile" else per  # type: ignore[assignment]
     parts = _split_range(m.group(1))
     if parts is None:
         p = _pace_seconds(m.group(1), text)
@@ -705,6 +749,8 @@ _DURATION_PATTERN = "|".join(
         rf"(?:{_ci('hr')}|{_ci('heart')}{_S}{_ci('rate')}){_S}[<>]{_S}{_NUM}{_S}"
         rf"(?:{_ci('bpm')}|%{_S}{_ci('max')})",
         rf"{_NUM}{_S}(?:{_ci('kcal|calories|cal')})",
+        rf"\d+(?:{_RANGE}\d+)?{_S}(?:{_ci('lengths|length|len')})",
+        rf"{_ci('until')}\s+{_CLOCK}",
         _TIME_ONE,
         _DIST_ONE,
         # In a range a bare first number takes the second's unit: '10-15min', '1-2km'.
@@ -745,16 +791,19 @@ DURATION = Form(
     _DURATION_PATTERN,
     "How long the step lasts: a time (90s, 10min, 1:30), a distance (400m, 1.5km, 1mi), "
     "'lap' (until the lap button), a heart-rate condition (hr < 130bpm), calories "
-    "(300kcal), or a range (60-90s) resolved by --pick.",
+    "(300kcal), or a range (60-90s) resolved by --pick. A swim may also last a number of "
+    "pool lengths (4 lengths), and a rest may last 'until' a send-off (until 1:45).",
     ("10min", "400m", "1:30", "lap", "60-90s", "hr < 130bpm"),
     (_ZERO, "a heart rate is 25-250 bpm or 1-100 %max"),
 )
 PACE = Form(
     "pace",
     parse_pace,
-    rf"{_PACE_ONE}(?:{_RANGE}{_PACE_ONE})?{_S}(?:{_ci('min')})?{_S}/{_S}(?:{_ci('km|mile|mi')})"
+    rf"{_PACE_ONE}(?:{_RANGE}{_PACE_ONE})?{_S}(?:{_ci('min')})?{_S}/{_S}"
+    rf"(?:{_ci('km|mile|mi')}|100{_S}(?:{_ci('yd|m')}))"
     rf"|(?:{_NUM_WINDOW}%{_S}(?:of\s+)?)?(?!{_NUM}{_S}$){PACE_NAME}",
-    "Pace target: absolute (4:00/km, 6:30-6:40/mi), a named pace from the profile "
+    "Pace target: absolute (4:00/km, 6:30-6:40/mi; a swim per 100 m or 100 yd: 1:45/100m), "
+    "a named pace from the profile "
     "(threshold), or a percentage of a named pace's speed (110% mile).",
     ("4:00/km", "6:30-6:40/mi", "threshold", "95-100% mile"),
     (_ZERO, "a percentage of a pace is 10-300%"),

@@ -19,7 +19,13 @@ from ..formats.fit.units import CM_PER_M as CM
 from ..formats.fit.units import MS_PER_S as MS
 from ..formats.fit.units import centimetres, milliseconds, speed_raw, weight_raw
 from ..formats.tcx.units import same_speed as tcx_same
-from ..units import KG_PER_LB, METRES_PER_MILE, METRES_PER_PACE_UNIT, METRES_PER_YARD
+from ..units import (
+    KG_PER_LB,
+    METRES_PER_MILE,
+    METRES_PER_PACE_UNIT,
+    METRES_PER_UNIT,
+    METRES_PER_YARD,
+)
 
 
 class NotExpressible(ValueError):
@@ -63,6 +69,12 @@ def duration_text(d: s.Duration) -> str:
             return f"hr {sign} {_g(d.percent_max or 0)}%max"
         case s.Calories(kcal=kcal):
             return f"{_g(kcal)}kcal"
+        case s.RepetitionTime(seconds=sec):
+            ms = milliseconds(sec)
+            if ms % MS:
+                raise NotExpressible("a send-off of a fraction of a second")
+            minutes, seconds = divmod(ms // MS, 60)
+            return f"until {minutes}:{seconds:02d}"
         case _:
             assert_never(d)
 
@@ -143,7 +155,7 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
         case s.SpeedTarget(low_mps=lo, high_mps=hi, view="pace", pace_unit=unit):
             # A file stores a speed, not the unit it was written in: per mile when that
             # needs fewer decimals of a second (9:25-9:35/mi, not 5:51.1-5:57.3/km).
-            other = "mi" if unit == "km" else "km"
+            other = {"km": "mi", "mi": "km", "100m": "100yd", "100yd": "100m"}[unit]
             texts = {u: _pace_window(lo, hi, u, exact) for u in (unit, other)}
             best = min(texts, key=lambda u: sum(len(x.partition(".")[2]) for x in texts[u]))
             fast, slow = texts[best]
@@ -162,6 +174,8 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
             return "power", f"z{zone}"
         case s.PowerRange(low=lo, high=hi, percent_ftp=pct):
             return "power", f"{_g(lo)}-{_g(hi)}{'%ftp' if pct else 'W'}"
+        case s.SwimStroke(stroke=stroke):
+            return "stroke", stroke
         case _:
             assert_never(t)
 
@@ -186,14 +200,14 @@ def _literal(text: str) -> str:
     return text.replace("${", "$${")
 
 
-def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
+def _node(node: s.Node, exact: Exact, sport: s.Sport = s.Sport.RUNNING) -> dict[str, Any]:
     if isinstance(node, s.Repeat):
         out: dict[str, Any] = {
             "repeat": node.count if node.until is None else until_text(node.until)
         }
         if node.name:
             out["name"] = _literal(node.name)
-        out["steps"] = [_node(child, exact) for child in node.steps]
+        out["steps"] = [_node(child, exact, sport) for child in node.steps]
         return out
     out = {}
     if isinstance(node, s.ExerciseStep):
@@ -213,13 +227,16 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
         if node.intensity is not s.Intensity.ACTIVE:
             out["intensity"] = node.intensity.value
     else:
-        out[s.WRITTEN_KIND[node.intensity]] = duration_text(node.duration)
-        if node.target is not None:
+        kind = s.written_kind(node, sport)
+        out[kind] = duration_text(node.duration)
+        if node.target is not None and kind != "drill":  # a drill's stroke is its kind
             key, value = target_text(node.target, exact)
             out[key] = value
         if node.secondary is not None:
             key, value = target_text(node.secondary, exact)
             out["secondary"] = {key: value}
+        if node.equipment is not None:
+            out["equipment"] = node.equipment
     if node.name:
         out["name"] = _literal(node.name)
     if node.note:
@@ -230,13 +247,16 @@ def _node(node: s.Node, exact: Exact) -> dict[str, Any]:
 def to_data(workout: s.Workout, exact: Exact = "fit") -> dict[str, Any]:
     """The workout as the plain data of a YAML workout file."""
     out: dict[str, Any] = {"name": _literal(workout.name), "sport": workout.sport.value}
-    if workout.sub_sport:
+    if workout.pool_metres is not None:
+        size = workout.pool_metres / METRES_PER_UNIT[workout.pool_unit or "m"]
+        out["pool"] = f"{_g(round(size, 2))}{workout.pool_unit or 'm'}"
+    elif workout.sub_sport:
         out["sub_sport"] = workout.sub_sport
     if workout.short_name:
         out["short_name"] = _literal(workout.short_name)
     if workout.description:
         out["description"] = _literal(workout.description)
-    out["steps"] = [_node(n, exact) for n in workout.steps]
+    out["steps"] = [_node(n, exact, workout.sport) for n in workout.steps]
     return out
 
 

@@ -50,18 +50,29 @@ PROTOCOL_1_0 = 0x10
 F_TYPE, F_MANUFACTURER, F_PRODUCT, F_SERIAL, F_TIME_CREATED = 0, 1, 2, 3, 4
 FC_SOFTWARE, FC_HARDWARE = 0, 1
 W_SPORT, W_CAPABILITIES, W_NUM_VALID_STEPS, W_NAME, W_SUB_SPORT, W_DESCRIPTION = 4, 5, 6, 8, 11, 17
+W_POOL_LENGTH, W_POOL_LENGTH_UNIT = 14, 15
 T_INDEX, T_CATEGORY, T_NAME, T_TITLE = 254, 0, 1, 2
 S_INDEX, S_NAME, S_DUR_TYPE, S_DUR_VALUE = 254, 0, 1, 2
 S_TGT_TYPE, S_TGT_VALUE, S_LOW, S_HIGH = 3, 4, 5, 6
-S_INTENSITY, S_NOTES = 7, 8
+S_INTENSITY, S_NOTES, S_EQUIPMENT = 7, 8, 9
 S_EX_CATEGORY, S_EX_NAME, S_EX_WEIGHT, S_WEIGHT_UNIT = 10, 11, 12, 13
 S_SEC_TYPE, S_SEC_VALUE, S_SEC_LOW, S_SEC_HIGH = 19, 20, 21, 22
 
 DUR_TIME, DUR_DISTANCE, DUR_HR_LT, DUR_HR_GT, DUR_CALORIES, DUR_OPEN = 0, 1, 2, 3, 4, 5
-DUR_REPEAT_STEPS, DUR_REPS = 6, 29
+DUR_REPEAT_STEPS, DUR_REPS, DUR_REPETITION_TIME = 6, 29, 28
 DUR_REPEAT_TIME, DUR_REPEAT_DISTANCE, DUR_REPEAT_CALORIES = 7, 8, 9
 DUR_REPEAT_HR_LT, DUR_REPEAT_HR_GT, DUR_REPEAT_POWER_LT, DUR_REPEAT_POWER_GT = 10, 11, 12, 13
-TGT_SPEED, TGT_HR, TGT_OPEN, TGT_CADENCE, TGT_POWER = 0, 1, 2, 3, 4
+TGT_SPEED, TGT_HR, TGT_OPEN, TGT_CADENCE, TGT_POWER, TGT_SWIM_STROKE = 0, 1, 2, 3, 4, 11
+#: FIT swim_stroke for each written stroke. `choice` (any stroke) has no value: the target
+#: is a swim-stroke target whose value is left invalid, as the SDK cookbook's pool swim writes
+#: its "any stroke" warm-up.
+SWIM_STROKE = {"free": 0, "back": 1, "breast": 2, "fly": 3, "drill": 4, "mixed": 5, "im": 6}
+ANY_STROKE = 255
+#: FIT workout_equipment for each written piece of equipment.
+EQUIPMENT = {"fins": 1, "kickboard": 2, "paddles": 3, "pull_buoy": 4, "snorkel": 5}
+#: FIT display_measure of a pool's length.
+POOL_UNIT = {"m": 0, "yd": 1}
+POOL_LENGTH_SCALE = 100  # workout.pool_length: metres x 100
 
 #: The target type a conditional repeat's value is given: its heart rate or power.
 _CONDITION_TARGET = {
@@ -82,6 +93,7 @@ SPORT = {
     s.Sport.CYCLING: 2,
     s.Sport.WALKING: 11,
     s.Sport.STRENGTH: 10,  # training
+    s.Sport.SWIMMING: 5,
     s.Sport.OTHER: 0,
 }
 SUB_SPORT: dict[s.Sport, dict[str, int]] = {
@@ -95,6 +107,7 @@ SUB_SPORT: dict[s.Sport, dict[str, int]] = {
     },
     s.Sport.CYCLING: {"generic": 0, "indoor": 6, "street": 7, "trail": 8, "track": 13},
     s.Sport.WALKING: {"generic": 0, "indoor": 27},
+    s.Sport.SWIMMING: {"generic": 0, "lap_swimming": 17, "open_water": 18},
     s.Sport.OTHER: {"generic": 0},
 }
 STRENGTH_TRAINING = 20
@@ -275,6 +288,8 @@ class _Encoder(Encoder):
         _put(msg, S_INTENSITY, INTENSITY[step.intensity])
         if step.note is not None:
             _put(msg, S_NOTES, self.long_text(step.note, step.note_source, "a note"))
+        if step.equipment is not None:
+            _put(msg, S_EQUIPMENT, EQUIPMENT[step.equipment])
         self.messages.append(msg)
 
     def exercise_step(self, step: s.ExerciseStep) -> None:
@@ -330,6 +345,10 @@ class _Encoder(Encoder):
             case s.Calories(kcal=kcal):
                 _put(msg, S_DUR_TYPE, DUR_CALORIES)
                 _put(msg, S_DUR_VALUE, self.whole(kcal, where, "calories"))
+            case s.RepetitionTime(seconds=sec):
+                # The send-off in ms, counted by the watch from the start of the swim before.
+                _put(msg, S_DUR_TYPE, DUR_REPETITION_TIME)
+                _put(msg, S_DUR_VALUE, self.whole(sec * MS_PER_S, where, "this send-off"))
             case _:
                 assert_never(d)
 
@@ -373,6 +392,9 @@ class _Encoder(Encoder):
                     return
                 offset = 0 if pct else POWER_OFFSET
                 window(TGT_POWER, lo + offset, hi + offset)
+            case s.SwimStroke(stroke=stroke):
+                _put(msg, f_type, TGT_SWIM_STROKE)
+                _put(msg, f_value, SWIM_STROKE.get(stroke, ANY_STROKE))
             case _:
                 assert_never(t)
 
@@ -403,10 +425,11 @@ def _tuple_text(items: list[str]) -> str:
 def _node_text(node: s.Node) -> str:
     match node:
         case s.Step():
+            equipment = f", equipment={node.equipment!r}" if node.equipment else ""
             return (
                 f"Step(intensity={node.intensity!r}, duration={node.duration!r}, "
                 f"target={node.target!r}, secondary={node.secondary!r}, name={node.name!r}, "
-                f"note={node.note!r}, exercise=None)"
+                f"note={node.note!r}, exercise=None{equipment})"
             )
         case s.ExerciseStep(exercise=ex):
             exercise = (
@@ -438,9 +461,13 @@ def content_text(workout: s.Workout, options: EmitOptions = DEFAULT_OPTIONS) -> 
     not part of it; the running cadence unit and the file_id identity are.
     """
     steps = _tuple_text([_node_text(node) for node in workout.steps])
+    pool = ""
+    if workout.pool_metres is not None:
+        # Only a pool swim spells its pool, so that no other workout's serial changes.
+        pool = f"pool_metres={workout.pool_metres!r}, pool_unit={workout.pool_unit!r}, "
     return (
         f"Workout(name={workout.name!r}, sport={workout.sport!r}, "
-        f"sub_sport={workout.sub_sport!r}, short_name={workout.short_name!r}, "
+        f"sub_sport={workout.sub_sport!r}, {pool}short_name={workout.short_name!r}, "
         f"description={workout.description!r}, steps={steps}, "
         f"running_cadence_unit={options.running_cadence_unit!r}, "
         f"fit_identity={options.fit_identity!r})"
@@ -583,6 +610,9 @@ def emit(
     _put(wkt, W_SPORT, sport)
     if sub_sport is not None:
         _put(wkt, W_SUB_SPORT, sub_sport)
+    if workout.pool_metres is not None and workout.pool_unit is not None:
+        _put(wkt, W_POOL_LENGTH, round(workout.pool_metres * POOL_LENGTH_SCALE))
+        _put(wkt, W_POOL_LENGTH_UNIT, POOL_UNIT[workout.pool_unit])
     _put(wkt, W_CAPABILITIES, CAPABILITIES_TCX)
     _put(wkt, W_NUM_VALID_STEPS, min(len(enc.messages), UINT16_MAX))
     if workout.description:

@@ -165,6 +165,8 @@ class _Reader:
             if kind == F.DUR_CALORIES:
                 return s.Calories(kcal=float(value))
             return s.Reps(count=int(value))
+        if kind == F.DUR_REPETITION_TIME and value is not None and value != INVALID_U32:
+            return s.RepetitionTime(seconds=value / U.MS_PER_S)
         if kind in (F.DUR_HR_LT, F.DUR_HR_GT):
             if value is None:
                 self.refuse(index, "a heart-rate condition without a value")
@@ -186,6 +188,15 @@ class _Reader:
         raw_high = msg.get(f"{prefix}custom_target_value_high")
         if kind is None or kind == F.TGT_OPEN:
             return True, None
+        if kind == F.TGT_SWIM_STROKE:
+            raw = msg.get(f"{prefix}target_value")
+            if raw in (None, F.ANY_STROKE, INVALID_U32):
+                return True, s.SwimStroke(stroke="choice")
+            stroke = next((k for k, v in F.SWIM_STROKE.items() if v == raw), None)
+            if stroke is None:
+                self.refuse(index, f"swim stroke {raw}")
+                return False, None
+            return True, s.SwimStroke(stroke=stroke)
         custom = value == 0 and raw_low is not None and raw_high is not None
         low = float(raw_low) if raw_low is not None else 0.0
         high = float(raw_high) if raw_high is not None else 0.0
@@ -198,7 +209,10 @@ class _Reader:
                 return False, None
             view: Literal["pace", "speed"] = "speed" if sport is s.Sport.CYCLING else "pace"
             return True, s.SpeedTarget(
-                low_mps=low / U.MMPS_PER_MPS, high_mps=high / U.MMPS_PER_MPS, view=view
+                low_mps=low / U.MMPS_PER_MPS,
+                high_mps=high / U.MMPS_PER_MPS,
+                view=view,
+                pace_unit="100m" if sport is s.Sport.SWIMMING else "km",
             )
         if kind == F.TGT_HR:
             if not custom:
@@ -322,6 +336,20 @@ class _Reader:
             name=name,
             note=msg.text("notes"),
         )
+
+
+def _whole_lengths(stack: list[tuple[int, s.Node]], pool_cm: int) -> bool:
+    """Whether every distance step is a whole number of pool lengths (FIT: cm vs cm/100 x 100:
+    the pool's length is stored in centimetres, so the test is exact)."""
+
+    def ok(node: s.Node) -> bool:
+        if isinstance(node, s.Repeat):
+            return all(ok(n) for n in node.steps)
+        if isinstance(node, s.Step) and isinstance(node.duration, s.Distance):
+            return U.centimetres(node.duration.metres) % pool_cm == 0
+        return True
+
+    return all(ok(node) for _, node in stack)
 
 
 class _Set(NamedTuple):
@@ -501,6 +529,14 @@ def read_fit(
             if isinstance(duration, s.Reps):
                 reader.refuse(index, "a repetition count outside a strength exercise")
                 continue
+            equipment = None
+            # Swim equipment: only a swim's is read (it means nothing on another sport's step).
+            raw_equipment = msg.get("equipment") if sport is s.Sport.SWIMMING else None
+            if raw_equipment not in (None, 0, 0xFF):
+                equipment = next((k for k, v in F.EQUIPMENT.items() if v == raw_equipment), None)
+                if equipment is None:
+                    reader.refuse(index, f"equipment {raw_equipment}")
+                    continue
             leaf = s.Step(
                 intensity=_INTENSITY.get(msg.get("intensity", 0), s.Intensity.ACTIVE),
                 duration=duration,
@@ -508,6 +544,7 @@ def read_fit(
                 secondary=secondary,
                 name=name,
                 note=msg.text("notes"),
+                equipment=equipment,
             )
         else:
             if name is None:
@@ -520,6 +557,23 @@ def read_fit(
                 continue
             leaf = found
         stack.append((index, leaf))
+    pool_metres: float | None = None
+    pool_unit: Literal["m", "yd"] | None = None
+    if sport is s.Sport.SWIMMING and sub_sport == "lap_swimming":
+        raw_pool = wkt.get("pool_length")
+        raw_unit = wkt.get("pool_length_unit")
+        if raw_pool in (None, 0, 0xFFFF):
+            reader.problems.append(error(where, "a pool swim without a pool length"))
+        elif raw_unit not in (None, *F.POOL_UNIT.values()):
+            reader.problems.append(error(where, f"a pool length in display unit {raw_unit}"))
+        else:
+            pool_metres = raw_pool / F.POOL_LENGTH_SCALE
+            pool_unit = "yd" if raw_unit == F.POOL_UNIT["yd"] else "m"
+            lengths_ok = _whole_lengths(stack, raw_pool)
+            if not lengths_ok:
+                reader.problems.append(
+                    error(where, "a swim distance that is not a whole number of pool lengths")
+                )
     if reader.problems:
         raise WorkoutError(reader.problems + reader.notes)
     name = wkt.text("wkt_name") or default_name
@@ -527,6 +581,8 @@ def read_fit(
         name=name,
         sport=sport,
         sub_sport=sub_sport,
+        pool_metres=pool_metres,
+        pool_unit=pool_unit,
         description=wkt.text("wkt_description"),
         steps=tuple(node for _, node in stack),
     )

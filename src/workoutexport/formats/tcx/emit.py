@@ -170,6 +170,8 @@ class _Writer(Encoder):
             case s.Calories(kcal=kcal):
                 el.set(f"{{{XSI}}}type", "CaloriesBurned_t")
                 child("Calories", self.ushort(kcal, where, "calories"))
+            case s.RepetitionTime():  # pragma: no cover - only a swim has one, refused above
+                raise AssertionError(d)
             case _:
                 assert_never(d)
 
@@ -213,6 +215,8 @@ class _Writer(Encoder):
             case s.PowerZone() | s.PowerRange():
                 el.set(f"{{{XSI}}}type", "None_t")
                 self.unsupported(where, "TCX has no power targets", droppable=True)
+            case s.SwimStroke():  # pragma: no cover - only a swim has one, refused above
+                raise AssertionError(t)
             case _:
                 assert_never(t)
 
@@ -224,12 +228,13 @@ def emit(
     from lxml import etree
 
     w = _Writer(lossy, options)
-    if workout.sport is s.Sport.STRENGTH:
+    if workout.sport in (s.Sport.STRENGTH, s.Sport.SWIMMING):
         raise WorkoutError(
             [
                 error(
                     workout.sport_source,
-                    "TCX cannot carry strength workouts; build this one as FIT (-f fit)",
+                    f"TCX cannot carry {workout.sport.value} workouts; build this one as FIT "
+                    "(-f fit)",
                 )
             ]
         )
