@@ -9,7 +9,7 @@ carry is an error naming the step, or under `--lossy` dropped with a warning.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from ... import steps as s
 from ...compile import cadence_target, pace_target, power_target
@@ -295,6 +295,10 @@ def _kind(t: s.Target) -> str:
             return "power zones"
         case s.PowerRange():
             return "power"
+        case s.SwimStroke():
+            return "swim stroke"
+        case _:
+            assert_never(t)
 
 
 def emit(
