@@ -362,7 +362,8 @@ def _zwo_elements(data: bytes) -> list[dict[str, str]]:
     from lxml import etree
 
     body = etree.fromstring(data).find("workout")
-    return [{"tag": str(el.tag), **dict(el.attrib)} for el in body]
+    assert body is not None
+    return [{"tag": str(el.tag), **{str(k): str(v) for k, v in el.attrib.items()}} for el in body]
 
 
 @pytest.mark.parametrize("count", [1001, 1_000_000, 4_000_000_000])
