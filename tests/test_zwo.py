@@ -148,11 +148,7 @@ def test_bundled_workouts_are_refused_with_the_step_named_or_carried(path: Path)
         return
     built = Run(BuildOptions(formats=("zwo",))).workout(path)
     if built.ok:
-        data = built.data("zwo")
-        if data is None:  # its `formats:` leaves ZWO out (the strength session: fit only)
-            assert "formats:" in path.read_text()
-            return
-        assert problems(data) == []
+        assert problems(built.data("zwo") or b"") == []
         return
     errors = [d for d in built.diagnostics if d.severity == "error"]
     # Each refusal points at a line of the workout, where the step is.
@@ -182,18 +178,8 @@ def test_distance_lap_and_heart_rate_are_named(tmp_path: Path) -> None:
     assert (7, 9, "ZWO has no heart-rate targets (this step)") in said, said
 
 
-def _strength(tmp_path: Path) -> Path:
-    """The bundled strength session without its `formats: [fit]`, so ZWO is asked for."""
-    text = (WORKOUTS / "strength.yaml").read_text()
-    kept = [line for line in text.splitlines() if not line.startswith("formats:")]
-    assert len(kept) == len(text.splitlines()) - 1
-    (tmp_path / "strength.yaml").write_text("\n".join(kept) + "\n")
-    (tmp_path / "profile.yaml").write_text((WORKOUTS / "profile.yaml").read_text())
-    return tmp_path / "strength.yaml"
-
-
-def test_strength_is_refused(tmp_path: Path) -> None:
-    built = Run(BuildOptions(formats=("zwo",))).workout(_strength(tmp_path))
+def test_strength_is_refused() -> None:
+    built = Run(BuildOptions(formats=("zwo",))).workout(WORKOUTS / "strength.yaml")
     assert any(
         "ZWO holds bike and run workouts, not strength" in d.message for d in built.diagnostics
     )
@@ -350,7 +336,7 @@ def test_send_zwift_makes_no_folders_and_stays_inside(tmp_path: Path) -> None:
 
 def test_send_zwift_refuses_what_zwo_cannot_carry(tmp_path: Path) -> None:
     workouts = _zwift(tmp_path, "7")
-    code, out = _send("--zwift-folder", str(workouts), str(_strength(tmp_path)))
+    code, out = _send("--zwift-folder", str(workouts), str(WORKOUTS / "strength.yaml"))
     assert code == 1 and "ZWO holds bike and run workouts, not strength" in out
     assert list((workouts / "7").iterdir()) == []
 
