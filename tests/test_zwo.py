@@ -349,3 +349,172 @@ def test_send_zwift_refuses_what_zwo_cannot_carry(tmp_path: Path) -> None:
     code, out = _send("--zwift-folder", str(workouts), str(strength))
     assert code == 1 and "ZWO holds bike and run workouts, not strength" in out
     assert list((workouts / "7").iterdir()) == []
+
+
+# --- bounds, race paces as written, and what --lossy writes --------------------------------
+
+
+def _zwo_elements(data: bytes) -> list[dict[str, str]]:
+    from lxml import etree
+
+    body = etree.fromstring(data).find("workout")
+    assert body is not None
+    return [{"tag": str(el.tag), **{str(k): str(v) for k, v in el.attrib.items()}} for el in body]
+
+
+@pytest.mark.parametrize("count", [1001, 1_000_000, 4_000_000_000])
+def test_a_huge_repeat_is_refused_at_its_line_before_it_is_unrolled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    from workoutexport.formats.zwo import emit as zwo_emit
+
+    seen: list[object] = []
+    leaf = zwo_emit._Writer.leaf
+
+    def counting(self: zwo_emit._Writer, step: object, **kw: bool) -> object:
+        seen.append(step)
+        return leaf(self, step, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zwo_emit._Writer, "leaf", counting)
+    (tmp_path / "huge.yaml").write_text(
+        f"name: Huge\nsteps:\n  - run: 1min\n  - repeat: {count}\n    steps:\n      - run: 100m\n"
+    )
+    built = Run(BuildOptions(formats=("zwo",))).workout(tmp_path / "huge.yaml")
+    assert not built.ok
+    said = [(d.position.line, d.message) for d in built.diagnostics]
+    assert said == [(4, "written out, this repeat makes more than 1000 ZWO steps")], said
+    # Refused before any of the repeat's steps was looked at: only the first step was.
+    assert len(seen) == 1
+
+
+def test_a_repeat_up_to_the_limit_is_written_and_its_steps_say_things_once(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "w.yaml").write_text(
+        "name: W\nsteps:\n  - repeat: 1000\n    steps:\n      - run: 10s\n        name: Go\n"
+    )
+    built = Run(BuildOptions(formats=("zwo",), lossy=True)).workout(tmp_path / "w.yaml")
+    assert built.ok, [str(d) for d in built.diagnostics]
+    data = built.data("zwo")
+    assert data is not None and problems(data) == []
+    assert _zwo_elements(data) == [{"tag": "FreeRide", "Duration": "10"}] * 1000
+    # The step name dropped once, not once per turn.
+    assert [d.message.partition(";")[0] for d in built.diagnostics] == [
+        "ZWO has no step names (step 'Go')"
+    ]
+
+
+RACE = """\
+name: Race paces
+steps:
+  - run: 2min
+    pace: mile
+  - run: 2min
+    pace: 5k
+  - run: 2min
+    pace: 10k
+  - run: 2min
+    pace: half
+  - run: 2min
+    pace: marathon
+  - run: 2min
+    pace: 105% mile
+  - run: 2min
+    pace: 90% marathon
+"""
+
+
+def test_race_paces_written_as_is_are_that_pace_at_100_percent(tmp_path: Path) -> None:
+    (tmp_path / "profile.yaml").write_text(
+        "paces:\n  mile: 6:00/mi\n  5k: 4:00/km\n  10k: 4:10/km\n  half: 4:25/km\n"
+        "  marathon: 4:45/km\ntolerance:\n  pace: 5s\n"
+    )
+    (tmp_path / "race.yaml").write_text(RACE)
+    zwo = _built(tmp_path / "race.yaml", "zwo")
+    assert problems(zwo) == []
+    # Zwift's pace indices: 0 mile, 1 5k, 2 10k, 3 half marathon, 4 marathon.
+    assert [(e["Power"], e["pace"]) for e in _zwo_elements(zwo)] == [
+        ("1", "0"),
+        ("1", "1"),
+        ("1", "2"),
+        ("1", "3"),
+        ("1", "4"),
+        ("1.05", "0"),
+        ("0.9", "4"),
+    ]
+    (tmp_path / "race.zwo").write_bytes(zwo)
+    [imported] = import_file(tmp_path / "race.zwo")
+    (tmp_path / "back").mkdir()
+    (tmp_path / "back" / "race.yaml").write_text(imported.yaml)
+    (tmp_path / "back" / "profile.yaml").write_text((tmp_path / "profile.yaml").read_text())
+    original = workout_steps(_built(tmp_path / "race.yaml", "fit"))
+    again = workout_steps(_built(tmp_path / "back" / "race.yaml", "fit"))
+    assert [{k: v for k, v in s.items() if k != "wkt_step_name"} for s in again] == [
+        {k: v for k, v in s.items() if k != "wkt_step_name"} for s in original
+    ]
+
+
+def test_10x400_is_refused_for_its_distances_and_easy_range_not_its_mile_pace() -> None:
+    built = Run(BuildOptions(formats=("zwo",))).workout(WORKOUTS / "10x400-mile-pace.yaml")
+    said = {(d.position.line, d.message.partition(";")[0]) for d in built.diagnostics}
+    lines = (WORKOUTS / "10x400-mile-pace.yaml").read_text().splitlines()
+    assert lines[15].strip() == "- run: 400m" and lines[16].strip() == "pace: mile"
+    assert (16, "ZWO steps last a time in seconds") in said, said
+    # `pace: mile` (line 17) is carried; the warm-up and cool-down's easy range is not.
+    assert {line for line, _ in said} == {13, 16, 20}, said
+    easy = [m for line, m in said if line == 13]
+    assert easy and "5:30-6:00/km" in easy[0]
+
+
+def test_10x400_under_lossy_keeps_its_efforts_and_recoveries(tmp_path: Path) -> None:
+    path = WORKOUTS / "10x400-mile-pace.yaml"
+    built = Run(BuildOptions(formats=("zwo",), lossy=True)).workout(path)
+    assert built.ok, [str(d) for d in built.diagnostics]
+    data = built.data("zwo")
+    assert data is not None and problems(data) == []
+    # 400 m at the profile's 6:00/mi: 360 s * 400 / 1609.344 = 89.5 s.
+    assert _zwo_elements(data) == [
+        {"tag": "Warmup", "Duration": "900"},
+        {
+            "tag": "IntervalsT",
+            "Repeat": "10",
+            "OnDuration": "89",
+            "OffDuration": "60",
+            "OnPower": "1",
+            "pace": "0",
+        },
+        {"tag": "Cooldown", "Duration": "600"},
+    ]
+    said = {(d.position.line, d.message) for d in built.diagnostics}
+    assert (
+        16,
+        "ZWO steps last a time in seconds; this step lasts '400m': written as 1:29, its time "
+        "at the middle of its pace (--lossy)",
+    ) in said, said
+    # What is said dropped is what is missing: the easy pace of warm-up and cool-down only.
+    dropped = sorted(line for line, m in said if "dropped" in m)
+    assert dropped == [13, 20], said
+    # Read back, the recoveries are still recoveries.
+    (tmp_path / "w.zwo").write_bytes(data)
+    (tmp_path / "profile.yaml").write_text((WORKOUTS / "profile.yaml").read_text())
+    [imported] = import_file(tmp_path / "w.zwo")
+    (tmp_path / "w.yaml").write_text(imported.yaml)
+    steps = workout_steps(_built(tmp_path / "w.yaml", "fit"))
+    kinds = [s.get("intensity") for s in steps]
+    assert kinds == ["warmup", "active", "recovery", None, "cooldown"], steps
+
+
+def test_a_recovery_outside_an_intervals_is_said_written_as_active_under_lossy(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 5min\n  - recover: 2min\n")
+    built = Run(BuildOptions(formats=("zwo",), lossy=True)).workout(tmp_path / "w.yaml")
+    assert built.ok
+    data = built.data("zwo")
+    assert data is not None
+    assert _zwo_elements(data) == [
+        {"tag": "FreeRide", "Duration": "300"},
+        {"tag": "FreeRide", "Duration": "120"},
+    ]
+    [message] = [d.message for d in built.diagnostics]
+    assert message.endswith("written as an active step (--lossy)") and "dropped" not in message

@@ -97,7 +97,8 @@ class _Writer(Encoder):
             self.unsupported(
                 where,
                 "ZWO run targets are a fraction of a race pace (the profile's mile, 5k, 10k, "
-                "half or marathon pace): no such fraction gives this pace window",
+                f"half or marathon pace), held within the profile's "
+                f"{self.profile.tolerance.pace:g} s: no such fraction gives {_pace_text(t)}",
                 droppable=True,
             )
         return found
@@ -144,14 +145,8 @@ class _Writer(Encoder):
                 step.source, f"ZWO has no strength exercises ({label})", droppable=True
             )
             return None
-        if not isinstance(step.duration, s.Time):
-            from ...importers.yaml_out import duration_text
-
-            self.unsupported(
-                step.duration_source,
-                f"ZWO steps last a time in seconds; {label} lasts '{duration_text(step.duration)}'",
-                droppable=True,
-            )
+        seconds = self.seconds(step, label)
+        if seconds is None:
             return None
         if step.name:
             self.unsupported(step.name_source, f"ZWO has no step names ({label})", droppable=True)
@@ -173,21 +168,47 @@ class _Writer(Encoder):
             if level is None:
                 level = self.level(t, where)
         if step.intensity in (s.Intensity.RECOVERY, s.Intensity.REST) and not off:
-            self.unsupported(
-                step.source,
+            what = (
                 f"ZWO marks recovery only as the off part of an IntervalsT ({label} is a "
-                f"{step.intensity.value} step outside one); it would be written as active",
-                droppable=True,
+                f"{step.intensity.value} step outside one)"
             )
+            if self.lossy:
+                self.warn(step.source, f"{what}; written as an active step (--lossy)")
+            else:
+                self.unsupported(step.source, f"{what}; it would be written as active")
         tag = _TAG.get(step.intensity, "SteadyState" if level is not None else "FreeRide")
         return {
             "tag": tag,
-            "seconds": step.duration.seconds,
+            "seconds": seconds,
             "level": level,
             "cadence": cadence,
             "note": step.note,
             "intensity": step.intensity,
         }
+
+    def seconds(self, step: s.Step, label: str) -> float | None:
+        """How long `step` lasts in seconds; under --lossy a distance at a known pace is
+        written as its time at the middle of that pace, and said so."""
+        if isinstance(step.duration, s.Time):
+            return step.duration.seconds
+        from ...importers.yaml_out import duration_text
+
+        lasts = duration_text(step.duration)
+        what = f"ZWO steps last a time in seconds; {label} lasts '{lasts}'"
+        pace = next(
+            (t for t in (step.target, step.secondary) if isinstance(t, s.SpeedTarget)), None
+        )
+        if self.lossy and isinstance(step.duration, s.Distance) and pace is not None:
+            per_metre = (1 / pace.low_mps + 1 / pace.high_mps) / 2
+            seconds = float(max(1, round(step.duration.metres * per_metre)))
+            self.warn(
+                step.duration_source,
+                f"{what}: written as {_clock(seconds)}, its time at the middle of its pace "
+                "(--lossy)",
+            )
+            return seconds
+        self.unsupported(step.duration_source, what, droppable=True)
+        return None
 
     def element(self, parent: Any, tag: str, attrs: dict[str, str], note: str | None) -> None:
         from lxml import etree
@@ -228,15 +249,16 @@ class _Writer(Encoder):
         if off.note or on.name or off.name:
             return False  # written out, where each step keeps its own (an IntervalsT's
             # text events are read as its on step's note)
-        if not (isinstance(on.duration, s.Time) and isinstance(off.duration, s.Time)):
-            return False
         said = len(self.diagnostics)
         got_on = self.leaf(on)
         got_off = self.leaf(off, off=True)
         if got_on is None or got_off is None:
-            return True  # said why; nothing to write
+            if not self.lossy:
+                return True  # refused, and said why
+            del self.diagnostics[said:]  # written out without the dropped step, said there
+            return False
         lon, loff = got_on["level"], got_off["level"]
-        if (lon is None) != (loff is None) or (lon and loff and lon[1] != loff[1]):
+        if lon and loff and lon[1] != loff[1]:
             del self.diagnostics[said:]  # written out instead, and said there
             return False
         attrs = {
@@ -244,11 +266,14 @@ class _Writer(Encoder):
             "OnDuration": number_text(got_on["seconds"]),
             "OffDuration": number_text(got_off["seconds"]),
         }
-        if lon is not None and loff is not None:
+        # A side without a target has no power attribute (read back as no target).
+        if lon is not None:
             attrs["OnPower"] = number_text(lon[0])
+        if loff is not None:
             attrs["OffPower"] = number_text(loff[0])
-            if lon[1] is not None:
-                attrs["pace"] = str(lon[1])
+        index = (lon or loff or (0.0, None))[1]
+        if index is not None:
+            attrs["pace"] = str(index)
         if got_on["cadence"] is not None:
             attrs["Cadence"] = str(got_on["cadence"])
         if got_off["cadence"] is not None:
@@ -271,16 +296,54 @@ class _Writer(Encoder):
             self.unsupported(
                 node.source, f"ZWO has no repeat names ('{node.name}')", droppable=True
             )
-        # Written out: the same steps in the same order.
-        for _ in range(node.count):
+        # Written out: the same steps in the same order; bounded before any is written.
+        if self.count + node.count * sum(_size(c) for c in node.steps) > MAX_ELEMENTS:
+            self.fail(
+                node.source, f"written out, this repeat makes more than {MAX_ELEMENTS} ZWO steps"
+            )
+            return
+        said = len(self.diagnostics)
+        for turn in range(node.count):
+            after_first = len(self.diagnostics)
             for child in node.steps:
                 self.node(parent, child)
+            if turn:
+                del self.diagnostics[after_first:]  # the same steps say the same once
             if self.count > MAX_ELEMENTS:
+                del self.diagnostics[said:]
                 self.fail(
                     node.source,
                     f"written out, this repeat makes more than {MAX_ELEMENTS} ZWO steps",
                 )
                 return
+
+
+def _size(node: s.Node) -> int:
+    """Elements `node` is written as at least (an active-recovery pair as one IntervalsT),
+    capped just above the limit so no count is ever unrolled to be measured."""
+    if not isinstance(node, s.Repeat):
+        return 1
+    if node.until is None and not node.name and len(node.steps) == 2:
+        on, off = node.steps
+        if (
+            isinstance(on, s.Step)
+            and isinstance(off, s.Step)
+            and on.intensity is s.Intensity.ACTIVE
+            and off.intensity is s.Intensity.RECOVERY
+        ):
+            return 1
+    return min(node.count * sum(_size(c) for c in node.steps), MAX_ELEMENTS + 1)
+
+
+def _pace_text(t: s.SpeedTarget) -> str:
+    unit = t.pace_unit or "km"
+    metres = 1000.0 if unit == "km" else 1609.344
+    return f"{_clock(metres / t.high_mps)}-{_clock(metres / t.low_mps)}/{unit}"
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _kind(t: s.Target) -> str:
