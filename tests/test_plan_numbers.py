@@ -404,3 +404,41 @@ def test_the_10_percent_rule_speaks_the_plan_unit(tmp_path: Path) -> None:
     assert code == 0, stderr
     # 6 mi on 5 mi is 20 % more; the plan's distances are in miles.
     assert "week 2: 6 mi is 20 % more than week 1 (5 mi)" in stderr, stderr
+
+
+# --- a time that leaves steps out ---------------------------------------------------------------
+
+# 10 min warm-up at 6:00/km (1.667 km), 4 x (30 s at 6:00/km = 83.3 m, walk down on lap),
+# 10 min cool-down (1.667 km): 22:00 of known time plus 4 lap steps; 22 min at 6:00/km =
+# 3.667 km, but the lap steps have no distance either.
+HILLS = """\
+name: Hills
+steps:
+  - warmup: 10min
+    pace: easy
+  - repeat: 4
+    steps:
+      - run: 30s
+        pace: easy
+      - recover: lap
+  - cooldown: 10min
+    pace: easy
+"""
+HILL_WEEK = "name: H\nstart: 2027-01-04\nweeks:\n  - days:\n      thu: hills.yaml\n"
+
+
+def test_a_time_that_leaves_steps_out_is_a_lower_bound_in_every_view(tmp_path: Path) -> None:
+    plan = library(tmp_path, HILL_WEEK, **{"hills.yaml": HILLS})
+    code, shown, _ = run("show", str(tmp_path / "hills.yaml"))
+    assert code == 0 and "total time: 22:00 + 4 step(s) without a set time" in shown
+    code, stdout, stderr = run("show", str(plan))
+    assert code == 0, stderr
+    session = next(line for line in stdout.splitlines() if "Hills" in line).split()
+    assert session[-6:] == ["≥", "22", "min", "≥", "3.7", "km"]
+    assert week_lines(stdout) == ["running 22 min, 3.7 km (at least)"]
+    code, _, stderr = run("site", str(tmp_path), "-o", str(tmp_path / "site"))
+    assert code == 0, stderr
+    page = re.sub(r"<[^>]+>", "", (tmp_path / "site" / "plans" / "plan.html").read_text())
+    assert "≥ 22 min · ≥ 3.7 km" in page
+    index = re.sub(r"<[^>]+>", "", (tmp_path / "site" / "index.html").read_text())
+    assert "1 week · ≥ 22 min · ≥ 3.7 km" in index

@@ -290,8 +290,10 @@ def test_chart_caption_explains_only_what_the_chart_shows(site: Path) -> None:
         page = html.parse(str(site / "workouts" / f"{stem}.html")).getroot()
         return str(page.find(".//figcaption").text_content())
 
-    # Reps are open-ended (pale); 400 m efforts are timed from their pace (dashed).
-    assert "Pale:" in caption("strength") and "Dashed" not in caption("strength")
+    # Reps are timed at 3 s a rep, as `show` counts them (dashed); 400 m efforts are timed
+    # from their pace (dashed); the hills' walk down ends on lap (pale).
+    assert "Dashed" in caption("strength") and "Pale:" not in caption("strength")
+    assert "Pale:" in caption("hill-repeats")
     assert "Dashed" in caption("10x400-mile-pace") and "Pale:" not in caption("10x400-mile-pace")
     assert caption("tempo-run").split() == ["Height:", "pace", "as", "%", "of", "threshold."]
 

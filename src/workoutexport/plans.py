@@ -836,6 +836,7 @@ class WeekTotal:
     partial: bool = False
     other_seconds: float = 0.0
     other_estimated: bool = False
+    untimed: bool = False
 
 
 def week_totals(build: PlanBuild) -> list[WeekTotal]:
@@ -856,6 +857,7 @@ def week_totals(build: PlanBuild) -> list[WeekTotal]:
                 week.partial,
                 week.other_seconds,
                 week.other_estimated,
+                week.untimed,
             )
         )
     return out
@@ -934,8 +936,10 @@ def plan_as_text(
             t = estimate.totals(c.workout.steps)
             dist = distance_text(t.metres, unit) if t.metres else "-"
             if t.metres and t.unknown_distance:
-                dist = f">={dist}"
+                dist = f"≥ {dist}"
             time = ("~" if t.estimated else "") + time_text(t.seconds)
+            if t.unknown_time:
+                time = f"≥ {time}"
             overrides = " ".join(f"{k}={v}" for k, v in c.session.overrides.items())
             lines.append(
                 f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {time:>10}"
@@ -946,7 +950,7 @@ def plan_as_text(
             if w.seconds or w.metres
             else "none"
         )
-        if w.partial:
+        if w.partial or w.untimed:
             total += " (at least)"
         if w.other_seconds:
             about = "~" if w.other_estimated else ""

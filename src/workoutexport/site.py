@@ -78,6 +78,8 @@ class PlanSession:
     partial: bool = False
     #: `seconds` is partly worked out from strength reps (shown with '~').
     estimated: bool = False
+    #: Some step has no time estimate: `seconds` is a lower bound (shown with '≥').
+    untimed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +131,9 @@ class PlanPage:
 
         seconds = sum(w.seconds for w in self.weeks)
         metres = sum(w.metres for w in self.weeks)
-        return amount_text(seconds, metres, self.unit)
+        untimed = any(w.totals.untimed for w in self.weeks)
+        partial = any(w.totals.partial for w in self.weeks)
+        return amount_text(seconds, metres, self.unit, untimed=untimed, partial=partial)
 
 
 # --- what the templates see -------------------------------------------------------------------
@@ -482,6 +486,7 @@ def site_plan(
                 running=amount.running,
                 partial=amount.partial,
                 estimated=amount.estimated,
+                untimed=amount.untimed,
                 workout_slug=slug_of.get(c.session.workout.resolve()),
             )
         )
@@ -585,7 +590,13 @@ def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
             offset = (session.date - week.start).days
             if not 0 <= offset < 7:
                 raise ValueError(f"week {week.number}: {session.date} is not in that week")
-            amount = amount_text(session.seconds, session.metres, plan.unit)
+            amount = amount_text(
+                session.seconds,
+                session.metres,
+                plan.unit,
+                untimed=session.untimed,
+                partial=session.partial,
+            )
             if session.estimated:
                 amount = f"~{amount}"
             # "45 min" above "45 min · 7.8 km" says nothing new.
@@ -626,7 +637,9 @@ def _volume(week: Week, unit: str) -> str:
     strength ~30 min'."""
     from .site_text import amount_text, time_text
 
-    parts = [amount_text(week.seconds, week.metres, unit)]
+    parts = [
+        amount_text(week.seconds, week.metres, unit, untimed=week.untimed, partial=week.partial)
+    ]
     if week.other_seconds:
         about = "~" if week.other_estimated else ""
         parts.append(f"strength {about}{time_text(week.other_seconds)}")
