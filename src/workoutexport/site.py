@@ -215,6 +215,14 @@ def _slug(relative: Path, taken: set[str]) -> str:
     return slug
 
 
+def _below_plans(relative: Path) -> Path:
+    """A plan's path below the library without a leading `plans` folder: its page is
+    `plans/faster-mile.html`, not `plans/plans-faster-mile.html`."""
+    if len(relative.parts) > 1 and relative.parts[0] == "plans":
+        return Path(*relative.parts[1:])
+    return relative
+
+
 def totals_text(workout: s.Workout) -> tuple[str, str, str]:
     """(total time, total distance, what they leave out) as `show` works them out.
 
@@ -370,7 +378,10 @@ def build_site(
             continue
         claimed[files] = shown
         slug = _slug(item.relative, taken)
-        said.extend(built.diagnostics)
+        # A loss in the optional TCX download is said on the workout's page, not on the
+        # terminal: the user asked for a site, not for TCX files.
+        on_page = {id(d) for o in built.outputs if o.format == "tcx" for d in o.warnings}
+        said.extend(d for d in built.diagnostics if id(d) not in on_page)
         missing = [
             (fmt.upper(), "; ".join(d.message for d in why)) for fmt, why in built.refused.items()
         ]
@@ -381,7 +392,7 @@ def build_site(
             for fmt in ("fit", "tcx")
             if offered and fmt not in offered and fmt not in built.refused
         ]
-        warnings = [f"{o.format.upper()}: {d.message}" for o in built.outputs for d in o.warnings]
+        warnings = [_loss_text(o.format, d.message) for o in built.outputs for d in o.warnings]
         downloads = []
         for fmt, data in ((o.format, o.data) for o in built.outputs):
             name = files.with_suffix(f".{fmt}")
@@ -393,13 +404,16 @@ def build_site(
         pages.append(_workout_page(item, slug, workout, run.profiles, downloads, missing, warnings))
         slug_of[item.path.resolve()] = slug
     plans = list(plans)
+    # Plan pages have a folder of their own: named apart from the workouts' pages, and
+    # after the plan's path below the library without the folder `plans` again.
+    plan_taken = {plan.slug for plan in plans}
     for item in plan_inputs:
         shown = display_path(item.path)
         try:
             plans.append(
                 site_plan(
                     item.path,
-                    _slug(item.relative, taken),
+                    _slug(_below_plans(item.relative), plan_taken),
                     slug_of,
                     run=run,
                     files_under=PurePosixPath("files", *item.relative.parent.parts),
@@ -432,6 +446,13 @@ def build_site(
     css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
     put("style.css", css, str(out_dir))
     return said
+
+
+def _loss_text(fmt: str, message: str) -> str:
+    """'TCX: the note is ...' with the format named once: a message that names it already
+    ('TCX has no step notes; ...') is not prefixed again."""
+    name = fmt.upper()
+    return message if message.upper().startswith(name) else f"{name}: {message}"
 
 
 def _link_plans(pages: Sequence[WorkoutPage], plans: Sequence[PlanPage]) -> None:
