@@ -132,12 +132,12 @@ def test_every_page_fits_a_phone_and_the_plan_stacks_its_days(
                     "xs => xs.slice(0, 3).map(x => x.getBoundingClientRect().top)"
                 )
                 assert tops == sorted(tops) and len(set(tops)) == 3
-            page.goto((built_site / "plans" / "plans-faster-mile.html").as_uri())
+            page.goto((built_site / "plans" / "faster-mile.html").as_uri())
             shot = tmp_path / "plan-390.png"
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot: {shot}")
             desktop = browser.new_page(viewport={"width": 1280, "height": 900})
-            desktop.goto((built_site / "plans" / "plans-faster-mile.html").as_uri())
+            desktop.goto((built_site / "plans" / "faster-mile.html").as_uri())
             # On a wide screen the days are the table's columns again, one row a week.
             assert desktop.locator("table.calendar thead").is_visible()
             assert not desktop.locator(".day-label").first.is_visible()
@@ -156,7 +156,7 @@ def test_the_plan_prints_a_week_a_block_with_no_word_split(
     built_site: Path, tmp_path: Path
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    plan = built_site / "plans" / "plans-faster-mile.html"
+    plan = built_site / "plans" / "faster-mile.html"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -151,6 +151,7 @@ def test_nested_repeats_are_expanded() -> None:
 
 
 def bar(start: float, end: float, intensity: float, **kw: bool) -> Bar:
+    """A bar drawn by hand (`counted=False` for one left out of the total)."""
     return Bar(
         start=start, end=end, intensity=intensity, basis="kind", kind=ACTIVE, label="x", **kw
     )
@@ -273,10 +274,68 @@ def test_show_chart_on_request_only() -> None:
     assert drawn.exit_code == 0
     assert drawn.stdout.startswith(plain.stdout)
     chart = drawn.stdout[len(plain.stdout) :]
-    # 72 columns for 10 + 6 x (0.5 + 1 nominal) + 10 = 29 minutes.
-    assert " 0:00" in chart and chart.count("█") > 72 and "29:00" in chart
+    # Drawn: 10 + 6 x (0.5 + 1 nominal) + 10 = 29 minutes; but the axis ends on the total
+    # `show` gives, 10 + 6 x 0.5 + 10 = 23:00, and says the lap steps are left out.
+    assert "total time: 23:00 + 6 step(s) without a set time" in plain.stdout
+    axis = next(line for line in chart.splitlines() if line.startswith(" 0:00"))
+    assert axis.endswith(" ≥ 23:00")
+    assert "29:00" not in chart
     assert "Height: pace as % of threshold; steps without such a target by kind." in chart
-    assert "? ends on lap or a condition, drawn 60 s wide." in chart
+    assert "? ends on lap or a condition: drawn 60 s wide, not in the total." in chart
+
+
+def test_strength_chart_takes_rep_times_from_the_estimate() -> None:
+    from click.testing import CliRunner
+
+    from workoutexport.cli import main
+
+    path = str(ROOT / "workouts" / "strength.yaml")
+    plain = CliRunner().invoke(main, ["show", path])
+    chart = CliRunner().invoke(main, ["show", path, "--chart"]).stdout[len(plain.stdout) :]
+    # 5 min + 3 x (12 + 10 + 10 reps at 3 s, 45 s, 60 s rest) = 300 + 3 x 201 = 903 s.
+    assert "total time: ~15:03" in plain.stdout
+    axis = next(line for line in chart.splitlines() if line.startswith(" 0:00"))
+    assert axis.endswith(" ~15:03")
+    assert "~ time estimated at 3 s a rep." in chart and "?" not in chart
+    tree = load_workout(Path(path), profiles=ProfileCache())
+    widths = [b.end - b.start for b in bars(tree, Profile())]
+    assert widths == pytest.approx([300] + [36, 30, 30, 45, 60] * 3)
+
+
+def test_axis_end_counts_what_show_counts() -> None:
+    from workoutexport.chart import axis_end
+
+    squat = s.ExerciseStep(
+        exercise=s.Exercise(category=28, category_name="squat"), duration=s.Reps(count=12)
+    )
+    got = bars(
+        workout(
+            s.Step(intensity=ACTIVE, duration=s.Time(seconds=90)),
+            squat,
+            s.Step(intensity=REST, duration=s.Distance(metres=1000)),
+            s.Step(intensity=REST, duration=s.LapButton()),
+        ),
+        Profile(),
+    )
+    # 90 s; 12 reps x 3 s = 36 s (estimated); 1 km without a pace drawn at 6:00/km but not
+    # counted; the lap step drawn 60 s wide, not counted.
+    ends = [x for b in got for x in (b.start, b.end)]
+    assert ends == pytest.approx([0, 90, 90, 126, 126, 486, 486, 546])
+    assert [b.counted for b in got] == [True, True, False, False]
+    assert [b.reps for b in got] == [False, True, False, False]
+    assert axis_end(got) == "≥ ~2:06"  # 90 + 36 = 126 s
+    assert axis_end(got[:1]) == "1:30"
+
+
+def test_svg_ticks_count_known_time_only() -> None:
+    got = [bar(0, 600, 0.6), bar(600, 660, 0.2, nominal=True, counted=False), bar(660, 1260, 1)]
+    root = etree.fromstring(render_svg(got, "T"))
+    ticks = root.findall(f".//{SVG}text[@class='tick']")
+    # 1200 s known: a tick every 5 min. 15:00 is 300 s into the third bar (660 + 300 = 960
+    # drawn); 20:00 is the end, labelled as a lower bound. 318 units for 1260 s drawn.
+    assert [t.text for t in ticks] == ["0:00", "5:00", "10:00", "15:00", "≥ 20:00"]
+    xs = [float(t.get("x", "")) for t in ticks]
+    assert xs == pytest.approx([34, 109.71, 185.43, 276.29, 352], abs=0.01)
 
 
 def test_show_draws_the_chart_by_default_on_a_terminal() -> None:

@@ -214,18 +214,19 @@ def test_the_guides_repeat_header_and_cues(tmp_path: Path) -> None:
     (tmp_path / "profile.yaml").write_text(PROFILE)
     (tmp_path / "c.txt").write_bytes((FILES / "guide-cues.txt").read_bytes())
     [imported] = import_file(tmp_path / "c.txt")
+    # A ride's work is 'active:' (sport: cycling, read from power with no pace).
     assert imported.yaml.splitlines()[4:] == [
-        "  - run: 10min",
+        "  - active: 10min",
         "    power: 57-63%ftp",
         "    name: Warmup",
         "  - repeat: 6",
         "    name: Main Set",
         "    steps:",
-        "      - run: 4min",
+        "      - active: 4min",
         "        power: 95-105%ftp",
-        "      - run: 5min",
+        "      - active: 5min",
         "        power: 47.5-52.5%ftp",
-        "  - run: 3min",
+        "  - active: 3min",
         "    power: 47.5-52.5%ftp",
         "    name: Recovery",
     ]

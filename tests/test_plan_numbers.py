@@ -304,6 +304,64 @@ def test_show_plan_displays_progressed_values_as_a_coach_reads_them(tmp_path: Pa
     assert easy.endswith("minutes=35min"), easy
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # From 10 min to the whole minute, halves up: 48 min 35 s = 48.58 min -> 49.
+        ("48min 35s", "49min"),
+        ("32min 25s", "32min"),
+        ("52min 30s", "53min"),  # 52.5 -> 53, half up
+        ("1h 11min 15s", "1h 11min"),
+        ("32:25", "32:00"),
+        ("11-16min 30s", "11-17min"),
+        # Under 10 min, distances and counts: as they are.
+        ("9min 50s", "9min 50s"),
+        ("1:35", "1:35"),
+        ("5.83mi", "5.83mi"),
+        ("7", "7"),
+    ],
+)
+def test_show_reads_a_grown_time_to_the_minute(value: str, shown: str) -> None:
+    from workoutexport.plans import shown_value
+
+    assert shown_value(value) == shown
+
+
+ONE_WEEK_EASY = "name: One\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: easy.yaml\n"
+
+
+def test_show_plan_rounds_the_column_not_the_watch(tmp_path: Path) -> None:
+    # 45 min x 1.08 = 48.6 min = 2916 s -> 2915 s: '48min 35s' on the watch, '49min' shown.
+    plan = library(
+        tmp_path,
+        "name: P\nstart: 2027-01-04\nweeks:\n  - repeat: 2\n    progress: {minutes: 8%}\n"
+        "    days:\n      tue: {workout: easy.yaml, set: {minutes: 45min}}\n",
+    )
+    code, stdout, stderr = run("show", str(plan))
+    assert code == 0, stderr
+    assert stdout.splitlines()[1] == "  2 weeks from Mon 2027-01-04"
+    assert "minutes=48min 35s" not in stdout
+    assert [x.split()[-1] for x in stdout.splitlines() if " Easy " in x] == [
+        "minutes=45min",
+        "minutes=49min",
+    ]
+    code, _, stderr = run("build", str(plan), "-f", "fit", "-o", str(tmp_path / "out"))
+    assert code == 0, stderr
+    fits = sorted((tmp_path / "out").rglob("*.fit"))
+    durations = [
+        m["duration_time"]
+        for f in fits
+        if not f.name.endswith("-schedule.fit")
+        for m in decoded(f.read_bytes())["workout_step_mesgs"]
+    ]
+    assert sorted(durations) == [2700.0, 2915.0]
+
+
+def test_one_week_is_one_week(tmp_path: Path) -> None:
+    code, stdout, _ = run("show", str(library(tmp_path, ONE_WEEK_EASY)))
+    assert code == 0 and stdout.splitlines()[1] == "  1 week from Mon 2027-01-04"
+
+
 # --- 5. names ---------------------------------------------------------------------------------
 
 EIGHT = """\
@@ -404,3 +462,41 @@ def test_the_10_percent_rule_speaks_the_plan_unit(tmp_path: Path) -> None:
     assert code == 0, stderr
     # 6 mi on 5 mi is 20 % more; the plan's distances are in miles.
     assert "week 2: 6 mi is 20 % more than week 1 (5 mi)" in stderr, stderr
+
+
+# --- a time that leaves steps out ---------------------------------------------------------------
+
+# 10 min warm-up at 6:00/km (1.667 km), 4 x (30 s at 6:00/km = 83.3 m, walk down on lap),
+# 10 min cool-down (1.667 km): 22:00 of known time plus 4 lap steps; 22 min at 6:00/km =
+# 3.667 km, but the lap steps have no distance either.
+HILLS = """\
+name: Hills
+steps:
+  - warmup: 10min
+    pace: easy
+  - repeat: 4
+    steps:
+      - run: 30s
+        pace: easy
+      - recover: lap
+  - cooldown: 10min
+    pace: easy
+"""
+HILL_WEEK = "name: H\nstart: 2027-01-04\nweeks:\n  - days:\n      thu: hills.yaml\n"
+
+
+def test_a_time_that_leaves_steps_out_is_a_lower_bound_in_every_view(tmp_path: Path) -> None:
+    plan = library(tmp_path, HILL_WEEK, **{"hills.yaml": HILLS})
+    code, shown, _ = run("show", str(tmp_path / "hills.yaml"))
+    assert code == 0 and "total time: 22:00 + 4 step(s) without a set time" in shown
+    code, stdout, stderr = run("show", str(plan))
+    assert code == 0, stderr
+    session = next(line for line in stdout.splitlines() if "Hills" in line).split()
+    assert session[-6:] == ["≥", "22", "min", "≥", "3.7", "km"]
+    assert week_lines(stdout) == ["running 22 min, 3.7 km (at least)"]
+    code, _, stderr = run("site", str(tmp_path), "-o", str(tmp_path / "site"))
+    assert code == 0, stderr
+    page = re.sub(r"<[^>]+>", "", (tmp_path / "site" / "plans" / "plan.html").read_text())
+    assert "≥ 22 min · ≥ 3.7 km" in page
+    index = re.sub(r"<[^>]+>", "", (tmp_path / "site" / "index.html").read_text())
+    assert "1 week · ≥ 22 min · ≥ 3.7 km" in index

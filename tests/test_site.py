@@ -231,7 +231,7 @@ def test_workout_page_shows_steps_and_notes(site: Path) -> None:
     assert doc.find_class("step-note")[1].text == "walk back down, press lap at the bottom"
     # Both notes are lost in TCX: said once, with how often.
     assert [li.text for li in doc.find_class("warnings")[0].iter("li")] == [
-        "TCX: TCX has no step notes; the note is left out of the TCX file (2 times)"
+        "TCX has no step notes; the note is left out of the TCX file (2 times)"
     ]
     strength = html.parse(str(site / "workouts" / "strength.html")).getroot()
     # strength.yaml: 12 goblet squats with 12kg, 10 walking lunges (10 each leg), ...
@@ -290,11 +290,9 @@ def test_a_workout_page_names_the_plans_that_use_it(site: Path) -> None:
 
     # Every bundled plan has a long run; only two have hills (their YAML names the file).
     uses_hills = sorted(
-        f"plans-{p.stem}"
-        for p in (LIBRARY / "plans").glob("*.yaml")
-        if "hill-repeats.yaml" in p.read_text()
+        p.stem for p in (LIBRARY / "plans").glob("*.yaml") if "hill-repeats.yaml" in p.read_text()
     )
-    assert uses_hills == ["plans-faster-mile", "plans-faster-mile-advanced"]
+    assert uses_hills == ["faster-mile", "faster-mile-advanced"]
     assert sorted(plans_of("hill-repeats")) == uses_hills
     assert len(plans_of("long-run")) == 3
     # No plan uses the 800s, and the page says nothing of plans.
@@ -307,8 +305,10 @@ def test_chart_caption_explains_only_what_the_chart_shows(site: Path) -> None:
         page = html.parse(str(site / "workouts" / f"{stem}.html")).getroot()
         return str(page.find(".//figcaption").text_content())
 
-    # Reps are open-ended (pale); 400 m efforts are timed from their pace (dashed).
-    assert "Pale:" in caption("strength") and "Dashed" not in caption("strength")
+    # Reps are timed at 3 s a rep, as `show` counts them (dashed); 400 m efforts are timed
+    # from their pace (dashed); the hills' walk down ends on lap (pale).
+    assert "Dashed" in caption("strength") and "Pale:" not in caption("strength")
+    assert "Pale:" in caption("hill-repeats")
     assert "Dashed" in caption("10x400-mile-pace") and "Pale:" not in caption("10x400-mile-pace")
     assert caption("tempo-run").split() == ["Height:", "pace", "as", "%", "of", "threshold."]
 
@@ -500,9 +500,9 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
     index = _html((site / "index.html").read_bytes())
     links = [a.get("href") for a in index.find_class("plans")[0].iter("a")]
     assert sorted(links) == [
-        "plans/plans-faster-mile-advanced.html",
-        "plans/plans-faster-mile-beginner.html",
-        "plans/plans-faster-mile.html",
+        "plans/faster-mile-advanced.html",
+        "plans/faster-mile-beginner.html",
+        "plans/faster-mile.html",
     ]
     for href in links:
         page = _html((site / href).read_bytes())
@@ -515,7 +515,7 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
             assert (site / "plans" / s).resolve().is_file()
     # A session's own values show on the calendar, as values: the workout page has only its
     # defaults. The intermediate plan's week 4, 8 % a week up from week 1, compounded:
-    page = _html((site / "plans" / "plans-faster-mile.html").read_bytes())
+    page = _html((site / "plans" / "faster-mile.html").read_bytes())
     week4 = {x[0].text_content(): x for x in page.find_class("week")[3].find_class("session")}
     # The long run: 5mi x 1.08^3 = 6.2986 -> 6.3 mi.
     assert week4["Long run"].find_class("detail")[0].text == "6.3 mi"
@@ -552,7 +552,7 @@ def test_plan_downloads_are_the_bytes_build_writes(site: Path, tmp_path: Path) -
         entries = decoded(built[f"{plan.stem}/{plan.stem}-schedule.fit"])["schedule_mesgs"]
         assert {e["serial_number"] for e in entries} == serials
         assert len(entries) > len(serials) > 5
-        page = site / "plans" / f"plans-{plan.stem}.html"
+        page = site / "plans" / f"{plan.stem}.html"
         links = [
             a.get("href") for a in _html(page.read_bytes()).find_class("downloads")[0].iter("a")
         ]
@@ -615,3 +615,36 @@ def test_site_does_not_write_through_a_symlinked_folder_out_of_it(tmp_path: Path
     assert "symlink out of the output folder" in err
     assert list(elsewhere.iterdir()) == []
     assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_tcx_losses_are_said_on_the_page_not_on_the_terminal(tmp_path: Path) -> None:
+    # TCX is an optional download the user did not ask for: its lost notes are said on the
+    # workout's page (test_workout_page_shows_steps_and_notes), not as terminal warnings.
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 5min\n    note: relax\n")
+    code, _, stderr = run("site", str(tmp_path), "-o", str(tmp_path / "site"))
+    assert code == 0, stderr
+    assert "warning" not in stderr.replace("0 warnings", "")
+    page = (tmp_path / "site" / "workouts" / "w.html").read_text()
+    assert "TCX has no step notes; the note is left out of the TCX file" in page
+    assert "TCX: TCX" not in page
+    # build, which was asked for TCX, still says it.
+    code, _, stderr = run("build", str(tmp_path / "w.yaml"), "-f", "tcx", "-o", str(tmp_path))
+    assert code == 0 and "w.yaml:4:11: warning: TCX has no step notes" in stderr
+
+
+def test_a_plan_page_is_named_after_its_path_below_plans(tmp_path: Path) -> None:
+    (tmp_path / "plans" / "track").mkdir(parents=True)
+    (tmp_path / "easy.yaml").write_text("name: Easy\nsteps:\n  - run: 30min\n")
+    plan = "name: {}\nstart: 2027-01-04\nweeks:\n  - days:\n      tue: {}\n"
+    (tmp_path / "plans" / "easy.yaml").write_text(plan.format("A", "../easy.yaml"))
+    (tmp_path / "plans" / "track" / "mile.yaml").write_text(plan.format("B", "../../easy.yaml"))
+    code, _, stderr = run("site", str(tmp_path), "-o", str(tmp_path / "site"))
+    assert code == 0, stderr
+    # plans/easy.yaml is plans/easy.html, beside workouts/easy.html (no clash, no '-2').
+    got = sorted(
+        p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html")
+    )
+    assert got == ["index.html", "plans/easy.html", "plans/track-mile.html", "workouts/easy.html"]
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert 'href="plans/easy.html"' in index and 'href="plans/track-mile.html"' in index
+    assert 'href="../plans/easy.html"' in (tmp_path / "site" / "workouts" / "easy.html").read_text()

@@ -4,6 +4,11 @@
 end seconds and a height relative to a reference: threshold pace (or the workout's fastest
 pace target), maximum heart rate, or FTP. Steps without a usable target get a height by kind.
 `render_text()` and `render_svg()` draw those bars; neither knows about steps.
+
+A bar is as wide as the one estimate (`estimate.step_totals`) says its step lasts, so the time
+at the end of the axis (`axis_end`) is the total `show` prints. A step that estimate has no
+time for is still drawn, but not counted: a distance without a pace at the easy pace, a lap or
+condition step `NOMINAL_SECONDS` wide; the axis then ends on "≥" and the known total.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import steps as s
+from .estimate import SECONDS_PER_REP, step_totals
 from .profile import Profile
 from .units import HR_ZONES_PERCENT_MAX, METRES_PER_PACE_UNIT, format_seconds
 
@@ -50,8 +56,12 @@ class Bar:
     basis: Basis
     kind: s.Intensity
     label: str
-    estimated: bool = False  # the width was worked out from a pace, not written
+    estimated: bool = False  # the width was worked out from a pace or reps, not written
     nominal: bool = False  # the width is a stand-in: the step ends on lap, heart rate, ...
+    #: The width is counted as the step's time in the total (`estimate.totals`); False for
+    #: a step the estimate has no time for, drawn at a stand-in width.
+    counted: bool = True
+    reps: bool = False  # the width is the step's reps at `SECONDS_PER_REP` each
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,15 +153,27 @@ def _intensity(step: s.Leaf, profile: Profile, scale: Scale) -> tuple[float, Bas
     return KIND_INTENSITY[step.intensity], "kind"
 
 
-def _width(step: s.Leaf, scale: Scale) -> tuple[float, bool, bool]:
-    """(seconds, estimated, nominal)."""
-    match step.duration:
-        case s.Time(seconds=sec):
-            return sec, False, False
-        case s.Distance(metres=metres):
-            speeds = [_mid_mps(t) for t in s.targets_of(step) if isinstance(t, s.SpeedTarget)]
-            return metres / (speeds[0] if speeds else scale.easy_mps), True, False
-    return NOMINAL_SECONDS, False, True
+def _width(step: s.Leaf, scale: Scale) -> tuple[float, bool, bool, bool]:
+    """(seconds, estimated, nominal, counted): the estimate's time when it has one, else a
+    distance at the easy pace, else `NOMINAL_SECONDS`; neither of those two is counted."""
+    t = step_totals(step, swim=scale.sport is s.Sport.SWIMMING)
+    if not t.unknown_time:
+        return t.seconds, t.estimated or not isinstance(step.duration, s.Time), False, True
+    if isinstance(step.duration, s.Distance):
+        return step.duration.metres / scale.easy_mps, True, False, False
+    return NOMINAL_SECONDS, False, True, False
+
+
+def axis_end(bars: Sequence[Bar]) -> str:
+    """The time at the end of the axis, as `show` gives the total: the counted bars' time,
+    '~' when part of it is worked out from reps, '≥ ' when some bar is not counted."""
+    seconds = sum(b.end - b.start for b in bars if b.counted)
+    text = format_seconds(seconds)
+    if any(b.reps for b in bars):
+        text = f"~{text}"
+    if not all(b.counted for b in bars):
+        text = f"≥ {text}"
+    return text
 
 
 def step_name(step: s.Leaf, sport: s.Sport = s.Sport.RUNNING) -> str:
@@ -217,17 +239,22 @@ def _expand(
                 _expand(node.steps, profile, scale, f"{where} ({i}/{node.count})", out)
             continue
         start = out[-1].end if out else 0.0
-        seconds, estimated, nominal = _width(node, scale)
+        seconds, estimated, nominal, counted = _width(node, scale)
         if isinstance(node.duration, s.RepetitionTime) and out and not out[-1].nominal:
             # A send-off: the swim before it and this rest together last its time.
             seconds = max(node.duration.seconds - (out[-1].end - out[-1].start), 0.0)
-            estimated, nominal = out[-1].estimated, False
+            estimated, nominal, counted = out[-1].estimated, False, out[-1].counted
         intensity, basis = _intensity(node, profile, scale)
         label = _label(node, where, scale.sport)
-        if estimated:
+        reps = isinstance(node, s.ExerciseStep) and isinstance(node.duration, s.Reps)
+        if reps:
+            label += f" [time estimated at {SECONDS_PER_REP:g} s a rep]"
+        elif estimated and counted:
             label += " [time estimated from pace]"
+        elif estimated:
+            label += " [no pace: drawn at the easy pace, not in the total]"
         if nominal:
-            label += f" [drawn {NOMINAL_SECONDS:g} s wide]"
+            label += f" [drawn {NOMINAL_SECONDS:g} s wide, not in the total]"
         out.append(
             Bar(
                 start=start,
@@ -238,6 +265,8 @@ def _expand(
                 label=label,
                 estimated=estimated,
                 nominal=nominal,
+                counted=counted,
+                reps=reps,
             )
         )
 
@@ -335,7 +364,7 @@ def render_text(
     )
     if marks.strip():
         lines.append(f"{'':>{label_width}} {marks}")
-    end = format_seconds(bars[-1].end)
+    end = axis_end(bars)
     lines.append(f"{'0:00':>{label_width}} {end:>{len(cols)}}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -351,10 +380,18 @@ def terminal_chart(workout: s.Workout, profile: Profile) -> str:
     room = shutil.get_terminal_size((80, 24)).columns - 7
     text = render_text(drawn, max_width=max(72, room))
     lines = [legend(workout, profile, drawn)]
-    if any(b.estimated for b in drawn):
+    if any(b.estimated and not b.reps for b in drawn):
         lines.append("~ time estimated from pace.")
+    if any(b.reps for b in drawn):
+        lines.append(f"~ time estimated at {SECONDS_PER_REP:g} s a rep.")
+    if any(b.estimated and not b.counted for b in drawn):
+        lines.append("~ distance without a pace: drawn at the easy pace, not in the total.")
     if any(b.nominal for b in drawn):
-        lines.append(f"? ends on lap or a condition, drawn {NOMINAL_SECONDS:g} s wide.")
+        lines.append(
+            f"? ends on lap or a condition: drawn {NOMINAL_SECONDS:g} s wide, not in the total."
+        )
+    if not all(b.counted for b in drawn):
+        lines.append("≥ the time at the end counts only the steps with a known time.")
     if "+" in text.splitlines()[-2]:
         lines.append("+ several steps share a column (the hardest is drawn).")
     lines.append("Each step has a column of its own; time sets the rest of the width.")
@@ -390,6 +427,19 @@ def _tick_step(total: float) -> float:
         if total / (minutes * 60) <= 6:
             return minutes * 60.0
     return 240 * 60.0
+
+
+def _drawn_at(bars: Sequence[Bar], known: float) -> float:
+    """Where on the drawn axis the counted bars' time reaches `known` seconds."""
+    done = 0.0
+    for b in bars:
+        if not b.counted:
+            continue
+        width = b.end - b.start
+        if done + width >= known - 1e-9:
+            return b.start + max(0.0, known - done)
+        done += width
+    return bars[-1].end if bars else 0.0
 
 
 def render_svg(bars: Sequence[Bar], title: str, *, caption: str | None = None) -> bytes:
@@ -505,10 +555,21 @@ def render_svg(bars: Sequence[Bar], title: str, *, caption: str | None = None) -
         stroke="#444",
         stroke_width="0.8",
     )
-    step = _tick_step(total) if total > 0 else 0.0
+    # Ticks count the time of the counted bars (`axis_end`): a bar drawn at a stand-in width
+    # adds nothing to them, and the end of the axis says the total as `show` does.
+    known = sum(b.end - b.start for b in bars if b.counted)
+    ticks: list[tuple[float, str]] = []
+    step = _tick_step(known) if known > 0 else 0.0
     tick = 0.0
-    while step and tick <= total + 1e-9:
-        x = _LEFT + tick / total * plot_w
+    while step and tick <= known + 1e-9:
+        ticks.append((_drawn_at(bars, tick), format_seconds(tick)))
+        tick += step
+    if total > 0:
+        # The end's label replaces a tick too close to it to read.
+        ticks = [(at, text) for at, text in ticks if (total - at) / total * plot_w >= 30]
+        ticks.append((total, axis_end(bars)))
+    for at, text in ticks:
+        x = _LEFT + at / total * plot_w
         el(
             svg,
             "line",
@@ -519,16 +580,16 @@ def render_svg(bars: Sequence[Bar], title: str, *, caption: str | None = None) -
             stroke="#444",
             stroke_width="0.6",
         )
-        anchor = "start" if tick == 0 else "end" if x > _LEFT + plot_w - 12 else "middle"
+        anchor = "start" if at == 0 else "end" if x > _LEFT + plot_w - 12 else "middle"
         el(
             svg,
             "text",
-            format_seconds(tick),
+            text,
             x=fmt(x),
             y=fmt(base + 12),
             text_anchor=anchor,
             fill="#444",
+            **{"class": "tick"},
         )
-        tick += step
     data: bytes = etree.tostring(svg, encoding="utf-8")
     return data

@@ -151,25 +151,33 @@ class SessionAmount(Protocol):
         """Whether its time is partly worked out from reps."""
         ...
 
+    @property
+    def untimed(self) -> bool:
+        """Whether its time is a lower bound (some step has no set time)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Session:
     """A session's estimate: `running` when it counts towards the running volume (strength
     does not), `partial` when some running step has no distance estimate, `estimated` when
-    its time is partly worked out from reps."""
+    its time is partly worked out from reps, `untimed` when some step has no time estimate
+    (its time is a lower bound)."""
 
     seconds: float
     metres: float
     running: bool
     partial: bool = False
     estimated: bool = False
+    untimed: bool = False
 
 
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
     t = totals(workout.steps, swim=workout.sport is s.Sport.SWIMMING)
     running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
-    return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
+    partial = running and bool(t.unknown_distance)
+    return Session(t.seconds, t.metres, running, partial, t.estimated, bool(t.unknown_time))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,22 +191,25 @@ class Week:
     other_seconds: float = 0.0
     #: Whether `other_seconds` is partly worked out from reps.
     other_estimated: bool = False
+    #: Whether `seconds` is a lower bound (some running session has a step without a time).
+    untimed: bool = False
 
 
 def week(sessions: Iterable[SessionAmount]) -> Week:
     """The week of `sessions`: running sessions add to the volume, the others to
     `other_seconds` (strength is training time, not running volume)."""
     seconds = metres = other = 0.0
-    partial = estimated = False
+    partial = estimated = untimed = False
     for x in sessions:
         if x.running:
             seconds += x.seconds
             metres += x.metres
             partial = partial or x.partial
+            untimed = untimed or x.untimed
         else:
             other += x.seconds
             estimated = estimated or x.estimated
-    return Week(seconds, metres, partial, other, estimated)
+    return Week(seconds, metres, partial, other, estimated, untimed)
 
 
 def weeks(sessions: Iterable[tuple[int, SessionAmount]], count: int) -> list[Week]:

@@ -610,6 +610,38 @@ def scale(value: Any, factor: float) -> Any:
     return out + unit
 
 
+def shown_value(value: str) -> str:
+    """A session's value as `show` prints it, for reading: a time from 10 minutes to the whole
+    minute, halves up ('48min 35s' -> '49min', '32:25' -> '32:00'), each end of a range on its
+    own; anything else as it is. Only the display: the watch gets `value` itself."""
+    if "-" in value:
+        return "-".join(shown_value(part) for part in value.split("-"))
+    text = value.strip()
+    clock = re.fullmatch(r"(\d+):(\d{2})", text)
+    if clock is not None:
+        seconds = int(clock.group(1)) * 60 + int(clock.group(2))
+        if seconds < LONG_TIME:
+            return value
+        return f"{_round_half_up(seconds / 60)}:00"
+    compound = _COMPOUND_TIME.fullmatch(text)
+    if compound is None:
+        return value
+    from .units import TimeSpan, UnitError, parse_duration
+
+    try:
+        spec = parse_duration(text)
+    except UnitError:
+        return value
+    if not isinstance(spec, TimeSpan) or spec.low < LONG_TIME:
+        return value
+    minutes = _round_half_up(spec.low / 60)
+    hours, rest = divmod(minutes, 60)
+    space = compound.group(1)
+    if compound.group(2).lower().startswith("h") or hours:
+        return f"{hours}{space}h {rest}min" if rest else f"{hours}{space}h"
+    return f"{minutes}{space}min"
+
+
 # --- building -------------------------------------------------------------------------------
 
 
@@ -836,6 +868,7 @@ class WeekTotal:
     partial: bool = False
     other_seconds: float = 0.0
     other_estimated: bool = False
+    untimed: bool = False
 
 
 def week_totals(build: PlanBuild) -> list[WeekTotal]:
@@ -856,6 +889,7 @@ def week_totals(build: PlanBuild) -> list[WeekTotal]:
                 week.partial,
                 week.other_seconds,
                 week.other_estimated,
+                week.untimed,
             )
         )
     return out
@@ -921,7 +955,8 @@ def plan_as_text(
 
     plan = build.plan
     unit = plan_unit(build, units, profile_units)
-    lines = [plan.name, f"  {plan.weeks} weeks from {plan.start:%a %Y-%m-%d}"]
+    weeks = f"{plan.weeks} week{'s' if plan.weeks != 1 else ''}"
+    lines = [plan.name, f"  {weeks} from {plan.start:%a %Y-%m-%d}"]
     if plan.description:
         lines.append(f"  {plan.description}")
     previous: WeekTotal | None = None
@@ -934,9 +969,11 @@ def plan_as_text(
             t = estimate.totals(c.workout.steps)
             dist = distance_text(t.metres, unit) if t.metres else "-"
             if t.metres and t.unknown_distance:
-                dist = f">={dist}"
+                dist = f"≥ {dist}"
             time = ("~" if t.estimated else "") + time_text(t.seconds)
-            overrides = " ".join(f"{k}={v}" for k, v in c.session.overrides.items())
+            if t.unknown_time:
+                time = f"≥ {time}"
+            overrides = " ".join(f"{k}={shown_value(v)}" for k, v in c.session.overrides.items())
             lines.append(
                 f"  {c.session.date:%a %d %b}  {c.workout.name:<30} {time:>10}"
                 f"  {dist:>9}  {overrides}".rstrip()
@@ -946,7 +983,7 @@ def plan_as_text(
             if w.seconds or w.metres
             else "none"
         )
-        if w.partial:
+        if w.partial or w.untimed:
             total += " (at least)"
         if w.other_seconds:
             about = "~" if w.other_estimated else ""

@@ -78,6 +78,8 @@ class PlanSession:
     partial: bool = False
     #: `seconds` is partly worked out from strength reps (shown with '~').
     estimated: bool = False
+    #: Some step has no time estimate: `seconds` is a lower bound (shown with '≥').
+    untimed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +131,9 @@ class PlanPage:
 
         seconds = sum(w.seconds for w in self.weeks)
         metres = sum(w.metres for w in self.weeks)
-        return amount_text(seconds, metres, self.unit)
+        untimed = any(w.totals.untimed for w in self.weeks)
+        partial = any(w.totals.partial for w in self.weeks)
+        return amount_text(seconds, metres, self.unit, untimed=untimed, partial=partial)
 
 
 # --- what the templates see -------------------------------------------------------------------
@@ -209,6 +213,14 @@ def _slug(relative: Path, taken: set[str]) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+def _below_plans(relative: Path) -> Path:
+    """A plan's path below the library without a leading `plans` folder: its page is
+    `plans/faster-mile.html`, not `plans/plans-faster-mile.html`."""
+    if len(relative.parts) > 1 and relative.parts[0] == "plans":
+        return Path(*relative.parts[1:])
+    return relative
 
 
 def totals_text(workout: s.Workout) -> tuple[str, str, str]:
@@ -368,7 +380,10 @@ def build_site(
             continue
         claimed[files] = shown
         slug = _slug(item.relative, taken)
-        said.extend(built.diagnostics)
+        # A loss in the optional TCX download is said on the workout's page, not on the
+        # terminal: the user asked for a site, not for TCX files.
+        on_page = {id(d) for o in built.outputs if o.format == "tcx" for d in o.warnings}
+        said.extend(d for d in built.diagnostics if id(d) not in on_page)
         missing = [
             (fmt.upper(), "; ".join(d.message for d in why)) for fmt, why in built.refused.items()
         ]
@@ -379,7 +394,7 @@ def build_site(
             for fmt in ("fit", "tcx")
             if offered and fmt not in offered and fmt not in built.refused
         ]
-        warnings = [f"{o.format.upper()}: {d.message}" for o in built.outputs for d in o.warnings]
+        warnings = [_loss_text(o.format, d.message) for o in built.outputs for d in o.warnings]
         downloads = []
         for fmt, data in ((o.format, o.data) for o in built.outputs):
             name = files.with_suffix(f".{fmt}")
@@ -391,13 +406,16 @@ def build_site(
         pages.append(_workout_page(item, slug, workout, run.profiles, downloads, missing, warnings))
         slug_of[item.path.resolve()] = slug
     plans = list(plans)
+    # Plan pages have a folder of their own: named apart from the workouts' pages, and
+    # after the plan's path below the library without the folder `plans` again.
+    plan_taken = {plan.slug for plan in plans}
     for item in plan_inputs:
         shown = display_path(item.path)
         try:
             plans.append(
                 site_plan(
                     item.path,
-                    _slug(item.relative, taken),
+                    _slug(_below_plans(item.relative), plan_taken),
                     slug_of,
                     run=run,
                     files_under=PurePosixPath("files", *item.relative.parent.parts),
@@ -430,6 +448,13 @@ def build_site(
     css = resources.files("workoutexport").joinpath("templates/style.css").read_bytes()
     put("style.css", css, str(out_dir))
     return said
+
+
+def _loss_text(fmt: str, message: str) -> str:
+    """'TCX: the note is ...' with the format named once: a message that names it already
+    ('TCX has no step notes; ...') is not prefixed again."""
+    name = fmt.upper()
+    return message if message.upper().startswith(name) else f"{name}: {message}"
 
 
 def _link_plans(pages: Sequence[WorkoutPage], plans: Sequence[PlanPage]) -> None:
@@ -484,6 +509,7 @@ def site_plan(
                 running=amount.running,
                 partial=amount.partial,
                 estimated=amount.estimated,
+                untimed=amount.untimed,
                 workout_slug=slug_of.get(c.session.workout.resolve()),
             )
         )
@@ -587,7 +613,13 @@ def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
             offset = (session.date - week.start).days
             if not 0 <= offset < 7:
                 raise ValueError(f"week {week.number}: {session.date} is not in that week")
-            amount = amount_text(session.seconds, session.metres, plan.unit)
+            amount = amount_text(
+                session.seconds,
+                session.metres,
+                plan.unit,
+                untimed=session.untimed,
+                partial=session.partial,
+            )
             if session.estimated:
                 amount = f"~{amount}"
             # "45 min" above "45 min · 7.8 km" says nothing new.
@@ -628,7 +660,9 @@ def _volume(week: Week, unit: str) -> str:
     strength ~30 min'."""
     from .site_text import amount_text, time_text
 
-    parts = [amount_text(week.seconds, week.metres, unit)]
+    parts = [
+        amount_text(week.seconds, week.metres, unit, untimed=week.untimed, partial=week.partial)
+    ]
     if week.other_seconds:
         about = "~" if week.other_estimated else ""
         parts.append(f"strength {about}{time_text(week.other_seconds)}")

@@ -86,10 +86,21 @@ def written_in_miles(nodes: tuple[s.Node, ...]) -> bool:
     return False
 
 
-def amount_text(seconds: float, metres: float, unit: str | None = None) -> str:
-    """'45 min · 7.8 km': a time and, when known, a distance (in km unless `unit`)."""
+def amount_text(
+    seconds: float,
+    metres: float,
+    unit: str | None = None,
+    *,
+    untimed: bool = False,
+    partial: bool = False,
+) -> str:
+    """'45 min · 7.8 km': a time and, when known, a distance (in km unless `unit`); '≥ '
+    before a time that leaves steps out (`untimed`) and a distance that does (`partial`),
+    as the index's cards and `show` give them."""
     time = time_text(seconds) if seconds else ""
     distance = distance_text(metres, unit or "km") if metres else ""
+    time = f"≥ {time}" if time and untimed else time
+    distance = f"≥ {distance}" if distance and partial else distance
     return " · ".join(x for x in (time, distance) if x)
 
 
