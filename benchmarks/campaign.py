@@ -23,9 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import workoutexport
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 T = TypeVar("T")
 
@@ -179,7 +182,7 @@ def run(
 
 def run_hypothesis(
     inputs: int,
-    strategies: Iterable[Any],
+    strategies: Iterable[SearchStrategy[Any]],
     body: Callable[..., None],
     seed: int | None = None,
 ) -> None:
