@@ -13,84 +13,35 @@ under --crashes.
 
 from __future__ import annotations
 
-import argparse
 import collections
-import hashlib
 import random
-import signal
-import sys
 import tempfile
-import time
-import traceback
-import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import campaign
 
 from device_fuzzing import Broken, run_one
 
 
-class Timeout(Exception):
-    pass
-
-
-def _alarm(_signum: int, _frame: object) -> None:
-    raise Timeout
-
-
 def _site(exc: BaseException) -> str:
-    """Exception type and the innermost frame in our own code: one key per crash site."""
+    """A broken invariant is keyed by what broke; any other crash by where it was raised."""
     if isinstance(exc, Broken):
         return f"Broken: {str(exc).split(':')[0]}: {str(exc).split(':', 2)[-1][:60]}"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "workoutexport" in f.filename]
-    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
-    return f"{type(exc).__name__} at {where}"
+    return campaign.frame_site(exc)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", type=int, default=20_000)
-    parser.add_argument("--seed", default="1")
-    parser.add_argument("--timeout", type=int, default=20)
-    parser.add_argument("--crashes", type=Path, default=Path("device-fuzz-crashes"))
-    args = parser.parse_args()
-    counts: collections.Counter[str] = collections.Counter()
+    args = campaign.parse(__doc__, inputs=20_000, timeout=20, crashes="device-fuzz-crashes")
     layouts: collections.Counter[str] = collections.Counter()
-    sites: dict[str, int] = {}
-    signal.signal(signal.SIGALRM, _alarm)
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="device-campaign-") as scratch:
-        for i in range(args.inputs):
-            rng = random.Random(f"{args.seed}-{i}")
-            signal.alarm(args.timeout)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("error")  # a warning would reach the user's terminal
-                    outcome, _data, how = run_one(rng, Path(scratch))
-                counts[outcome] += 1
-                layouts[how] += 1
-            except Exception as exc:
-                counts["crashes"] += 1
-                site = _site(exc)
-                sites[site] = sites.get(site, 0) + 1
-                if sites[site] == 1:
-                    key = hashlib.sha256(site.encode()).hexdigest()[:10]
-                    args.crashes.mkdir(parents=True, exist_ok=True)
-                    text = f"input {args.seed}-{i}\n" + "".join(traceback.format_exception(exc))
-                    (args.crashes / f"crash-{key}.txt").write_text(text)
-                    print(f"crash {key} (input {args.seed}-{i}): {site}", flush=True)
-            finally:
-                signal.alarm(0)
-            if (i + 1) % 2_000 == 0:
-                rate = (i + 1) / (time.perf_counter() - start)
-                print(f"{i + 1:,} inputs, {rate:.0f}/s, {dict(counts)}", flush=True)
-    elapsed = time.perf_counter() - start
-    print(f"done: {args.inputs:,} inputs in {elapsed:.0f} s: {dict(counts)}")
-    print(f"layouts: {dict(layouts)}")
-    print(f"crash sites: {len(sites)}")
-    for site, n in sorted(sites.items(), key=lambda kv: -kv[1]):
-        print(f"  {n:6d}  {site}")
-    sys.exit(1 if sites else 0)
+
+        def check(label: str) -> str:
+            outcome, _data, how = run_one(random.Random(label), Path(scratch))
+            layouts[how] += 1
+            return outcome
+
+        run = campaign.run(args, lambda label: label, check, site=_site)
+    run.finish(args.inputs, f"layouts: {dict(layouts)}")
 
 
 if __name__ == "__main__":

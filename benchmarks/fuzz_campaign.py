@@ -11,63 +11,37 @@ kept as a regression case in tests/fuzz-regressions/.
 
 from __future__ import annotations
 
-import argparse
-import collections
-import hashlib
-import sys
-import time
 import traceback
 import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from hypothesis import HealthCheck, Phase, given, settings
+import campaign
 
 from fuzzing import check_one, inputs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", type=int, default=100_000)
-    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"))
-    args = parser.parse_args()
-    counts: collections.Counter[str] = collections.Counter()
-    seen: set[str] = set()
-    start = time.perf_counter()
+def _last_line(exc: BaseException) -> str:
+    """These crashes are keyed by the traceback's last line: the exception and its message."""
+    return "".join(traceback.format_exception(exc)).splitlines()[-1]
 
-    @settings(
-        max_examples=args.inputs,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(inputs)
-    def run(raw: bytes) -> None:
-        counts["inputs"] += 1
+
+def main() -> None:
+    args = campaign.parse(__doc__, inputs=100_000, crashes="fuzz-crashes", seed=False)
+    run = campaign.Campaign(args.crashes, site=_last_line, key_chars=12)
+
+    def one(raw: bytes) -> None:
+        run.counts["inputs"] += 1
         try:
             with warnings.catch_warnings():
                 # A warning would reach the user's terminal: count it as a crash.
                 warnings.simplefilter("error")
-                counts[check_one(raw)] += 1
-        except Exception:
-            counts["crashes"] += 1
-            text = traceback.format_exc()
-            key = hashlib.sha256(text.splitlines()[-1].encode()).hexdigest()[:12]
-            if key not in seen:
-                seen.add(key)
-                args.crashes.mkdir(parents=True, exist_ok=True)
-                (args.crashes / f"crash-{key}.yaml").write_bytes(raw)
-                (args.crashes / f"crash-{key}.txt").write_text(text)
-                print(f"crash {key}: {text.splitlines()[-1]}", flush=True)
-        if counts["inputs"] % 10_000 == 0:
-            rate = counts["inputs"] / (time.perf_counter() - start)
-            print(f"{counts['inputs']:,} inputs, {rate:.0f}/s, {dict(counts)}", flush=True)
+                run.counts[check_one(raw)] += 1
+        except Exception as exc:
+            run.counts["crashes"] += 1
+            run.crash(exc, None, {"yaml": raw})
+        run.progress(run.counts["inputs"], 10_000)
 
-    run()
-    elapsed = time.perf_counter() - start
-    print(f"done: {dict(counts)} in {elapsed:.0f} s; distinct crashes: {len(seen)}")
+    campaign.run_hypothesis(args.inputs, [inputs], one)
+    run.finish(args.inputs)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ disagreement is counted and its input saved under --crashes.
 from __future__ import annotations
 
 import argparse
-import collections
 import hashlib
 import json
 import random
@@ -24,44 +23,33 @@ import traceback
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from hypothesis import HealthCheck, Phase, given, seed, settings
+import campaign
 from hypothesis import strategies as st
 
 from ics_fuzzing import check_texts, texts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", type=int, default=20_000)
-    parser.add_argument("--crashes", type=Path, default=Path("ics-crashes"))
+def _flags(parser: argparse.ArgumentParser) -> None:
     # Campaigns run side by side with different seeds see different inputs.
     parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args()
-    counts: collections.Counter[str] = collections.Counter()
+
+
+def main() -> None:
+    args = campaign.parse(__doc__, inputs=20_000, crashes="ics-crashes", seed=False, extra=_flags)
+    run = campaign.Campaign(args.crashes)
     folder = Path(tempfile.mkdtemp(prefix="ics-campaign-"))
-    start = time.perf_counter()
     biggest = 0
 
-    @settings(
-        max_examples=args.inputs,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @seed(args.seed if args.seed is not None else random.getrandbits(64))
-    @given(texts, st.none() | texts, texts, texts)
-    def run(name: str, description: str | None, workout: str, note: str) -> None:
+    def one(name: str, description: str | None, workout: str, note: str) -> None:
         nonlocal biggest
-        counts["inputs"] += 1
-        if counts["inputs"] % 500 == 0:
+        run.counts["inputs"] += 1
+        if run.counts["inputs"] % 500 == 0:
             print(
-                f"{counts['inputs']} inputs: {counts['tracebacks']} tracebacks, "
-                f"{counts['disagreements']} disagreements",
+                f"{run.counts['inputs']} inputs: {run.counts['tracebacks']} tracebacks, "
+                f"{run.counts['disagreements']} disagreements",
                 flush=True,
             )
+        # Every failing calendar is kept, not one per site: a disagreement has no site.
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -69,20 +57,21 @@ def main() -> None:
                     biggest, check_texts(folder, name, description, workout, note)["bytes"]
                 )
         except AssertionError:
-            counts["disagreements"] += 1
+            run.counts["disagreements"] += 1
             save(args.crashes, "disagreement", [name, description, workout, note])
         except Exception:
-            counts["tracebacks"] += 1
+            run.counts["tracebacks"] += 1
             save(args.crashes, "traceback", [name, description, workout, note])
             traceback.print_exc()
 
-    run()
-    seconds = time.perf_counter() - start
+    seed = args.seed if args.seed is not None else random.getrandbits(64)
+    campaign.run_hypothesis(args.inputs, [texts, st.none() | texts, texts, texts], one, seed=seed)
+    seconds = time.perf_counter() - run.start
     print(
-        f"{counts['inputs']} inputs in {seconds:.0f}s: {counts['tracebacks']} tracebacks, "
-        f"{counts['disagreements']} disagreements; largest calendar {biggest} bytes"
+        f"{run.counts['inputs']} inputs in {seconds:.0f}s: {run.counts['tracebacks']} tracebacks, "
+        f"{run.counts['disagreements']} disagreements; largest calendar {biggest} bytes"
     )
-    sys.exit(1 if counts["tracebacks"] or counts["disagreements"] else 0)
+    sys.exit(1 if run.counts["tracebacks"] or run.counts["disagreements"] else 0)
 
 
 def save(folder: Path, kind: str, values: list[str | None]) -> None:
