@@ -210,7 +210,7 @@ def test_each_step_kind_is_validated_by_the_model_that_holds_its_key() -> None:
     # The kinds the workout format lists (workout-format.md), defined once in steps.py.
     from workoutexport import model, steps
 
-    written = {"warmup", "run", "active", "swim", "drill", "recover", "rest", "cooldown"}
+    written = {"warmup", "run", "active", "swim", "drill", "ramp", "recover", "rest", "cooldown"}
     written |= {"exercise", "repeat"}
     assert set(steps.STEP_KINDS) == written
     assert tuple(model.STEP_KINDS) == steps.STEP_KINDS

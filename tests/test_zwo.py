@@ -191,18 +191,19 @@ def test_strength_is_refused(tmp_path: Path) -> None:
     )
 
 
-def test_zwift_written_ramps_are_refused_then_averaged_under_lossy() -> None:
-    runner = CliRunner()
-    result = runner.invoke(main, ["import", str(FILES / "zwift-the-long-ride.zwo")])
-    assert result.exit_code == 1
-    assert (
-        "zwift-the-long-ride.zwo:15:1: error: <Warmup> ramps from 0.5045 to 0.7545" in result.output
-    )
-    result = runner.invoke(main, ["import", "--lossy", str(FILES / "zwift-the-long-ride.zwo")])
+def test_zwift_written_ramps_import_as_ramp_steps() -> None:
+    result = CliRunner().invoke(main, ["import", str(FILES / "zwift-the-long-ride.zwo")])
     assert result.exit_code == 0, result.output
+    # <Warmup PowerLow="0.50449997" PowerHigh="0.75449997">: a rising warm-up ramp, and the
+    # <Cooldown> from 0.75449997 down to 0.50449997, written in the order it is gone through.
+    assert "- ramp: 10min\n    power: 50.449997-75.449997%ftp\n    intensity: warmup" in (
+        result.output
+    )
+    assert "- ramp: 9min\n    power: 75.449997-50.449997%ftp\n    intensity: cooldown" in (
+        result.output
+    )
     # 0.95449996 of FTP within the default 5 %: 90.68-100.22 %FTP.
     assert "power: 90.6774962-100.2224958%ftp" in result.output
-    assert "read as its average, 0.6295 (--lossy)" in result.output
     assert "recover: 1min" in result.output
 
 
@@ -212,8 +213,9 @@ def test_flux_workout_imports_under_lossy(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     steps = workout_steps(_built(tmp_path / "d.yaml", "fit"))
-    # 4 flat steps + warm-up + 3 IntervalsT (2 steps and a repeat each) + 3 steady + cool-down
-    assert len(steps) == 1 + 4 + 3 * 3 + 3 + 1
+    # a 2 min warm-up ramp (2 one-minute slices in FIT) + 4 flat steps + 3 IntervalsT (2 steps
+    # and a repeat each) + 3 steady + a 5 min cool-down ramp (5 slices)
+    assert len(steps) == 2 + 4 + 3 * 3 + 3 + 5
 
 
 def test_kaiords_lossy_annotations_are_refused() -> None:

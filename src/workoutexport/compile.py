@@ -18,6 +18,12 @@ from .validate import suggest
 MAX_WRITTEN_STEPS = 5_000
 
 
+def _is_range(value: object) -> bool:
+    if isinstance(value, u.NamedPace):
+        return value.pct_low is not None and value.pct_low != value.pct_high
+    return isinstance(value, u.Window | u.AbsolutePace) and not value.single
+
+
 @dataclass
 class Options:
     pick: Pick = "low"
@@ -162,9 +168,16 @@ class _Compiler:
                 f"'secondary:' holds a {secondary_keys[0]} target like the step's own; "
                 "a secondary target must be of another kind (such as cadence under a pace)",
             )
+        intensity = s.TIMED_KINDS[kind]
+        ramp: Literal["up", "down"] | None = None
+        if isinstance(item, m.RampStep):
+            ramp = self.ramp(item, duration, target, loc)
+            if item.intensity is not None:
+                intensity = s.Intensity(item.intensity)
         at = self.doc.at
         return s.Step(
-            intensity=s.TIMED_KINDS[kind],
+            intensity=intensity,
+            ramp=ramp,
             duration=duration,
             target=target,
             secondary=secondary,
@@ -179,6 +192,36 @@ class _Compiler:
             note_source=at((*loc, "note")),
             written=self.written((*loc, kind)),
         )
+
+    def ramp(
+        self, item: m.RampStep, duration: s.Duration, target: s.Target | None, loc: Loc
+    ) -> Literal["up", "down"]:
+        """A ramp's direction: the order its range is written in ('75-50%ftp' falls; a pace
+        written slow to fast, '6:00-5:00/km', speeds up)."""
+        if not isinstance(duration, s.Time):
+            self.fail((*loc, "ramp"), "a ramp lasts a time, such as '10min'")
+        found = item.targets()
+        ranged = (
+            found
+            and found[0][0] in ("power", "pace", "speed")
+            and isinstance(target, s.PowerRange | s.SpeedTarget)
+            and _is_range(found[0][1])
+        )
+        if not ranged:
+            self.fail(
+                (*loc, found[0][0]) if found else (*loc, "ramp"),
+                "a ramp goes through a power, pace or speed range, such as "
+                "'power: 50-75%ftp' (from the first end to the second)",
+            )
+            return "up"
+        key = found[0][0]
+        ends = u.RANGE_ENDS.search(self.written((*loc, key)) or "")
+        if ends is None:
+            return "up"
+        first, second = (u.end_value(e) for e in ends.groups())
+        if key == "pace" and ":" in ends.group(1):
+            first, second = second, first  # the larger time per km is the slower pace
+        return "down" if first > second else "up"
 
     def exercise(self, item: m.ExerciseStep, loc: Loc) -> s.ExerciseStep | None:
         from .exercises import lookup

@@ -104,7 +104,11 @@ def _steps(doc: Document, items: list[Any], loc: Loc, out: list[Diagnostic]) -> 
             if isinstance(value, str) and "${" not in value:
                 out.extend(_duration(doc, kind, value, (*here, kind)))
         second = item.get("secondary")
-        for holder, at in ((item, here), (second, (*here, "secondary"))):
+        # A ramp's range is written in the order it is gone through: either way is meant.
+        holders = [(second, (*here, "secondary"))]
+        if "ramp" not in item:
+            holders.insert(0, (item, here))
+        for holder, at in holders:
             if not isinstance(holder, dict):
                 continue
             for key, parse in _RANGED.items():
@@ -122,13 +126,8 @@ _RANGED: dict[str, Any] = {
     "power": u.parse_power,
     "repeat": u.parse_count,
 }
-#: The two ends of a range: clock times (a pace) or numbers.
-_ENDS = re.compile(r"(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)\s*-\s*(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)")
-
-
-def _end_value(text: str) -> float:
-    minutes, _, seconds = text.rpartition(":")
-    return float(minutes or 0) * 60 + float(seconds)
+_ENDS = u.RANGE_ENDS
+_end_value = u.end_value
 
 
 def _backwards(doc: Document, key: str, parse: Any, text: str, loc: Loc) -> list[Diagnostic]:

@@ -229,6 +229,19 @@ class DrillStep(_Leaf):
     drill: Duration = Field(description="A drill (swimming; stroke drill). " + _DUR_DOC)
 
 
+class RampStep(_Leaf):
+    ramp: Duration = Field(
+        description="A ramp: a time over which the power, pace or speed range is gone through "
+        "from its first end to its second (`power: 50-75%ftp` rises, `75-50%ftp` falls). "
+        + _DUR_DOC
+    )
+    intensity: Literal["warmup", "cooldown"] | None = Field(
+        default=None,
+        description="A warm-up or cool-down ramp (Zwift's Warmup and Cooldown).",
+        examples=["warmup"],
+    )
+
+
 class RecoverStep(_Leaf):
     recover: Duration = Field(description="Recovery jog or walk. " + _DUR_DOC)
 
@@ -286,7 +299,7 @@ STEP_KINDS: dict[str, type[_Model]] = dict(
     zip(
         KINDS,
         (
-            *(WarmupStep, RunStep, ActiveStep, SwimStep, DrillStep),
+            *(WarmupStep, RunStep, ActiveStep, SwimStep, DrillStep, RampStep),
             *(RecoverStep, RestStep, CooldownStep),
             *(ExerciseStep, RepeatStep),
         ),
@@ -396,6 +409,7 @@ Step = Annotated[
     | Annotated[ActiveStep, Tag("step:active")]
     | Annotated[SwimStep, Tag("step:swim")]
     | Annotated[DrillStep, Tag("step:drill")]
+    | Annotated[RampStep, Tag("step:ramp")]
     | Annotated[RecoverStep, Tag("step:recover")]
     | Annotated[RestStep, Tag("step:rest")]
     | Annotated[CooldownStep, Tag("step:cooldown")]

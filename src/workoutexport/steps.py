@@ -7,7 +7,7 @@ ignored by equality, so trees compare by meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Literal
 
@@ -34,6 +34,7 @@ TIMED_KINDS: dict[str, Intensity] = {
     "active": Intensity.ACTIVE,
     "swim": Intensity.ACTIVE,
     "drill": Intensity.ACTIVE,
+    "ramp": Intensity.ACTIVE,
     "recover": Intensity.RECOVERY,
     "rest": Intensity.REST,
     "cooldown": Intensity.COOLDOWN,
@@ -241,6 +242,9 @@ class Step:
     note: str | None = None
     #: Swim equipment, one of EQUIPMENT.
     equipment: str | None = None
+    #: Set on a ramp: the target (a PowerRange or SpeedTarget) is gone through over the step,
+    #: `up` from its low end to its high one (power rising, speed rising), `down` the other way.
+    ramp: Literal["up", "down"] | None = None
     source: Position = field(default=_NOWHERE, compare=False, repr=False)
     # Where each part was written, so that a format's complaint points at it.
     duration_source: Position = field(default=_NOWHERE, compare=False, repr=False)
@@ -339,8 +343,77 @@ def targets_of(step: Leaf) -> tuple[Target, ...]:
 def written_kind(step: Step, sport: Sport) -> str:
     """The kind a timed step is written as (show, import): WRITTEN_KIND, but a swim's work is
     `swim` (`drill` when its stroke target is the drill) and a ride's `active`."""
+    if step.ramp is not None:
+        return "ramp"
     if sport is Sport.SWIMMING and step.intensity is Intensity.ACTIVE:
         return "drill" if step.target == SwimStroke(stroke="drill") else "swim"
     if sport is Sport.CYCLING and step.intensity is Intensity.ACTIVE:
         return "active"  # a rider does not run
     return WRITTEN_KIND[step.intensity]
+
+
+# --- ramps in formats without them ----------------------------------------------------------
+
+#: A ramp becomes one steady slice per this many seconds (FIT and TCX have no ramp) ...
+RAMP_SLICE_SECONDS = 60
+#: ... and at most this many slices, however long the ramp.
+RAMP_MAX_SLICES = 10
+
+
+def ramp_ends(step: Step) -> tuple[float, float]:
+    """A ramp's start and end values: watts or %FTP, or metres per second."""
+    target = step.target
+    if isinstance(target, PowerRange):
+        lo, hi = target.low, target.high
+    elif isinstance(target, SpeedTarget):
+        lo, hi = target.low_mps, target.high_mps
+    else:  # pragma: no cover - compile and import give a ramp a power or speed range
+        raise AssertionError(target)
+    return (lo, hi) if step.ramp == "up" else (hi, lo)
+
+
+def ramp_slices(step: Step) -> tuple[Step, ...]:
+    """A ramp as steady steps of equal time: one a minute (at least one, at most
+    RAMP_MAX_SLICES), each targeting its own part of the ramp's range, in the ramp's order.
+    Times are split in whole milliseconds (FIT's unit) and add up to the ramp's time."""
+    assert step.ramp is not None and isinstance(step.duration, Time)
+    total_ms = round(step.duration.seconds * 1000)
+    n = max(1, min(RAMP_MAX_SLICES, round(step.duration.seconds / RAMP_SLICE_SECONDS)))
+    start, end = ramp_ends(step)
+    out: list[Step] = []
+    for i in range(n):
+        a = start + (end - start) * i / n
+        b = start + (end - start) * (i + 1) / n
+        lo, hi = min(a, b), max(a, b)
+        target: Target
+        if isinstance(step.target, PowerRange):
+            target = PowerRange(low=lo, high=hi, percent_ftp=step.target.percent_ftp)
+        else:
+            assert isinstance(step.target, SpeedTarget)
+            target = SpeedTarget(
+                low_mps=lo, high_mps=hi, view=step.target.view, pace_unit=step.target.pace_unit
+            )
+        ms = total_ms * (i + 1) // n - total_ms * i // n
+        out.append(
+            replace(
+                step,
+                ramp=None,
+                duration=Time(seconds=ms / 1000),
+                target=target,
+                note=step.note if i == 0 else None,
+            )
+        )
+    return tuple(out)
+
+
+def split_ramps(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """`nodes` with every ramp, in repeats too, replaced by its ramp_slices."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Repeat):
+            out.append(replace(node, steps=split_ramps(node.steps)))
+        elif isinstance(node, Step) and node.ramp is not None:
+            out.extend(ramp_slices(node))
+        else:
+            out.append(node)
+    return tuple(out)

@@ -115,6 +115,18 @@ class NamedPace:
 PaceSpec = AbsolutePace | NamedPace
 
 
+#: The two ends of a written range: clock times (a pace) or numbers.
+RANGE_ENDS = re.compile(
+    r"(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)\s*-\s*(\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)"
+)
+
+
+def end_value(text: str) -> float:
+    """One end found by RANGE_ENDS, in its unit (a clock time in seconds)."""
+    minutes, _, seconds = text.rpartition(":")
+    return float(minutes or 0) * 60 + float(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     """A value or a low..high range in `unit` (bpm, %max, %lthr, spm, rpm, W, %ftp, m/s)."""

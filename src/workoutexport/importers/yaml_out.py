@@ -25,6 +25,7 @@ from ..units import (
     METRES_PER_PACE_UNIT,
     METRES_PER_UNIT,
     METRES_PER_YARD,
+    RANGE_ENDS,
 )
 
 
@@ -180,6 +181,16 @@ def target_text(t: s.Target, exact: Exact = "fit") -> tuple[str, str]:
             assert_never(t)
 
 
+def _ramp_order(key: str, text: str, ramp: str) -> str:
+    """A ramp's range written in the order it is gone through: power and speed low to high
+    when it rises, a pace slow to fast when it speeds up (target_text writes a pace fast to
+    slow and the others low to high)."""
+    ends = RANGE_ENDS.search(text)
+    if ends is None or (ramp == "up") != (key == "pace"):
+        return text
+    return f"{text[: ends.start()]}{ends.group(2)}-{ends.group(1)}{text[ends.end() :]}"
+
+
 def _decimal(same: Callable[[float], bool], value: float) -> str:
     candidate, decimals = _fewest_decimals(value, same)
     return f"{candidate:.{decimals}f}"
@@ -231,7 +242,11 @@ def _node(node: s.Node, exact: Exact, sport: s.Sport = s.Sport.RUNNING) -> dict[
         out[kind] = duration_text(node.duration)
         if node.target is not None and kind != "drill":  # a drill's stroke is its kind
             key, value = target_text(node.target, exact)
+            if node.ramp is not None:
+                value = _ramp_order(key, value, node.ramp)
             out[key] = value
+        if node.intensity is not s.Intensity.ACTIVE and kind == "ramp":
+            out["intensity"] = node.intensity.value
         if node.secondary is not None:
             key, value = target_text(node.secondary, exact)
             out["secondary"] = {key: value}

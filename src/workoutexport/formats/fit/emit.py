@@ -426,6 +426,8 @@ def _node_text(node: s.Node) -> str:
     match node:
         case s.Step():
             equipment = f", equipment={node.equipment!r}" if node.equipment else ""
+            if node.ramp is not None:  # only a ramp spells it, so no other serial changes
+                equipment += f", ramp={node.ramp!r}"
             return (
                 f"Step(intensity={node.intensity!r}, duration={node.duration!r}, "
                 f"target={node.target!r}, secondary={node.secondary!r}, name={node.name!r}, "
@@ -574,7 +576,9 @@ def emit(
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
-    total = s.count_nodes(workout.steps)
+    # FIT has no ramp: each becomes steady slices (steps.ramp_slices).
+    steps = s.split_ramps(workout.steps)
+    total = s.count_nodes(steps)
     if total > MAX_STEP_MESSAGES:
         # Checked before any message is made: fit-tool messages are heavy.
         raise WorkoutError(
@@ -587,8 +591,8 @@ def emit(
             ]
         )
     enc = _Encoder(options)
-    enc.nodes(workout.steps)
-    titles = _titles(enc, workout.steps)
+    enc.nodes(steps)
+    titles = _titles(enc, steps)
     diagnostics = enc.diagnostics
 
     identity = file_identity(workout, options)

@@ -238,7 +238,9 @@ def emit(
                 )
             ]
         )
-    total = s.count_nodes(workout.steps)
+    # TCX has no ramp: each becomes steady slices (steps.ramp_slices), as in FIT.
+    steps = s.split_ramps(workout.steps)
+    total = s.count_nodes(steps)
     if total > MAX_STEP_IDS:
         raise WorkoutError(
             [
@@ -262,7 +264,7 @@ def emit(
     else:
         name = w.name(workout.name, workout.name_source, "workout name") or "Workout"
     etree.SubElement(wkt, f"{{{NS}}}Name").text = name or "Workout"
-    for node in workout.steps:
+    for node in steps:
         w.node(wkt, "Step", node)
     if workout.description:
         etree.SubElement(wkt, f"{{{NS}}}Notes").text = workout.description

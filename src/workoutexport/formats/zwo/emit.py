@@ -152,8 +152,9 @@ class _Writer(Encoder):
             self.unsupported(step.name_source, f"ZWO has no step names ({label})", droppable=True)
         level: tuple[float, int | None] | None = None
         cadence: int | None = None
+        ramp = self.ramp(step, label) if step.ramp is not None else None
         for t, where in (
-            (step.target, step.target_source),
+            (None if step.ramp is not None else step.target, step.target_source),
             (step.secondary, step.secondary_source),
         ):
             if t is None:
@@ -177,7 +178,10 @@ class _Writer(Encoder):
             else:
                 self.unsupported(step.source, f"{what}; it would be written as active")
         tag = _TAG.get(step.intensity, "SteadyState" if level is not None else "FreeRide")
+        if ramp is not None:
+            tag = _TAG.get(step.intensity, "Ramp")
         return {
+            "ramp": ramp,
             "tag": tag,
             "seconds": seconds,
             "level": level,
@@ -185,6 +189,34 @@ class _Writer(Encoder):
             "note": step.note,
             "intensity": step.intensity,
         }
+
+    def ramp(self, step: s.Step, label: str) -> tuple[float, float] | None:
+        """A ramp's PowerLow (start) and PowerHigh (end), as fractions of FTP."""
+        t = step.target
+        if self.sport is not s.Sport.CYCLING or not isinstance(t, s.PowerRange):
+            self.unsupported(
+                step.target_source,
+                f"ZWO ramps go through power in a bike workout; {label} ramps another target",
+                droppable=True,
+            )
+            return None
+        start, end = s.ramp_ends(step)
+        if t.percent_ftp:
+            return round(start / 100, 9), round(end / 100, 9)
+        ftp = self.profile.ftp
+        if ftp is None:
+            self.unsupported(
+                step.target_source,
+                "ZWO writes power as a fraction of FTP: watts need the profile's ftp",
+                droppable=True,
+            )
+            return None
+        self.warn(
+            step.target_source,
+            f"ZWO writes power as a fraction of FTP: the ramp {start:g}-{end:g} W becomes "
+            f"{number_text(start / ftp)}-{number_text(end / ftp)} of the profile's {ftp:g} W",
+        )
+        return round(start / ftp, 6), round(end / ftp, 6)
 
     def seconds(self, step: s.Step, label: str) -> float | None:
         """How long `step` lasts in seconds; under --lossy a distance at a known pace is
@@ -226,7 +258,9 @@ class _Writer(Encoder):
             return
         attrs = {"Duration": number_text(got["seconds"])}
         level = got["level"]
-        if level is not None:
+        if got["ramp"] is not None:
+            attrs["PowerLow"], attrs["PowerHigh"] = (number_text(x) for x in got["ramp"])
+        elif level is not None:
             if got["tag"] == "SteadyState":
                 attrs["Power"] = number_text(level[0])
             else:

@@ -1,8 +1,8 @@
 """Zwift workout files (.zwo) -> step trees.
 
-Every step element is read or refused: a ramp (`PowerLow` != `PowerHigh`) has no step kind
-in the workout format and is refused naming the element (`lossy`: its average, with a
-warning); a run workout's targets need the profile's race paces (see `units`). Metadata the
+Every step element is read or refused: `Warmup`, `Cooldown` and `Ramp` going from `PowerLow`
+to a different `PowerHigh` are ramp steps (warm-up and cool-down ramps keep their intensity);
+a run workout's targets need the profile's race paces (see `units`). Metadata the
 workout format has no place for (category, tags, Zwift's ids) is left out; an element or
 attribute that would change the workout is refused.
 """
@@ -10,7 +10,7 @@ attribute that would change the workout is refused.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from ... import steps as s
 from ...compile import cadence_target, pace_target, power_target
@@ -113,14 +113,16 @@ class _Reader:
         self.fail(el, f"{what} (import with --lossy to take its average)")
         return None
 
-    def target(self, el: Any, value: float | None) -> s.Target | None:
+    def target(self, el: Any, value: float | None, high: float | None = None) -> s.Target | None:
+        """The target at `value` (a fraction), or over `value`..`high` (a ramp's range)."""
         if value is None:
             return None
+        top = value if high is None else high
         if self.sport is s.Sport.CYCLING:
             return power_target(
                 round(value * 100, 9),
-                round(value * 100, 9),
-                single=True,
+                round(top * 100, 9),
+                single=high is None,
                 percent_ftp=True,
                 profile=self.profile,
             )
@@ -134,7 +136,7 @@ class _Reader:
             return None
         name = RACE_PACES[index]
         found = pace_target(
-            NamedPace(name, round(value * 100, 9), round(value * 100, 9)), self.profile
+            NamedPace(name, round(value * 100, 9), round(top * 100, 9)), self.profile
         )
         if found is None:
             self.fail(
@@ -193,8 +195,8 @@ class _Reader:
             value = None
         elif tag == "FreeRide":
             value = None
-        elif tag == "SteadyState":
-            value = self.level(el, "Power", "PowerLow", "PowerHigh")
+        elif tag != "SteadyState" and el.get("Power") is None and self.ramps(el):
+            return self.ramp(el, duration, note)
         else:
             value = self.level(el, "Power", "PowerLow", "PowerHigh")
         target = self.target(el, value)
@@ -209,6 +211,36 @@ class _Reader:
             target=target,
             secondary=cadence,
             note=note,
+        )
+
+    @staticmethod
+    def ramps(el: Any) -> bool:
+        low, high = el.get("PowerLow"), el.get("PowerHigh")
+        return low is not None and high is not None and low.strip() != high.strip()
+
+    def ramp(self, el: Any, duration: float | None, note: str | None) -> s.Step | None:
+        """A `Warmup`, `Cooldown` or `Ramp` from PowerLow to PowerHigh: a ramp step."""
+        lo = self.number(el, "PowerLow")
+        hi = self.number(el, "PowerHigh")
+        cadence = self.cadence(el, "Cadence")
+        if lo is None or hi is None or duration is None:
+            return None
+        ramp: Literal["up", "down"] | None
+        if lo == hi:  # the same number written two ways ('0.5', '0.50')
+            target = self.target(el, lo)
+            ramp = None
+        else:
+            target = self.target(el, min(lo, hi), max(lo, hi))
+            ramp = "up" if lo < hi else "down"
+        if target is None:
+            return None
+        return s.Step(
+            intensity=_INTENSITY.get(str(el.tag), s.Intensity.ACTIVE),
+            duration=s.Time(seconds=duration),
+            target=target,
+            secondary=cadence,
+            note=note,
+            ramp=ramp,
         )
 
     def intervals(self, el: Any) -> s.Node | None:
