@@ -163,8 +163,8 @@ COMMAND_OPTIONS = {
     "lossy_import": click.option(
         "--lossy",
         is_flag=True,
-        help="Read what the workout format cannot say approximately, with a warning (a ZWO "
-        "ramp becomes its average).",
+        help="Read what the workout format cannot say approximately, with a warning (an "
+        "intervals.icu ramp becomes its average).",
     ),
 }
 OPTIONS.update(COMMAND_OPTIONS)
