@@ -142,6 +142,11 @@ class SessionAmount(Protocol):
         ...
 
     @property
+    def sport(self) -> str:
+        """Its sport ('running', 'cycling', 'swimming', 'strength', ...)."""
+        ...
+
+    @property
     def partial(self) -> bool:
         """Whether its distance is a lower bound."""
         ...
@@ -154,28 +159,49 @@ class SessionAmount(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A session's estimate: `running` when it counts towards the running volume (strength
-    does not), `partial` when some running step has no distance estimate, `estimated` when
-    its time is partly worked out from reps."""
+    """A session's estimate: `running` when it counts towards the running volume (only a run
+    does: a ride, a swim or strength is training time of its own sport), `partial` when some
+    step has no distance estimate, `estimated` when its time is partly worked out from reps."""
 
     seconds: float
     metres: float
     running: bool
     partial: bool = False
     estimated: bool = False
+    sport: str = "running"
 
 
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
     t = totals(workout.steps, swim=workout.sport is s.Sport.SWIMMING)
-    running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
-    return Session(t.seconds, t.metres, running, running and bool(t.unknown_distance), t.estimated)
+    running = workout.sport is s.Sport.RUNNING
+    return Session(
+        t.seconds, t.metres, running, bool(t.unknown_distance), t.estimated, workout.sport.value
+    )
+
+
+#: The order a week's other sports are listed in, after running.
+OTHER_SPORTS = ("cycling", "swimming", "walking", "other", "strength")
+
+
+@dataclass(frozen=True, slots=True)
+class SportWeek:
+    """A week's time and distance in one sport other than running (`partial` when some
+    session of it has no distance estimate, `estimated` when its time is partly worked out
+    from reps)."""
+
+    sport: str
+    seconds: float = 0.0
+    metres: float = 0.0
+    partial: bool = False
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Week:
     """A week's running volume (`seconds`, `metres`; `partial` when some running session's
-    distance is a lower bound) and the time of its other sessions (strength)."""
+    distance is a lower bound: the 10 % rule compares these) and the time of its other
+    sessions: in all (`other_seconds`), and sport by sport (`others`)."""
 
     seconds: float = 0.0
     metres: float = 0.0
@@ -183,22 +209,40 @@ class Week:
     other_seconds: float = 0.0
     #: Whether `other_seconds` is partly worked out from reps.
     other_estimated: bool = False
+    #: Each other sport of the week, in the order of :data:`OTHER_SPORTS`.
+    others: tuple[SportWeek, ...] = ()
 
 
 def week(sessions: Iterable[SessionAmount]) -> Week:
-    """The week of `sessions`: running sessions add to the volume, the others to
-    `other_seconds` (strength is training time, not running volume)."""
-    seconds = metres = other = 0.0
-    partial = estimated = False
+    """The week of `sessions`: running sessions add to the running volume, the others to
+    their own sport (a ride or a swim is training time, not running volume)."""
+    seconds = metres = 0.0
+    partial = False
+    by_sport: dict[str, SportWeek] = {}
     for x in sessions:
         if x.running:
             seconds += x.seconds
             metres += x.metres
             partial = partial or x.partial
         else:
-            other += x.seconds
-            estimated = estimated or x.estimated
-    return Week(seconds, metres, partial, other, estimated)
+            w = by_sport.get(x.sport, SportWeek(x.sport))
+            by_sport[x.sport] = SportWeek(
+                x.sport,
+                w.seconds + x.seconds,
+                w.metres + x.metres,
+                w.partial or x.partial,
+                w.estimated or x.estimated,
+            )
+    order = {sport: i for i, sport in enumerate(OTHER_SPORTS)}
+    others = tuple(sorted(by_sport.values(), key=lambda w: (order.get(w.sport, 99), w.sport)))
+    return Week(
+        seconds,
+        metres,
+        partial,
+        sum(w.seconds for w in others),
+        any(w.estimated for w in others),
+        others,
+    )
 
 
 def weeks(sessions: Iterable[tuple[int, SessionAmount]], count: int) -> list[Week]:
