@@ -965,8 +965,9 @@ def plan_as_text(
 
 def other_sports_text(others: Sequence[SportWeek], unit: str) -> list[str]:
     """Each sport of `others` as `show` and the site print a week's: 'cycling 2 h', 'swimming
-    1 h 20 min, 3.4 km', 'strength ~30 min'. A ride's distance is in `unit`; a swim's in km, or yards in a plan in miles;
-    '~' marks a time worked out from reps, '>=' a distance some session adds nothing to."""
+    1 h 20 min, 3.4 km', 'strength ~30 min'. A ride's distance is in `unit`; a swim's in km
+    (yards in a plan in miles); '~' marks a time worked out from reps, '>=' a distance some
+    session adds nothing to."""
     from .site_text import distance_text, time_text
 
     out = []
