@@ -276,6 +276,7 @@ def test_index_sorts_workouts_and_plans_by_name(site: Path) -> None:
         "Faster mile in 8 weeks (advanced)",
         "Faster mile in 8 weeks (beginner)",
         "Faster mile in 8 weeks (intermediate)",
+        "Triathlon base in 4 weeks",
     ]
 
 
