@@ -105,7 +105,7 @@ def test_every_page_fits_a_phone_and_the_plan_stacks_its_days(
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     pages = sorted(built_site.glob("*.html")) + sorted(built_site.glob("*/*.html"))
-    assert len(pages) == 1 + 18 + 3  # index, workouts (12 runs, 3 rides, 3 swims), plans
+    assert len(pages) == 1 + 18 + 4  # index, workouts (12 runs, 3 rides, 3 swims), plans (4)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

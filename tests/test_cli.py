@@ -108,10 +108,10 @@ def test_check_library_passes_and_writes_nothing(tmp_path: Path) -> None:
     before = set(LIBRARY.rglob("*"))
     code, stdout, stderr = run("check", str(LIBRARY))
     assert code == 0, stderr
-    # 12 workouts, 3 rides in workouts/bike, 3 swims in workouts/swim, and the 3 plans in
-    # workouts/plans (their sessions, schedules, calendars and the 10 % rule checked too),
-    # counted apart (issue 21, item 6)
-    assert "18 workouts and 3 plans checked: 0 errors, 0 warnings" in stdout
+    # 12 workouts, 3 rides in workouts/bike, 3 swims in workouts/swim, and the 4 plans in
+    # workouts/plans (3 faster-mile plans and triathlon-base; their sessions, schedules,
+    # calendars and the 10 % rule checked too), counted apart (issue 21, item 6)
+    assert "18 workouts and 4 plans checked: 0 errors, 0 warnings" in stdout
     assert set(LIBRARY.rglob("*")) == before
 
 

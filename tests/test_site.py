@@ -276,6 +276,7 @@ def test_index_sorts_workouts_and_plans_by_name(site: Path) -> None:
         "Faster mile in 8 weeks (advanced)",
         "Faster mile in 8 weeks (beginner)",
         "Faster mile in 8 weeks (intermediate)",
+        "Triathlon base in 4 weeks",
     ]
 
 
@@ -294,7 +295,9 @@ def test_a_workout_page_names_the_plans_that_use_it(site: Path) -> None:
     )
     assert uses_hills == ["faster-mile", "faster-mile-advanced"]
     assert sorted(plans_of("hill-repeats")) == uses_hills
-    assert len(plans_of("long-run")) == 3
+    uses_long_run = [p for p in (LIBRARY / "plans").glob("*.yaml") if "long-run" in p.read_text()]
+    assert len(uses_long_run) == 4  # the three faster-mile plans and triathlon-base
+    assert len(plans_of("long-run")) == 4
     # No plan uses the 800s, and the page says nothing of plans.
     assert plans_of("800m-repeats") == []
     assert "In the plan" not in (site / "workouts" / "800m-repeats.html").read_text()
@@ -503,11 +506,13 @@ def test_the_bundled_plans_get_calendar_pages_linking_their_sessions(site: Path)
         "plans/faster-mile-advanced.html",
         "plans/faster-mile-beginner.html",
         "plans/faster-mile.html",
+        "plans/triathlon-base.html",
     ]
     for href in links:
         page = _html((site / href).read_bytes())
         rows = page.find_class("week")
-        assert len(rows) == 8  # every shipped plan is eight weeks
+        # the faster-mile plans are eight weeks, the triathlon base four
+        assert len(rows) == (4 if "triathlon" in href else 8)
         sessions = [a.get("href") for row in rows for a in row.iter("a")]
         # Every session is a bundled workout, so every one links to its page.
         assert sessions and all(s.startswith("../workouts/") for s in sessions)

@@ -142,6 +142,11 @@ class SessionAmount(Protocol):
         ...
 
     @property
+    def sport(self) -> str:
+        """Its sport ('running', 'cycling', 'swimming', 'strength', ...)."""
+        ...
+
+    @property
     def partial(self) -> bool:
         """Whether its distance is a lower bound."""
         ...
@@ -159,10 +164,10 @@ class SessionAmount(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A session's estimate: `running` when it counts towards the running volume (strength
-    does not), `partial` when some running step has no distance estimate, `estimated` when
-    its time is partly worked out from reps, `untimed` when some step has no time estimate
-    (its time is a lower bound)."""
+    """A session's estimate: `running` when it counts towards the running volume (only a run
+    does: a ride, a swim or strength is training time of its own sport), `partial` when some
+    step has no distance estimate, `estimated` when its time is partly worked out from reps,
+    `untimed` when some step has no time estimate (its time is a lower bound)."""
 
     seconds: float
     metres: float
@@ -170,20 +175,46 @@ class Session:
     partial: bool = False
     estimated: bool = False
     untimed: bool = False
+    sport: str = "running"
 
 
 def session(workout: s.Workout) -> Session:
     """`workout`'s estimate as one session of a plan."""
     t = totals(workout.steps, swim=workout.sport is s.Sport.SWIMMING)
-    running = workout.sport not in (s.Sport.STRENGTH, s.Sport.SWIMMING)
-    partial = running and bool(t.unknown_distance)
-    return Session(t.seconds, t.metres, running, partial, t.estimated, bool(t.unknown_time))
+    running = workout.sport is s.Sport.RUNNING
+    return Session(
+        t.seconds,
+        t.metres,
+        running,
+        bool(t.unknown_distance),
+        t.estimated,
+        bool(t.unknown_time),
+        workout.sport.value,
+    )
+
+
+#: The order a week's other sports are listed in, after running.
+OTHER_SPORTS = ("cycling", "swimming", "walking", "other", "strength")
+
+
+@dataclass(frozen=True, slots=True)
+class SportWeek:
+    """A week's time and distance in one sport other than running (`partial` when some
+    session of it has no distance estimate, `estimated` when its time is partly worked out
+    from reps)."""
+
+    sport: str
+    seconds: float = 0.0
+    metres: float = 0.0
+    partial: bool = False
+    estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Week:
     """A week's running volume (`seconds`, `metres`; `partial` when some running session's
-    distance is a lower bound) and the time of its other sessions (strength)."""
+    distance is a lower bound: the 10 % rule compares these) and the time of its other
+    sessions: in all (`other_seconds`), and sport by sport (`others`)."""
 
     seconds: float = 0.0
     metres: float = 0.0
@@ -193,13 +224,16 @@ class Week:
     other_estimated: bool = False
     #: Whether `seconds` is a lower bound (some running session has a step without a time).
     untimed: bool = False
+    #: Each other sport of the week, in the order of :data:`OTHER_SPORTS`.
+    others: tuple[SportWeek, ...] = ()
 
 
 def week(sessions: Iterable[SessionAmount]) -> Week:
-    """The week of `sessions`: running sessions add to the volume, the others to
-    `other_seconds` (strength is training time, not running volume)."""
-    seconds = metres = other = 0.0
-    partial = estimated = untimed = False
+    """The week of `sessions`: running sessions add to the running volume, the others to
+    their own sport (a ride or a swim is training time, not running volume)."""
+    seconds = metres = 0.0
+    partial = untimed = False
+    by_sport: dict[str, SportWeek] = {}
     for x in sessions:
         if x.running:
             seconds += x.seconds
@@ -207,9 +241,25 @@ def week(sessions: Iterable[SessionAmount]) -> Week:
             partial = partial or x.partial
             untimed = untimed or x.untimed
         else:
-            other += x.seconds
-            estimated = estimated or x.estimated
-    return Week(seconds, metres, partial, other, estimated, untimed)
+            w = by_sport.get(x.sport, SportWeek(x.sport))
+            by_sport[x.sport] = SportWeek(
+                x.sport,
+                w.seconds + x.seconds,
+                w.metres + x.metres,
+                w.partial or x.partial,
+                w.estimated or x.estimated,
+            )
+    order = {sport: i for i, sport in enumerate(OTHER_SPORTS)}
+    others = tuple(sorted(by_sport.values(), key=lambda w: (order.get(w.sport, 99), w.sport)))
+    return Week(
+        seconds,
+        metres,
+        partial,
+        sum(w.seconds for w in others),
+        any(w.estimated for w in others),
+        untimed,
+        others,
+    )
 
 
 def weeks(sessions: Iterable[tuple[int, SessionAmount]], count: int) -> list[Week]:

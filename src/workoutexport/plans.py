@@ -34,6 +34,7 @@ from .source import MAX_BYTES, Document, Loc, read_file
 from .units import UnitError, clock_seconds
 
 if TYPE_CHECKING:
+    from .estimate import SportWeek
     from .pipeline import ProfileCache
     from .plan_model import Plan as PlanModel
 
@@ -858,8 +859,9 @@ def calendar(
 @dataclass
 class WeekTotal:
     """A week's sessions and its estimate (`estimate.week`): running volume in `seconds` and
-    `metres` (`partial` when some running step has no distance estimate), strength in
-    `other_seconds`."""
+    `metres` (`partial` when some running step has no distance estimate: the 10 % rule
+    compares these), the other sports' time in `other_seconds` and sport by sport in
+    `others`."""
 
     week: int
     sessions: list[CompiledSession]
@@ -869,6 +871,7 @@ class WeekTotal:
     other_seconds: float = 0.0
     other_estimated: bool = False
     untimed: bool = False
+    others: tuple[SportWeek, ...] = ()
 
 
 def week_totals(build: PlanBuild) -> list[WeekTotal]:
@@ -890,6 +893,7 @@ def week_totals(build: PlanBuild) -> list[WeekTotal]:
                 week.other_seconds,
                 week.other_estimated,
                 week.untimed,
+                week.others,
             )
         )
     return out
@@ -966,7 +970,7 @@ def plan_as_text(
         if not w.sessions:
             lines.append("  rest week")
         for c in w.sessions:
-            t = estimate.totals(c.workout.steps)
+            t = estimate.totals(c.workout.steps, swim=c.workout.sport is steps.Sport.SWIMMING)
             dist = distance_text(t.metres, unit) if t.metres else "-"
             if t.metres and t.unknown_distance:
                 dist = f"≥ {dist}"
@@ -985,9 +989,8 @@ def plan_as_text(
         )
         if w.partial or w.untimed:
             total += " (at least)"
-        if w.other_seconds:
-            about = "~" if w.other_estimated else ""
-            total += f"; strength {about}{time_text(w.other_seconds)}"
+        for part in other_sports_text(w.others, unit):
+            total += f"; {part}"
         if previous is not None:
             total += f"; {_change(previous, w)}"
         lines.append(total)
@@ -995,6 +998,24 @@ def plan_as_text(
     # Names, descriptions and `set:` values come from files: each line is printed on one line,
     # with no control or bidirectional character raw.
     return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def other_sports_text(others: Sequence[SportWeek], unit: str) -> list[str]:
+    """Each sport of `others` as `show` and the site print a week's: 'cycling 2 h', 'swimming
+    1 h 20 min, 3.4 km', 'strength ~30 min'. A ride's distance is in `unit`; a swim's in km
+    (yards in a plan in miles); '~' marks a time worked out from reps, '>=' a distance some
+    session adds nothing to."""
+    from .site_text import distance_text, time_text
+
+    out = []
+    for w in others:
+        text = f"{w.sport} {'~' if w.estimated else ''}{time_text(w.seconds)}"
+        if w.metres and w.sport != "strength":
+            swim_unit = "yd" if unit == "mi" else "km"
+            dist = distance_text(w.metres, swim_unit if w.sport == "swimming" else unit)
+            text += f", {'>=' if w.partial else ''}{dist}"
+        out.append(text)
+    return out
 
 
 def _change(before: WeekTotal, now: WeekTotal) -> str:

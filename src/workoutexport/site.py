@@ -72,9 +72,11 @@ class PlanSession:
     #: The session in its own values, which its workout's page (with the workout's
     #: defaults) does not show: "8 x 400 m", "6.3 mi", "45 min".
     detail: str = ""
-    #: Whether it counts towards the week's running volume (strength does not).
+    #: Whether it counts towards the week's running volume (only a run does).
     running: bool = True
-    #: Some running step has no distance estimate: `metres` is a lower bound.
+    #: Its sport: a week's volume lists the sports other than running one by one.
+    sport: str = "running"
+    #: Some step has no distance estimate: `metres` is a lower bound.
     partial: bool = False
     #: `seconds` is partly worked out from strength reps (shown with '~').
     estimated: bool = False
@@ -507,6 +509,7 @@ def site_plan(
                 seconds=amount.seconds,
                 metres=amount.metres,
                 running=amount.running,
+                sport=amount.sport,
                 partial=amount.partial,
                 estimated=amount.estimated,
                 untimed=amount.untimed,
@@ -656,14 +659,13 @@ def render_plan_page(plan: PlanPage, *, root: str = "../") -> bytes:
 
 
 def _volume(week: Week, unit: str) -> str:
-    """A week's running volume and, after it, its strength time: '3 h 10 min · 19.4 mi ·
-    strength ~30 min'."""
-    from .site_text import amount_text, time_text
+    """A week's running volume and, after it, each other sport's: '3 h 10 min · 19.4 mi ·
+    cycling 2 h · swimming 1 h 20 min, 3.4 km · strength ~30 min'."""
+    from .plans import other_sports_text
+    from .site_text import amount_text
 
     parts = [
         amount_text(week.seconds, week.metres, unit, untimed=week.untimed, partial=week.partial)
     ]
-    if week.other_seconds:
-        about = "~" if week.other_estimated else ""
-        parts.append(f"strength {about}{time_text(week.other_seconds)}")
+    parts += other_sports_text(week.others, unit)
     return " · ".join(x for x in parts if x) or "rest"
