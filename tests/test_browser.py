@@ -192,7 +192,7 @@ def test_the_plan_prints_a_week_a_block_with_no_word_split(
     assert pdf.read_bytes()[:5] == b"%PDF-"
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
-        return
+        pytest.skip("no pdftotext (Debian package 'poppler-utils'): the PDF's words are unread")
     import subprocess
 
     text = subprocess.run(
