@@ -372,12 +372,13 @@ def ramp_ends(step: Step) -> tuple[float, float]:
     return (lo, hi) if step.ramp == "up" else (hi, lo)
 
 
-def ramp_slices(step: Step) -> tuple[Step, ...]:
+def ramp_slices(step: Step, tick: float) -> tuple[Step, ...]:
     """A ramp as steady steps of equal time: one a minute (at least one, at most
     RAMP_MAX_SLICES), each targeting its own part of the ramp's range, in the ramp's order.
-    Times are split in whole milliseconds (FIT's unit) and add up to the ramp's time."""
+    Times are split in whole `tick`s (the format's time unit, in seconds: its emitter says)
+    and add up to the ramp's time."""
     assert step.ramp is not None and isinstance(step.duration, Time)
-    total_ms = round(step.duration.seconds * 1000)
+    total = round(step.duration.seconds / tick)
     n = max(1, min(RAMP_MAX_SLICES, round(step.duration.seconds / RAMP_SLICE_SECONDS)))
     start, end = ramp_ends(step)
     out: list[Step] = []
@@ -393,12 +394,12 @@ def ramp_slices(step: Step) -> tuple[Step, ...]:
             target = SpeedTarget(
                 low_mps=lo, high_mps=hi, view=step.target.view, pace_unit=step.target.pace_unit
             )
-        ms = total_ms * (i + 1) // n - total_ms * i // n
+        ticks = total * (i + 1) // n - total * i // n
         out.append(
             replace(
                 step,
                 ramp=None,
-                duration=Time(seconds=ms / 1000),
+                duration=Time(seconds=ticks * tick),
                 target=target,
                 note=step.note if i == 0 else None,
             )
@@ -406,14 +407,15 @@ def ramp_slices(step: Step) -> tuple[Step, ...]:
     return tuple(out)
 
 
-def split_ramps(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
-    """`nodes` with every ramp, in repeats too, replaced by its ramp_slices."""
+def split_ramps(nodes: tuple[Node, ...], tick: float) -> tuple[Node, ...]:
+    """`nodes` with every ramp, in repeats too, replaced by its ramp_slices (`tick`: the
+    format's time unit, in seconds)."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, Repeat):
-            out.append(replace(node, steps=split_ramps(node.steps)))
+            out.append(replace(node, steps=split_ramps(node.steps, tick)))
         elif isinstance(node, Step) and node.ramp is not None:
-            out.extend(ramp_slices(node))
+            out.extend(ramp_slices(node, tick))
         else:
             out.append(node)
     return tuple(out)

@@ -577,7 +577,7 @@ def emit(
     from fit_tool.profile.messages.workout_message import WorkoutMessage
 
     # FIT has no ramp: each becomes steady slices (steps.ramp_slices).
-    steps = s.split_ramps(workout.steps)
+    steps = s.split_ramps(workout.steps, tick=1 / MS_PER_S)
     total = s.count_nodes(steps)
     if total > MAX_STEP_MESSAGES:
         # Checked before any message is made: fit-tool messages are heavy.

@@ -239,7 +239,7 @@ def emit(
             ]
         )
     # TCX has no ramp: each becomes steady slices (steps.ramp_slices), as in FIT.
-    steps = s.split_ramps(workout.steps)
+    steps = s.split_ramps(workout.steps, tick=1.0)  # TCX times are whole seconds
     total = s.count_nodes(steps)
     if total > MAX_STEP_IDS:
         raise WorkoutError(
