@@ -13,7 +13,7 @@ from workoutexport.formats.fit.verify import VerifyError, decode_fit, problems
 from workoutexport.pipeline import emit, load_workout
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = Path("/work/shared/fit-samples")
+SAMPLES = ROOT / "tests" / "files" / "fit"
 
 
 def _good() -> bytes:

@@ -152,10 +152,13 @@ def check(
     workout's own folder, and below), and those naming a workout that is not there, since a
     renamed var or file breaks them. So the pre-commit hook re-checks what a change breaks.
     """
+    import dataclasses
+
     from .plans import PlanBuild, volume_warnings
 
     report = Report(strict=strict)
-    run = _start(options, report)
+    # check reads every FIT file with Garmin's own decoder; build walks their framing.
+    run = _start(dataclasses.replace(options, reference=True), report)
     for _item, made in _every_input(run, run.with_dependents(paths), report, "checking"):
         if isinstance(made, PlanBuild):
             report.add(volume_warnings(made))

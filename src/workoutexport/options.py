@@ -81,3 +81,6 @@ class BuildOptions:
     exclude: tuple[str, ...] = ()
     #: Worker processes (None: one per CPU).
     jobs: int | None = 1
+    #: Read every FIT file back with Garmin's decoder (`check`) rather than walk its framing
+    #: and CRCs (build, send, site): see `pipeline.emit_verified`.
+    reference: bool = False

@@ -205,10 +205,11 @@ def emit(
     return formats.emit(workout, fmt, lossy=lossy, options=options)
 
 
-def verify(data: bytes, fmt: str) -> list[str]:
+def verify(data: bytes, fmt: str, *, reference: bool = True) -> list[str]:
     """Problems Garmin's decoder (FIT) or the TCX schema find in emitted bytes (ValueError for
-    an unknown format)."""
-    return formats.verify(data, fmt)
+    an unknown format). Unless `reference`, FIT is walked instead of decoded: its header,
+    records and CRCs, which refuse what the decoder refuses, without reading values."""
+    return formats.verify(data, fmt, reference=reference)
 
 
 @dataclass(frozen=True)
@@ -238,9 +239,14 @@ def emit_verified(
     options: EmitOptions | None = None,
     lossy: bool = False,
     optional: Iterable[str] = (),
+    reference: bool = False,
 ) -> Emission:
-    """`workout` in each of `fmts`, every file read back by its reference reader: the one
-    place where emitted bytes become bytes that may be written, sent or published.
+    """`workout` in each of `fmts`, every file read back: the one place where emitted bytes
+    become bytes that may be written, sent or published.
+
+    TCX, ZWO and intervals.icu text are read by their schema or reader. FIT is walked
+    (header, every record's framing, both CRCs: what Garmin's decoder refuses, at a tenth of
+    its cost) unless `reference`, when Garmin's decoder reads every message (`check`).
 
     A format that cannot carry the workout is an error for that format only (a warning
     saying no file was written under `lossy`; for an `optional` format, only its reason in
@@ -258,7 +264,7 @@ def emit_verified(
             else:
                 out.diagnostics.extend(_format_failed(exc, fmt, lossy))
             continue
-        problems = verify(result.data, fmt)
+        problems = verify(result.data, fmt, reference=reference)
         if problems:
             out.diagnostics.append(
                 error(

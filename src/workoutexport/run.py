@@ -343,6 +343,7 @@ class Run:
                 options=emit_options(path, profiles=self.profiles),
                 lossy=self.options.lossy,
                 optional=optional,
+                reference=self.options.reference,
             )
         except WorkoutError as exc:
             return Built(path, None, (), (*diagnostics, *exc.diagnostics))
@@ -498,7 +499,7 @@ class Run:
             last = compiled[-1].session.source if compiled else where
             raise WorkoutError([error(last, _past_bounds(0, total))])
         for name, data in build.files:
-            problems = _plan_file_problems(name, data)
+            problems = _plan_file_problems(name, data, self.options.reference)
             if problems:
                 # As for a workout, nothing the reference reader refuses is handed on; and
                 # a schedule must not point at a missing session, so the whole plan is held.
@@ -568,7 +569,7 @@ def _plan_charts(build: plans.PlanBuild, profile_for: Callable[[Path], Profile])
     return "".join(parts)
 
 
-def _plan_file_problems(name: str, data: bytes) -> list[str]:
+def _plan_file_problems(name: str, data: bytes, reference: bool) -> list[str]:
     """What the reference readers find wrong with one of a plan's own files (the sessions'
     files were verified as workouts)."""
     suffix = Path(name).suffix[1:]
@@ -583,7 +584,7 @@ def _plan_file_problems(name: str, data: bytes) -> list[str]:
     if name.endswith("-schedule.fit"):
         from .pipeline import verify
 
-        return verify(data, "fit")
+        return verify(data, "fit", reference=reference)
     return []
 
 

@@ -135,8 +135,7 @@ def finish_fit_bytes(data: bytes) -> bytes:
     knows. The records and the profile version are kept as they are. Any FIT writer in this
     project (workouts, schedules) passes its bytes through here.
     """
-    # fit-tool's CRC: garmin_fit_sdk costs a build more to import than fit-tool's encode.
-    from fit_tool.utils.crc import crc16
+    from .crc import crc16
 
     size = data[0]
     if size not in (12, 14) or len(data) < size + 2 or data[8:12] != b".FIT":

@@ -1,7 +1,19 @@
-"""Reading emitted files back with Garmin's own FIT decoder (garmin-fit-sdk)."""
+"""Reading emitted FIT files back: Garmin's own decoder (garmin-fit-sdk), and a framing walk.
+
+Two verifiers, with the same verdict on a broken file (tests/test_fit_walk.py corrupts files
+every way a file breaks and asks both):
+
+- `problems`: Garmin's decoder reads every message. `check` runs it, and the tests decode
+  every emitted file with it and compare values with intent.
+- `framing_problems`: a walk over the header, every definition and data record and both
+  CRCs, without building a message. `build`, `send` and `site` run it on every file they
+  hand on, at a small part of the decoder's cost (and without importing it). Neither catches
+  a wrong value: that is what the tests are for.
+"""
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
 
@@ -95,3 +107,102 @@ def problems(data: bytes) -> list[str]:
         merge_heart_rates=False,
     )
     return [str(e) for e in errors]
+
+
+#: The size of one value of each of FIT's base types, by type number (the low five bits of a
+#: field definition's base type byte; the endian bit above them is not part of the number).
+_BASE_TYPE_SIZES = (
+    1,  # 0x00 enum
+    1,  # 0x01 sint8
+    1,  # 0x02 uint8
+    2,  # 0x03 sint16
+    2,  # 0x04 uint16
+    4,  # 0x05 sint32
+    4,  # 0x06 uint32
+    1,  # 0x07 string
+    4,  # 0x08 float32
+    8,  # 0x09 float64
+    1,  # 0x0A uint8z
+    2,  # 0x0B uint16z
+    4,  # 0x0C uint32z
+    1,  # 0x0D byte
+    8,  # 0x0E sint64
+    8,  # 0x0F uint64
+    8,  # 0x10 uint64z
+)
+
+
+def framing_problems(data: bytes) -> list[str]:
+    """What is wrong with the framing of the FIT file `data` (empty when nothing is).
+
+    One pass: the header (size, ".FIT", its CRC), every record up to the size the header
+    gives (a definition's base types and field sizes; a data record's local type defined
+    before it and its length), the records ending exactly there, the file CRC, and nothing
+    after it. These are the checks with which Garmin's decoder refuses a file; the values
+    inside the messages are not read.
+    """
+    from .crc import crc16
+
+    length = len(data)
+    if length < 14:
+        return ["not a FIT file (too short)"]
+    header_size = data[0]
+    if header_size not in (12, 14) or data[8:12] != b".FIT":
+        return ["not a FIT file"]
+    (records_size,) = struct.unpack_from("<I", data, 4)
+    end = header_size + records_size
+    if end + 2 > length:
+        return [f"the header says {records_size:,} bytes of records; the file is shorter"]
+    if end + 2 < length:
+        return [f"{length - end - 2:,} bytes after the end of the file its header gives"]
+    if header_size == 14:
+        (header_crc,) = struct.unpack_from("<H", data, 12)
+        if header_crc != crc16(data[:12]):
+            return ["the header's CRC is wrong"]
+    (file_crc,) = struct.unpack_from("<H", data, end)
+    if file_crc != crc16(data[:end]):
+        return ["the file's CRC is wrong"]
+    # Local message type -> bytes of one data record after its header byte.
+    sizes: dict[int, int] = {}
+    at = header_size
+    while at < end:
+        record = data[at]
+        at += 1
+        if record & 0x80:
+            return [f"a compressed-timestamp record at byte {at - 1}: not written by us"]
+        local = record & 0x0F
+        if not record & 0x40:
+            size = sizes.get(local)
+            if size is None:
+                return [f"a data record at byte {at - 1} of local type {local}, never defined"]
+            at += size
+            continue
+        if at + 5 > end:
+            return [f"a definition at byte {at - 1} runs past the records"]
+        fields = data[at + 4]
+        at += 5
+        size = 0
+        for i in range(fields):
+            if at + 3 > end:
+                return [f"a definition at byte {at} runs past the records"]
+            field_size, base = data[at + 1], data[at + 2] & 0x1F
+            at += 3
+            if base >= len(_BASE_TYPE_SIZES):
+                return [f"field {i} of a definition has base type {base:#04x}, which FIT lacks"]
+            if field_size == 0:
+                return [f"field {i} of a definition has size 0"]
+            size += field_size
+        if record & 0x20:
+            if at >= end:
+                return [f"a definition at byte {at} runs past the records"]
+            developer = data[at]
+            at += 1
+            for _ in range(developer):
+                if at + 3 > end:
+                    return [f"a definition at byte {at} runs past the records"]
+                size += data[at + 1]
+                at += 3
+        sizes[local] = size
+    if at != end:
+        return ["the last record runs past the end of the records"]
+    return []
