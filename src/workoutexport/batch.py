@@ -188,12 +188,12 @@ def build_files(
     one group. A profile.yaml (None) writes nothing."""
     from .formats import FORMATS
     from .outputs import Input
-    from .plans import PlanBuild
+    from .run import Built
 
     groups: list[list[tuple[Input, str, bytes]]] = []
     failed: list[Input] = []
     for item, made in found:
-        if isinstance(made, PlanBuild):
+        if made is not None and not isinstance(made, Built):  # a plan
             group = []
             for name, data in made.files:
                 relative = item.relative.parent / name

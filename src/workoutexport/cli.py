@@ -104,7 +104,6 @@ def _every_input(
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json: bool) -> None:
     """Build workout files from YAML workouts (files or folders)."""
     from .batch import build_files, stale, write_outputs
-    from .json_out import build_json
 
     report = Report()
     run = _start(options, report)
@@ -125,6 +124,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
     for line in stale(outputs, failed, (FORMATS[fmt].suffix for fmt in options.formats)):
         click.echo(line, err=True)
     if as_json:
+        from .json_out import build_json
+
         click.echo(build_json(written, report), nl=False)
     count = len(written)
     click.echo(

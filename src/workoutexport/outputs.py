@@ -29,6 +29,12 @@ PROFILE_NAME = "profile.yaml"
 WORKOUT_SUFFIXES = (".yaml", ".yml")
 
 
+def is_plan_data(data: object) -> bool:
+    """Whether a parsed YAML document is a training plan (`weeks:`, no `steps:`) rather than a
+    workout."""
+    return isinstance(data, dict) and "weeks" in data and "steps" not in data
+
+
 @dataclass(frozen=True)
 class Input:
     """A file to read, and where its outputs go relative to the output folder."""

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import steps
 from .diagnostics import Diagnostic, Position, WorkoutError, error, excerpt, printable, warning
 from .formats import FORMATS
-from .outputs import read_input
+from .outputs import is_plan_data, read_input
 from .plan_model import MAX_WEEKS, WEEKDAY_NUMBERS
 from .source import MAX_BYTES, Document, Loc, read_file
 from .units import UnitError, clock_seconds
@@ -116,11 +116,7 @@ def is_plan(path: Path) -> bool:
         doc = read_file(path, str(path))
     except WorkoutError:
         return False
-    return _is_plan_data(doc.data)
-
-
-def _is_plan_data(data: Any) -> bool:
-    return isinstance(data, dict) and "weeks" in data and "steps" not in data
+    return is_plan_data(doc.data)
 
 
 # --- expansion ------------------------------------------------------------------------------
@@ -217,7 +213,7 @@ class _Expander:
             self.fail(where, "a plan cannot name itself as a session's workout")
             return None
         # A workout that cannot be read is still named: compiling it reports its errors.
-        if _is_plan_data(self.data_of(target)):
+        if is_plan_data(self.data_of(target)):
             self.fail(where, f"'{shown}' is a plan, not a workout; a plan's days name workouts")
             return None
         return target
@@ -366,7 +362,7 @@ def plans_using(
                     data = read_file(item.path, _display(item.path)).data
             except WorkoutError:
                 continue
-            if not _is_plan_data(data):
+            if not is_plan_data(data):
                 continue
             for named in _named_workouts(data):
                 target = item.path.parent / named
@@ -400,7 +396,7 @@ def expand_plan(
     shown = _display(path)
     doc = read_file(path, shown)
     data = doc.data
-    if not _is_plan_data(data):
+    if not is_plan_data(data):
         raise WorkoutError([error(doc.at(()), "not a plan: a plan has 'weeks:' and no 'steps:'")])
     model = validate_model(PlanModel, doc, "plan")
     ex = _Expander(path, doc, library if library is not None else library_of(path))

@@ -24,9 +24,9 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from . import pipeline, plans, steps
+from . import pipeline, steps
 from .diagnostics import (
     Diagnostic,
     Position,
@@ -38,7 +38,7 @@ from .diagnostics import (
     warning,
 )
 from .options import BuildOptions
-from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover
+from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover, is_plan_data
 from .pipeline import (
     Extras,
     Imported,
@@ -52,6 +52,9 @@ from .pipeline import (
 )
 from .profile import Profile
 from .source import Document, parsed_once, read_file
+
+if TYPE_CHECKING:  # a workout build never imports the plans
+    from . import plans
 
 __all__ = [
     "Built",
@@ -206,6 +209,8 @@ class Run:
         """`paths` and what a change to them can break (what `check` looks at): a named
         profile.yaml's folder, and the plans of a named workout's library that use it or
         name a workout that is not there (`plans.plans_using`), each with that library."""
+        from . import plans
+
         named = [p for p in paths if p.is_file() and p.suffix.lower() in WORKOUT_SUFFIXES]
         changed = [p for p in named if p.name != PROFILE_NAME and not self.is_plan(p)]
         using = plans.plans_using(changed, self.documents)
@@ -225,7 +230,7 @@ class Run:
                 doc = read_file(path, display_path(path))
         except WorkoutError:
             return False  # building it as a workout says why
-        return plans._is_plan_data(doc.data)
+        return is_plan_data(doc.data)
 
     def kind(self, path: Path) -> Literal["workout", "plan", "profile"]:
         """What the input at `path` is, as a summary counts it (a FIT or TCX file read back
@@ -395,6 +400,8 @@ class Run:
                 "" if problems else f"{path} is a valid profile\n", problems, bool(problems)
             )
         if self.is_plan(path):
+            from . import plans
+
             built = self.plan(path, formats=("fit",))
             if built.build is None:
                 return Shown("", list(built.diagnostics), True, plan=True)
@@ -438,6 +445,8 @@ class Run:
     def _plan(
         self, path: Path, fmts: tuple[str, ...], since: dt.date | None, until: dt.date | None
     ) -> PlanBuilt:
+        from . import plans
+
         with parsed_once(self.documents):
             plan = plans.expand_plan(
                 path,
@@ -525,6 +534,8 @@ def _session_failed(session: plans.Session, built: Built) -> Diagnostic:
 def _past_bounds(steps_asked: int, bytes_asked: int) -> str:
     """Why a plan asks for too much ('' while it does not), said at the session that passes
     the bound."""
+    from . import plans
+
     if steps_asked > plans.MAX_PLAN_STEPS:
         return (
             f"with this session the plan asks for more than {plans.MAX_PLAN_STEPS:,} workout "
