@@ -1,14 +1,16 @@
-"""libyaml's fast path reads documents exactly as ruamel's careful path does."""
+"""The walk over libyaml's events reads documents exactly as ruamel's careful path does."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workoutexport import source
 from workoutexport.diagnostics import WorkoutError
-from workoutexport.source import _fast_compose, _yaml, parse_text
+from workoutexport.source import _careful, _walk, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(
@@ -22,61 +24,157 @@ FILES = sorted(
 )
 
 
-def _read(text: str) -> object:
+def _outcome(read: object, text: str) -> object:
     try:
-        doc = parse_text(text, "w.yaml")
+        doc = read(text, "w.yaml")  # type: ignore[operator]
     except WorkoutError as exc:
         return [d.format() for d in exc.diagnostics]
+    if doc is None:
+        return None
     return doc.data, doc.values, doc.keys
 
 
+def _same(text: str) -> object:
+    careful = _outcome(_careful, text)
+    walked = _outcome(_walk, text)
+    assert walked is None or walked == careful
+    assert _outcome(parse_text, text) == careful
+    return walked
+
+
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
-def test_both_paths_give_the_same_document_or_the_same_diagnostics(
-    path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    text = path.read_text(encoding="utf-8")
-    monkeypatch.setattr(source, "_warm", True)  # as from the second file of a run on
-    fast = _read(text)
-    monkeypatch.setattr(source, "_fast_compose", lambda text, yaml: None)
-    assert _read(text) == fast
+def test_both_paths_give_the_same_document_or_the_same_diagnostics(path: Path) -> None:
+    _same(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
 
 
-def test_the_fast_path_reads_ordinary_workouts() -> None:
-    text = (ROOT / "workouts" / "400m-repeats.yaml").read_text(encoding="utf-8")
-    assert _fast_compose(text, _yaml()) is not None
-    taken = sum(
-        _fast_compose(p.read_text(encoding="utf-8"), _yaml()) is not None
-        for p in ROOT.glob("workouts/*.yaml")
-    )
-    assert taken >= 10
+def test_the_walk_reads_every_shipped_workout() -> None:
+    shipped = sorted(ROOT.glob("workouts/**/*.yaml"))
+    assert len(shipped) >= 20
+    for path in shipped:
+        assert _walk(path.read_text(encoding="utf-8"), "w.yaml") is not None, path
+
+
+SCALARS = [
+    "x",
+    "400m",
+    "3:40-3:50/km",
+    "1:30",
+    "10",
+    "-3",
+    "+5",
+    "0",
+    "-0",
+    "007",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1.5",
+    "-0.0",
+    "1.",
+    ".5",
+    "1e3",
+    "1E-3",
+    "+1.5e+2",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "true",
+    "True",
+    "TRUE",
+    "tRue",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "Null",
+    "~",
+    "nUll",
+    "2026-01-05",
+    "2026-01-05T10:00:00Z",
+    "2026-1-5",
+    "12345-6",
+    "<<",
+    "=",
+    "1:30:00",
+    "5.",
+    "-",
+    "--",
+    "-x",
+    ".",
+    "..",
+    "1.2.3",
+    "1e",
+    "e3",
+    "0.5e",
+    "9" * 120,
+    "1,000",
+    "3-4",
+    "6-8",
+    "NaN",
+    "Infinity",
+    "tru",
+    "n",
+    "y",
+    "Y",
+    "1__0",
+    "_1",
+    "0x",
+    "0o",
+]
+
+
+@pytest.mark.parametrize("word", SCALARS)
+def test_each_kind_of_plain_value_reads_the_same(word: str) -> None:
+    _same(f"a: {word}\nb: [{word}]\n{word}: 1\n")
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="0123456789+-.eE_xobTtFfNnUuLlAaRrSs:~ ", min_size=1, max_size=12))
+def test_any_plain_value_reads_the_same(word: str) -> None:
+    _same(f"a: {word}\n")
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "a: !!python/object:os.system x\n",  # a tag
-        "%YAML 1.1\n---\na: yes\n",  # a directive
+        "a: !!python/object:os.system x\n",  # a tag (never reaches the walk)
+        "%YAML 1.1\n---\na: yes\n",  # a directive (never reaches the walk)
         "a: [1, 2\n",  # broken
         "a:\nb: 1\n",  # an empty value
         "a: " + "[" * 201 + "]" * 201 + "\n",  # too deep
         "a: [" + "1, " * 50_001 + "]\n",  # too many nodes
+        "a: &x 1\nb: *x\n",  # an anchor and an alias
+        "a: 1\na: 2\n",  # a duplicate key
+        "[a]: 1\n",  # a key that is not a word
+        "<<: {a: 1}\n",  # a merge key
+        "a: 1\n---\nb: 2\n",  # two documents
+        "",  # nothing
+        "# only a comment\n",
     ],
 )
-def test_what_the_fast_path_leaves_to_ruamel(text: str) -> None:
-    assert _fast_compose(text, _yaml()) is None
+def test_what_the_walk_leaves_to_the_careful_path(text: str) -> None:
+    assert _walk(text, "w.yaml") is None
+    _same(text)
 
 
-def test_an_alias_bomb_is_refused_on_the_fast_path() -> None:
+def test_an_alias_bomb_is_refused() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
-    text = "\n".join(lines) + "\n"
-    assert _fast_compose(text, _yaml()) is not None
     with pytest.raises(WorkoutError, match="expands to more than 200,000 YAML nodes"):
-        parse_text(text, "bomb.yaml")
+        parse_text("\n".join(lines) + "\n", "bomb.yaml")
 
 
-def test_an_alias_inside_its_own_node_is_refused_on_the_fast_path() -> None:
-    text = "a: &a [1, *a]\n"
-    assert _fast_compose(text, _yaml()) is not None
+def test_an_alias_inside_its_own_node_is_refused() -> None:
     with pytest.raises(WorkoutError, match="an alias refers to a node that holds it"):
-        parse_text(text, "loop.yaml")
+        parse_text("a: &a [1, *a]\n", "loop.yaml")
+
+
+def test_the_careful_loaders_classes_are_made_once_and_its_state_is_not_shared() -> None:
+    assert source._classes() is source._classes()
+    assert source._yaml() is not source._yaml()
+    big = "a: [" + "1, " * 30_000 + "]\n"
+    for _ in range(3):  # node counts do not add up from one document to the next
+        assert source._careful(big, "w.yaml").data["a"][0] == 1

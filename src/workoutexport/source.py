@@ -9,6 +9,8 @@ bomb) is refused from the composed graph, before it is expanded.
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import warnings
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -131,7 +133,22 @@ class _Limit(Exception):
 
 
 def _yaml() -> Any:
+    """A ruamel loader for the careful path. A new one for each document (a loader keeps
+    state from one document to the next); its classes are made once (`_classes`)."""
     from ruamel.yaml import YAML
+
+    scanner, composer = _classes()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)
+    yaml.Composer = composer
+    yaml.Scanner = scanner
+    return yaml
+
+
+@functools.cache
+def _classes() -> tuple[type, type]:
+    """The careful path's scanner (YAML 1.2 only, bad escapes refused) and composer (depth
+    and node limits), defined once per process."""
     from ruamel.yaml.composer import Composer
     from ruamel.yaml.scanner import Scanner
 
@@ -187,11 +204,7 @@ def _yaml() -> Any:
             finally:
                 self.bound_depth -= 1
 
-    yaml = YAML(typ="safe", pure=True)
-    yaml.version = (1, 2)
-    yaml.Composer = BoundedComposer
-    yaml.Scanner = Yaml12Scanner
-    return yaml
+    return Yaml12Scanner, BoundedComposer
 
 
 def _yaml_in_words(problem: str, line: int) -> str | None:
@@ -219,24 +232,34 @@ def _mark(path: str, mark: Any) -> Position:
 
 
 def parse_text(text: str, path: str) -> Document:
-    """A YAML 1.2 document with positions kept; raises WorkoutError with positions."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """A YAML 1.2 document with positions kept; raises WorkoutError with positions.
 
+    Most workouts are read in one walk over libyaml's events (`_walk`). A document goes the
+    careful way, through ruamel.yaml with every check and every diagnostic, when it needs
+    to: when it has tags or directives, anchors or aliases (whose expansion is bounded on
+    that path), more nodes or depth than the limits allow, anything libyaml finds wrong, or
+    a value whose reading is not plain (see `_plain_value`). Both ways give the same data
+    and positions (tests/test_fast_yaml.py).
+    """
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise WorkoutError([error(Position(path, line, 1), "file contains a NUL character")])
+    doc = _walk(text, path)
+    if doc is not None:
+        return doc
+    return _careful(text, path)
+
+
+def _careful(text: str, path: str) -> Document:
+    """`parse_text` through ruamel.yaml: every check, every diagnostic."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = _yaml()
     try:
-        # The first document of a run goes through ruamel alone: importing PyYAML costs a
-        # single build more than libyaml saves on one file; from the second on it pays.
-        global _warm
-        root = _fast_compose(text, yaml) if _warm else None
-        _warm = True
-        if root is None:
-            with warnings.catch_warnings():
-                # YAML 1.2 lets an anchor be defined again (the later one counts); ruamel warns.
-                warnings.simplefilter("ignore")
-                root = yaml.compose(text)
+        with warnings.catch_warnings():
+            # YAML 1.2 lets an anchor be defined again (the later one counts); ruamel warns.
+            warnings.simplefilter("ignore")
+            root = yaml.compose(text)
     except _Limit as exc:
         raise WorkoutError([error(_mark(path, exc.mark), exc.message)]) from None
     except MarkedYAMLError as exc:
@@ -261,91 +284,142 @@ def parse_text(text: str, path: str) -> Document:
     return doc
 
 
-#: Whether this process has read a document already (see parse_text).
-_warm = False
+class _Careful(Exception):
+    """This document is for the careful path after all."""
 
 
-def _fast_compose(text: str, yaml: Any) -> Any:
-    """The document's node graph from libyaml (PyYAML's C parser), about thirty times faster
-    than ruamel's pure-Python one, as the same ruamel nodes with the same marks and YAML 1.2
-    tags; None where the careful path must read it instead.
+#: Plain scalars YAML 1.2 reads as something other than text, as the careful path reads
+#: them; any other plain scalar starting with one of _SPECIAL_FIRST goes that way.
+_CONSTANTS: dict[str, Any] = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+}
+_SPECIAL_FIRST = frozenset("-+.0123456789tTfFnN~<=")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.[0-9]+)")
+#: What YAML 1.2's resolver reads as a number, a constant, a merge key or a timestamp,
+#: loosely: a plain scalar matching none of these is text for certain.
+_MAYBE_SPECIAL = re.compile(
+    r"[-+]?(?:0[box][0-9a-fA-F_]+|[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+"
+    r"(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))"
+    r"|true|True|TRUE|false|False|FALSE|~|null|Null|NULL|<<|=|[0-9]{4}-.*"
+)
 
-    That is: any text with a tag or a directive (`!`, or `%` at the start of a line), which
-    ruamel's path refuses with its own messages; any text libyaml finds wrong (the
-    diagnostics come from ruamel's path, as before); any text past the depth or node limits
-    (found from libyaml's events, before anything is composed); and any document with an
-    empty value, which the two place differently. Otherwise libyaml and ruamel report the
-    same marks, and every plain scalar's tag is resolved again by ruamel's YAML 1.2 resolver.
-    """
-    if "!" in text or text.startswith("%") or "\n%" in text:
-        return None
+
+def _plain_value(text: str) -> Any:
+    """A plain scalar's value as YAML 1.2 reads it, when that is plain: text, true/false,
+    null, a decimal integer or a decimal float. Raises _Careful for anything else (hex,
+    octal, underscores, leading zeros, infinities, a merge key, an empty value)."""
+    if not text:
+        raise _Careful  # libyaml and ruamel place an empty value differently
+    if text[0] not in _SPECIAL_FIRST:
+        return text
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if text[0] in "0123456789" and len(text) >= 5 and text[4] == "-":
+        return text  # a date or timestamp: kept as written
+    if _MAYBE_SPECIAL.fullmatch(text):
+        raise _Careful
+    return text
+
+
+def _walk(text: str, path: str) -> Document | None:
+    """The document from one pass over libyaml's events, values and positions together;
+    None where the careful path must read it (see `parse_text`)."""
     try:
         import yaml as pyyaml  # type: ignore[import-untyped]
         from yaml import CSafeLoader
     except ImportError:  # PyYAML without libyaml: the careful path it is
         return None
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
+    scalar_event, alias_event = pyyaml.ScalarEvent, pyyaml.AliasEvent
+    mapping_start, sequence_start = pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent
+    collection_end = pyyaml.CollectionEndEvent
+    document_start = pyyaml.DocumentStartEvent
+    doc = Document(path=path, data=None)
+    values, keys = doc.values, doc.keys
+    # One frame per open collection: [container, its loc, the key waiting for its value].
+    stack: list[list[Any]] = []
+    count = documents = 0
+    root: Any = None
+    loader = CSafeLoader(text)
     try:
-        # Counted as BoundedComposer counts: every node, aliases and scalars included, is a
-        # level of its own, one below the collection that holds it. Counting collections
-        # alone let a document ruamel refuses (200 lists around a scalar) through here.
-        depth = count = 0
-        for event in pyyaml.parse(text, Loader=CSafeLoader):
-            if isinstance(event, pyyaml.CollectionEndEvent):
-                depth -= 1
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            if kind is collection_end or issubclass(kind, collection_end):
+                stack.pop()
                 continue
-            if not isinstance(event, pyyaml.NodeEvent):
-                continue
-            count += 1
-            if depth + 1 > MAX_DEPTH or count > MAX_SOURCE_NODES:
+            if kind is alias_event:
                 return None
-            if isinstance(event, pyyaml.CollectionStartEvent):
-                depth += 1
-        root = pyyaml.compose(text, Loader=CSafeLoader)
-    except pyyaml.YAMLError:
+            if not (kind is scalar_event or kind is mapping_start or kind is sequence_start):
+                if kind is document_start:
+                    documents += 1
+                    if documents > 1 or event.version is not None or event.tags:
+                        return None  # a directive: ruamel's path refuses all but 1.2
+                continue
+            if event.anchor is not None or event.tag is not None:
+                return None  # an anchor, or a tag: never constructed, refused there
+            count += 1
+            if count > MAX_SOURCE_NODES or len(stack) + 1 > MAX_DEPTH:
+                return None
+            mark = event.start_mark
+            pos = Position(path, mark.line + 1, mark.column + 1)
+            if stack:
+                frame = stack[-1]
+                parent = frame[0]
+                if type(parent) is dict and frame[2] is None:
+                    # A key: a plain word, given once.
+                    if kind is not scalar_event:
+                        return None
+                    value = _plain_value(event.value) if not event.style else event.value
+                    key = "null" if value is None else str(value)
+                    if key in parent or (key == "<<" and not event.style):
+                        return None
+                    keys[(*frame[1], key)] = pos
+                    frame[2] = key
+                    continue
+                where = frame[2] if type(parent) is dict else len(parent)
+                loc = (*frame[1], where)
+            else:
+                loc = ()
+            values[loc] = pos
+            if kind is scalar_event:
+                node: Any = _plain_value(event.value) if not event.style else event.value
+            elif kind is mapping_start:
+                node = {}
+            else:
+                node = []
+            if stack:
+                frame = stack[-1]
+                if type(frame[0]) is dict:
+                    frame[0][frame[2]] = node
+                    frame[2] = None
+                else:
+                    frame[0].append(node)
+            else:
+                root = node
+            if kind is not scalar_event:
+                stack.append([node, loc, None])
+    except (pyyaml.YAMLError, _Careful):
         return None
-    if root is None:
+    finally:
+        loader.dispose()
+    if documents != 1 or not values:
         return None
-    resolve = yaml.resolver.resolve
-    made: dict[int, Any] = {}
-
-    def node(old: Any) -> Any:
-        # Aliases are shared nodes: each is made once, so an alias bomb stays as small here
-        # as in the file, and an alias inside its own node stays a cycle for _check_size.
-        new = made.get(id(old))
-        if new is not None:
-            return new
-        if isinstance(old, pyyaml.ScalarNode):
-            # libyaml marks a plain scalar's style '' (PyYAML's own parser, None).
-            plain = not old.style
-            if plain and not old.value:
-                # An empty value: libyaml puts it after the colon, ruamel at the next token.
-                raise _Careful
-            tag = resolve(ScalarNode, old.value, (True, False)) if plain else STR
-            new = ScalarNode(tag, old.value, old.start_mark, old.end_mark, style=old.style or None)
-            made[id(old)] = new
-        elif isinstance(old, pyyaml.SequenceNode):
-            new = SequenceNode(SEQ, [], old.start_mark, old.end_mark)
-            made[id(old)] = new
-            new.value.extend(node(item) for item in old.value)
-        else:
-            new = MappingNode(MAP, [], old.start_mark, old.end_mark)
-            made[id(old)] = new
-            new.value.extend((node(k), node(v)) for k, v in old.value)
-        return new
-
-    try:
-        return node(root)
-    except _Careful:
-        return None
-
-
-class _Careful(Exception):
-    """This document is for ruamel's path after all."""
-
-
-STR, SEQ, MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+    doc.data = root
+    return doc
 
 
 def _children(node: Any) -> Iterator[Any]:
