@@ -146,7 +146,7 @@ def _yaml() -> Any:
 
 
 @functools.cache
-def _classes() -> tuple[type, type]:
+def _classes() -> tuple[Any, Any]:
     """The careful path's scanner (YAML 1.2 only, bad escapes refused) and composer (depth
     and node limits), defined once per process."""
     from ruamel.yaml.composer import Composer
