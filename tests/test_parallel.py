@@ -345,3 +345,25 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, sig: str) -> Non
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_the_default_takes_the_cpus_no_other_process_is_using(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workoutexport import parallel
+
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 4)
+    monkeypatch.setattr(parallel, "busy_cpus", lambda: 0)
+    assert workers_for(1000, None) == 4
+    monkeypatch.setattr(parallel, "busy_cpus", lambda: 3)
+    assert workers_for(1000, None) == 1  # the others are busy: one process, no fork
+    monkeypatch.setattr(parallel, "busy_cpus", lambda: 9)
+    assert workers_for(1000, None) == 1
+    assert workers_for(1000, 3) == 3  # -j N is what the user asked for, busy or not
+
+
+def test_busy_cpus_reads_this_machine() -> None:
+    from workoutexport.parallel import busy_cpus, default_jobs, free_cpus
+
+    assert busy_cpus() >= 0
+    assert 1 <= free_cpus() <= default_jobs()

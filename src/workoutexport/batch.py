@@ -14,7 +14,7 @@ import contextlib
 import functools
 import os
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -180,30 +180,30 @@ class Batch:
 
 
 def build_files(
-    found: Iterable[tuple[Input, Built | PlanBuild | None]],
-) -> tuple[list[list[tuple[Input, str, bytes]]], list[Input]]:
-    """What `build` writes for each input, in groups of (input, suffix, bytes) that are
-    written whole or not at all (`write_outputs`), and the inputs that failed: each format
-    of a workout is a group of its own; a plan's files, named under the plan's folder, are
-    one group. A profile.yaml (None) writes nothing."""
+    found: Iterable[tuple[Input, Built | PlanBuild | None]], failed: list[Input]
+) -> Iterator[list[tuple[Input, str, bytes]]]:
+    """What `build` writes for each input, as each is built, in groups of (input, suffix,
+    bytes) that are written whole or not at all (`write_outputs`); the inputs that failed
+    go to `failed`. Each format of a workout is a group of its own; a plan's files, named
+    under the plan's folder, are one group. A profile.yaml (None) writes nothing. A
+    generator, so that a library is written as it is built, in memory that does not grow
+    with the number of workouts."""
     from .formats import FORMATS
     from .outputs import Input
     from .run import Built
 
-    groups: list[list[tuple[Input, str, bytes]]] = []
-    failed: list[Input] = []
     for item, made in found:
         if made is not None and not isinstance(made, Built):  # a plan
             group = []
             for name, data in made.files:
                 relative = item.relative.parent / name
                 group.append((Input(item.path, relative), relative.suffix, data))
-            groups.append(group)
+            yield group
         elif made is not None and made.workout is not None:
-            groups += [[(item, FORMATS[o.format].suffix, o.data)] for o in made.outputs]
+            for o in made.outputs:
+                yield [(item, FORMATS[o.format].suffix, o.data)]
         elif made is not None:
             failed.append(item)
-    return groups, failed
 
 
 def stale(outputs: Outputs, failed: Iterable[Input], suffixes: Iterable[str]) -> list[str]:
@@ -225,13 +225,20 @@ def write_outputs(
     outputs: Outputs,
     groups: Iterable[Sequence[tuple[Input, str, bytes]]],
     wrote: Callable[[Path], None],
+    *,
+    commit: Callable[[], bool] | None = None,
 ) -> list[Diagnostic]:
     """Write each group of (input, suffix, bytes) where `outputs` names it, in one batch:
     never two inputs to one file, never through a symlink out of the folder, never half a
     file. A group (a plan's files; each format of a workout is a group of its own) is
     written whole or not at all: if any of its files is another input's, or cannot be
     written, none of it is staged. `wrote(target)` hears of each file in place; returns what
-    went wrong, by input."""
+    went wrong, by input.
+
+    Files are put in place every `LIMIT` files as the groups come. With `commit`, every
+    file is held staged (on disk, beside its target) to the end, and put in place only if
+    `commit()` then says so, else removed: for a run whose outcome is known only at its
+    end (a `--set` that no input takes writes nothing)."""
     from .diagnostics import Position, error
 
     said: list[Diagnostic] = []
@@ -243,6 +250,7 @@ def write_outputs(
             wrote(target)
 
     batch = Batch()  # one file-system sync for many files instead of an fsync each
+    made: dict[Path, None] = {}  # folders this run creates, when files are held (commit)
     for group in groups:
         problems: list[Diagnostic] = []
         placed: list[tuple[Path, str, bytes]] = []
@@ -272,13 +280,25 @@ def write_outputs(
         staged: list[Path] = []
         for target, shown, data in placed:
             outputs.claim(target, shown)
+            if commit is not None:
+                folder = target.parent
+                while folder not in made and not folder.exists() and folder != folder.parent:
+                    made[folder] = None
+                    folder = folder.parent
             if batch.add(target, data, functools.partial(done, target, shown), hold=True):
                 staged.append(target)
             elif whole:
                 batch.drop(staged)
                 said.append(error(Position(shown), "nothing of this plan was written"))
                 break
-        if len(batch.staged) >= batch.limit:
+        if commit is None and len(batch.staged) >= batch.limit:
             batch.flush()
-    batch.flush()
+    if commit is None or commit():
+        batch.flush()
+    else:
+        batch.discard()
+        # Nothing written leaves nothing behind: the folders made for the files go too.
+        for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return said

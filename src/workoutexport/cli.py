@@ -109,9 +109,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
     run = _start(options, report)
     outputs = Outputs(out_dir)
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
-    files, failed = build_files(_every_input(run, paths, report, "building"))
-    if run.unapplied():  # a --set that no input takes is a typo: nothing written, as for one
-        files = []
+    failed: list[Input] = []
+    files = build_files(_every_input(run, paths, report, "building"), failed)
     written: list[Path] = []
 
     def wrote(target: Path) -> None:
@@ -119,7 +118,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
         if not as_json:
             click.echo(f"wrote {printable(str(target), MAX_PATH)}")
 
-    report.add(write_outputs(outputs, files, wrote))
+    # A --set that no input takes is a typo: nothing is written (known only at the end).
+    held = (lambda: not run.unapplied()) if options.overrides else None
+    report.add(write_outputs(outputs, files, wrote, commit=held))
     _emit_error(report, "text")
     for line in stale(outputs, failed, (FORMATS[fmt].suffix for fmt in options.formats)):
         click.echo(line, err=True)

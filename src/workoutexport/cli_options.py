@@ -55,8 +55,8 @@ OPTIONS = {
         "--jobs",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes. Default: one per CPU (one for a few files). Output and "
-        "diagnostics are the same for any number.",
+        help="Worker processes. Default: one per CPU that no other process is using "
+        "(one for a few files). Output and diagnostics are the same for any number.",
     ),
 }
 

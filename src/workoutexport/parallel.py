@@ -47,9 +47,35 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def busy_cpus() -> int:
+    """How many CPUs other processes are using now: the processes running at this moment
+    but this one (Linux's /proc/loadavg); elsewhere, the one-minute load average. A moment,
+    not an average: a run started right after another is not counted as busy by the
+    one before it."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            running = int(fh.read().split()[3].split("/")[0])
+        return max(0, running - 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.getloadavg()[0])
+    except (OSError, AttributeError):
+        return 0
+
+
+def free_cpus() -> int:
+    """The CPUs this process may run on that no other process is using now (at least 1):
+    on a shared machine, workers beyond these would only wait for a CPU, and each costs a
+    fork and its share of the work's start."""
+    return max(1, default_jobs() - busy_cpus())
+
+
 def workers_for(count: int, jobs: int | None) -> int:
-    """How many processes `count` files get with `--jobs jobs` (None: one per CPU)."""
-    wanted = default_jobs() if jobs is None else jobs
+    """How many processes `count` files get with `--jobs jobs`; None (the default): one per
+    CPU that is free now. Fewer when there are too few files for each to pay for itself
+    (MIN_PER_WORKER), and one process when only one would."""
+    wanted = free_cpus() if jobs is None else jobs
     return max(1, min(wanted, count // MIN_PER_WORKER))
 
 

@@ -51,7 +51,7 @@ from .pipeline import (
     load_profile,
 )
 from .profile import Profile
-from .source import Document, parsed_once, read_file
+from .source import Document, RecentDocuments, parsed_once, read_file
 
 if TYPE_CHECKING:  # a workout build never imports the plans
     from . import plans
@@ -129,7 +129,7 @@ class Run:
         self.profiles = ProfileCache()
         #: Run-wide diagnostics: a bad --profile (said once), a --set no input took.
         self.diagnostics: list[Diagnostic] = []
-        self.documents: dict[tuple[Path, str], Document | WorkoutError] = {}
+        self.documents: dict[tuple[Path, str], Document | WorkoutError] = RecentDocuments()
         #: One of several inputs: `--set` applies to the inputs that define each variable,
         #: and is an error only when none does (`unapplied`). With one input, an override
         #: the input does not define is an error in that input.
@@ -156,7 +156,7 @@ class Run:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["documents"] = {}
+        state["documents"] = RecentDocuments()
         return state
 
     # --- inputs ----------------------------------------------------------------------------

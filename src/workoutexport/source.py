@@ -79,6 +79,22 @@ _PARSED: ContextVar[dict[tuple[Path, str], Document | WorkoutError] | None] = Co
 )
 
 
+class RecentDocuments(dict[tuple[Path, str], "Document | WorkoutError"]):
+    """A run's parse cache (`parsed_once`), holding the `size` documents parsed last: a plan
+    and the workouts its sessions name are read close together, and a library of thousands
+    of workouts is read in memory that does not grow with it. A document that has left is
+    parsed again if it is asked for again, to the same data."""
+
+    def __init__(self, size: int = 256) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: tuple[Path, str], value: Document | WorkoutError) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.size:
+            del self[next(iter(self))]
+
+
 @contextlib.contextmanager
 def parsed_once(store: dict[tuple[Path, str], Document | WorkoutError]) -> Iterator[None]:
     """Within the block, `read_file` parses each file once into `store` and hands out that
