@@ -7,6 +7,8 @@ the command line's Report: problems are raised (WorkoutError) or returned as dia
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -24,8 +26,14 @@ from .source import Document, read_file
 
 def display_path(path: Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
+    return _display(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _display(path: Path, cwd: str) -> str:
+    # Each input is shown several times in a run; resolving costs a system call per part.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 

@@ -38,7 +38,15 @@ from .diagnostics import (
     warning,
 )
 from .options import BuildOptions
-from .outputs import PROFILE_NAME, WORKOUT_SUFFIXES, Input, Outputs, discover, is_plan_data
+from .outputs import (
+    PROFILE_NAME,
+    WORKOUT_SUFFIXES,
+    Input,
+    Outputs,
+    discover,
+    is_plan_data,
+    read_input,
+)
 from .pipeline import (
     Extras,
     Imported,
@@ -51,7 +59,7 @@ from .pipeline import (
     load_profile,
 )
 from .profile import Profile
-from .source import Document, RecentDocuments, parsed_once, read_file
+from .source import MAX_BYTES, Document, RecentDocuments, parsed_once, read_file
 
 if TYPE_CHECKING:  # a workout build never imports the plans
     from . import plans
@@ -130,6 +138,8 @@ class Run:
         #: Run-wide diagnostics: a bad --profile (said once), a --set no input took.
         self.diagnostics: list[Diagnostic] = []
         self.documents: dict[tuple[Path, str], Document | WorkoutError] = RecentDocuments()
+        #: Whether each input is a plan (`is_plan`), by resolved path.
+        self._plans: dict[Path, bool] = {}
         #: One of several inputs: `--set` applies to the inputs that define each variable,
         #: and is an error only when none does (`unapplied`). With one input, an override
         #: the input does not define is an error in that input.
@@ -222,15 +232,25 @@ class Run:
         )
 
     def is_plan(self, path: Path) -> bool:
-        """Whether `path` is a plan (`weeks:`, no `steps:`); parsed once for the whole run."""
-        if path.suffix.lower() not in WORKOUT_SUFFIXES:
-            return False
-        try:
-            with parsed_once(self.documents):
-                doc = read_file(path, display_path(path))
-        except WorkoutError:
-            return False  # building it as a workout says why
-        return is_plan_data(doc.data)
+        """Whether `path` is a plan (`weeks:`, no `steps:`); known once for the whole run.
+
+        A file without the word `weeks` is a workout without being parsed: a run sorts its
+        inputs before building them, and a library of thousands is not parsed twice."""
+        key = path.resolve()
+        known = self._plans.get(key)
+        if known is not None:
+            return known
+        found = False
+        if path.suffix.lower() in WORKOUT_SUFFIXES:
+            try:
+                shown = display_path(path)
+                if b"weeks" in read_input(path, Position(shown), MAX_BYTES):
+                    with parsed_once(self.documents):
+                        found = is_plan_data(read_file(path, shown).data)
+            except WorkoutError:
+                pass  # building it as a workout says why
+        self._plans[key] = found
+        return found
 
     def kind(self, path: Path) -> Literal["workout", "plan", "profile"]:
         """What the input at `path` is, as a summary counts it (a FIT or TCX file read back
