@@ -293,6 +293,9 @@ def long_workout(path: Path, steps: int) -> Path:
     return path
 
 
+ROWS = "single,lib-cpu,lib-wall,check,help,memory"
+
+
 def main() -> None:
     """Print every ratio, then the steps scaling table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -308,6 +311,9 @@ def main() -> None:
         help="the two library builds whose peak memory the memory row compares",
     )
     parser.add_argument("--no-scaling", action="store_true", help="skip the steps table")
+    parser.add_argument(
+        "--rows", default=ROWS, help=f"the rows to run, comma-separated (default: {ROWS})"
+    )
     parser.add_argument(
         "--python",
         default=sys.executable,
@@ -352,52 +358,11 @@ def main() -> None:
 
         both = ("-f", "fit", "-f", "tcx")
         single, helps = WallAndCpu(), WallAndCpu()
-        rows = [
-            paired(
-                "single build, wall / floor script wall",
-                2.0,
-                rounds,
-                single.base(lambda: floor(one_spec)),
-                single.ours(lambda: build(one / "w00000.yaml")),
-                lambda o, b: f"{o * 1000:.0f} ms vs {b * 1000:.0f} ms; {single}",
-            ),
-            paired(
-                f"library CPU/workout (-j 1) / floor, {count}",
-                2.0,
-                rounds,
-                floor_cpu,
-                lambda: build(lib, *both, "-j", "1").cpu,
-                lambda o, b: f"{o / count * 1000:.2f} ms vs {b / count * 1000:.2f} ms a workout",
-            ),
-            paired(
-                f"library wall (default -j) / floor CPU, {count}",
-                1.2,
-                rounds,
-                floor_cpu,
-                lambda: build(lib, *both).wall,
-                lambda o, b: f"{o:.2f} s vs {b:.2f} s",
-            ),
-            paired(
-                "check DIR, CPU / floor CPU",
-                1.5,
-                rounds,
-                floor_cpu,
-                lambda: measured([exe, "check", str(lib)]).cpu,
-                lambda o, b: f"{o:.2f} s vs {b:.2f} s",
-            ),
-            paired(
-                "--help, wall / bare click app",
-                1.2,
-                rounds,
-                helps.base(lambda: measured([py, str(click_py), "--help"])),
-                helps.ours(lambda: measured([exe, "--help"])),
-                lambda o, b: f"{o * 1000:.0f} ms vs {b * 1000:.0f} ms; {helps}",
-            ),
-        ]
-        library.generate(tmp / "small", small)
-        library.generate(tmp / "large", large)
-        rows.append(
-            paired(
+
+        def memory_row() -> Row:
+            library.generate(tmp / "small", small)
+            library.generate(tmp / "large", large)
+            return paired(
                 f"peak memory, build of {large} / of {small}",
                 1.1,
                 rounds,
@@ -405,7 +370,55 @@ def main() -> None:
                 lambda: build(tmp / "large", *both).peak_mib,
                 lambda o, b: f"{o:.0f} MiB vs {b:.0f} MiB",
             )
-        )
+
+        makers: dict[str, Callable[[], Row]] = {
+            "single": lambda: paired(
+                "single build, wall / floor script wall",
+                2.0,
+                rounds,
+                single.base(lambda: floor(one_spec)),
+                single.ours(lambda: build(one / "w00000.yaml")),
+                lambda o, b: f"{o * 1000:.0f} ms vs {b * 1000:.0f} ms; {single}",
+            ),
+            "lib-cpu": lambda: paired(
+                f"library CPU/workout (-j 1) / floor, {count}",
+                2.0,
+                rounds,
+                floor_cpu,
+                lambda: build(lib, *both, "-j", "1").cpu,
+                lambda o, b: f"{o / count * 1000:.2f} ms vs {b / count * 1000:.2f} ms a workout",
+            ),
+            "lib-wall": lambda: paired(
+                f"library wall (default -j) / floor CPU, {count}",
+                1.2,
+                rounds,
+                floor_cpu,
+                lambda: build(lib, *both).wall,
+                lambda o, b: f"{o:.2f} s vs {b:.2f} s",
+            ),
+            "check": lambda: paired(
+                "check DIR, CPU / floor CPU",
+                1.5,
+                rounds,
+                floor_cpu,
+                lambda: measured([exe, "check", str(lib)]).cpu,
+                lambda o, b: f"{o:.2f} s vs {b:.2f} s",
+            ),
+            "help": lambda: paired(
+                "--help, wall / bare click app",
+                1.2,
+                rounds,
+                helps.base(lambda: measured([py, str(click_py), "--help"])),
+                helps.ours(lambda: measured([exe, "--help"])),
+                lambda o, b: f"{o * 1000:.0f} ms vs {b * 1000:.0f} ms; {helps}",
+            ),
+            "memory": memory_row,
+        }
+        wanted = args.rows.split(",")
+        unknown = set(wanted) - set(makers)
+        if unknown:
+            raise SystemExit(f"unknown rows {', '.join(sorted(unknown))}; the rows: {ROWS}")
+        rows = [make() for name, make in makers.items() if name in wanted]
         met = sum(row.met() == "yes" for row in rows)
         print(f"\n{met} of {len(rows)} goals met (on the median of the paired ratios)")
 

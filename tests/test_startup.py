@@ -49,7 +49,13 @@ def test_a_small_fit_build_loads_no_workers_no_tcx(tmp_path: Path) -> None:
     assert (tmp_path / "w.fit").is_file()
     loaded = _top(set(out.stdout.split()[2:]))
     assert "fit_tool" in loaded  # the check can fail: the build did run
-    # One file is read by ruamel alone: PyYAML's import would cost more than libyaml saves.
-    assert not {"lxml", "concurrent", "multiprocessing", "yaml"} & loaded
+    # An ordinary workout is read by the walk over libyaml's events: ruamel's careful path
+    # (and its import) is for documents that need it.
+    assert not {"lxml", "concurrent", "multiprocessing", "ruamel"} & loaded
     # build walks what it writes (framing and CRCs); Garmin's decoder is check's.
     assert "garmin_fit_sdk" not in loaded
+    # fit-tool's messages only: not its API, reader or decoder (formats/fit/lean.py).
+    every = set(out.stdout.split())
+    assert not {"fit_tool.api", "fit_tool.decoder", "fit_tool.fit_file_builder"} & every
+    # Neither the plans nor the JSON output models: this input is a workout, without --json.
+    assert not {"workoutexport.plans", "workoutexport.plan_model", "workoutexport.json_out"} & every

@@ -90,7 +90,9 @@ class Profile:
     hr_max: float | None = None
     lthr: float | None = None
     ftp: float | None = None
-    tolerance: Tolerance = field(default_factory=Tolerance)
+    # Built without validation: the defaults are valid, and a run without a profile.yaml
+    # never needs the profile's validators (their build is a large part of start-up).
+    tolerance: Tolerance = field(default_factory=Tolerance.model_construct)
     running_cadence_unit: Literal["strides", "steps"] = "strides"
     fit_identity: Literal["connect", "development"] = "connect"
     #: The unit of plan volumes (`units:`), when the profile says one.

@@ -3,7 +3,8 @@
 FIT's arithmetic lives in this package (ms, cm, mm/s, bpm + 100, W + 1000 in units.py).
 Raw values are written with `set_encoded_value` through one helper, because fit-tool's value
 setters scale by whichever sub-field matches at the moment of setting. Message objects are
-made anew for every file and never changed after they are added to the builder.
+made anew for every file and never changed after their records are made; fit-tool's own
+package and profile are loaded in part (`lean`), and the file is put together here.
 
 Files are shaped like Garmin Connect's own (spec 4.1): `finish_fit_bytes` gives them the
 14-byte, protocol 1.0 header, and `file_identity` decides the file_id that schedules refer to.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Iterable
 from typing import Any, NamedTuple, assert_never
 
 from ... import steps as s
@@ -45,6 +47,8 @@ FIT_EPOCH_UNIX = 631065600  # 1989-12-31T00:00:00Z
 # The file header as Garmin Connect and the FIT SDK's examples write it.
 HEADER_SIZE = 14
 PROTOCOL_1_0 = 0x10
+#: The FIT profile fit-tool's messages are generated from (21.212), as the header states it.
+PROFILE_VERSION = 21212
 
 # message field numbers
 F_TYPE, F_MANUFACTURER, F_PRODUCT, F_SERIAL, F_TIME_CREATED = 0, 1, 2, 3, 4
@@ -127,38 +131,54 @@ def _put(msg: Any, field_id: int, raw: int | str) -> None:
     field.set_encoded_value(0, raw)
 
 
-def finish_fit_bytes(data: bytes) -> bytes:
-    """A FIT file with the header Garmin writes: 14 bytes, protocol 1.0, both CRCs recomputed.
+def finish_fit_bytes(records: bytes) -> bytes:
+    """A FIT file of `records` with the header Garmin writes: 14 bytes, protocol 1.0, the
+    profile version of the messages, both CRCs.
 
-    fit-tool 0.9.16 writes a 12-byte header without a CRC claiming protocol 2.3 (its own
-    changelog calls that a bug), and Garmin's C SDK refuses a major version newer than it
-    knows. The records and the profile version are kept as they are. Any FIT writer in this
-    project (workouts, schedules) passes its bytes through here.
+    fit-tool 0.9.16's own file writer gives a 12-byte header without a CRC claiming protocol
+    2.3 (its own changelog calls that a bug), and Garmin's C SDK refuses a major version
+    newer than it knows. Any FIT writer in this project (workouts, schedules) makes its
+    records with `records_bytes` and its file here.
     """
     from .crc import crc16
 
-    size = data[0]
-    if size not in (12, 14) or len(data) < size + 2 or data[8:12] != b".FIT":
-        raise ValueError("not a FIT file")
-    (records_size,) = struct.unpack_from("<I", data, 4)
-    records = data[size : size + records_size]
-    if len(records) != records_size:
-        raise ValueError("FIT file shorter than its header says")
     header = bytearray(HEADER_SIZE)
     header[0] = HEADER_SIZE
     header[1] = PROTOCOL_1_0
-    header[2:4] = data[2:4]  # profile version
-    struct.pack_into("<I", header, 4, records_size)
+    struct.pack_into("<HI", header, 2, PROFILE_VERSION, len(records))
     header[8:12] = b".FIT"
     struct.pack_into("<H", header, 12, crc16(header[:12]))
     body = bytes(header) + records
     return body + struct.pack("<H", crc16(body))
 
 
+def records_bytes(messages: Iterable[Any]) -> bytes:
+    """The FIT records of fit-tool data `messages`, in order, as fit-tool's builder defines
+    them (`auto_define`): a definition before the first message of each local type and
+    before any message the last definition of its type cannot carry, then the message."""
+    from fit_tool.definition_message import DefinitionMessage
+    from fit_tool.record import Record
+
+    definitions: dict[int, Any] = {}
+    out = bytearray()
+    for message in messages:
+        new = DefinitionMessage.from_data_message(message, min_string_size=0)
+        known = definitions.get(message.local_id)
+        if known is None or not known.supports(new):
+            definitions[message.local_id] = new
+            out += Record.from_message(new).to_bytes()
+        message.set_definition_message(definitions[message.local_id])
+        out += Record.from_message(message).to_bytes()
+    return bytes(out)
+
+
 class _Encoder(Encoder):
     format_name = "FIT"
 
     def __init__(self, options: EmitOptions) -> None:
+        from .lean import load
+
+        load()
         from fit_tool.profile.messages.workout_step_message import WorkoutStepMessage
 
         super().__init__()
@@ -524,6 +544,9 @@ def display_name(exercise: s.Exercise) -> str:
 
 def _titles(enc: _Encoder, nodes: tuple[s.Node, ...]) -> list[Any]:
     """One exercise_title per distinct exercise, in order of first use (Connect writes one)."""
+    from .lean import load
+
+    load()
     from fit_tool.profile.messages.exercise_title_message import ExerciseTitleMessage
 
     seen: dict[s.Exercise, tuple[str, s.ExerciseStep]] = {}
@@ -570,7 +593,9 @@ def emit(
     workout: s.Workout, *, lossy: bool = False, options: EmitOptions = DEFAULT_OPTIONS
 ) -> Emitted:
     """The FIT workout file for `workout`; raises WorkoutError when FIT cannot hold it."""
-    from fit_tool.fit_file_builder import FitFileBuilder
+    from .lean import load
+
+    load()
     from fit_tool.profile.messages.file_creator_message import FileCreatorMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
@@ -628,10 +653,5 @@ def emit(
     if any(d.severity == "error" for d in diagnostics):
         raise WorkoutError(diagnostics)
 
-    builder = FitFileBuilder(auto_define=True, min_string_size=0)
-    builder.add(file_id)
-    builder.add(creator)
-    builder.add(wkt)
-    builder.add_all(enc.messages)
-    builder.add_all(titles)
-    return Emitted(finish_fit_bytes(builder.build_bytes()), diagnostics)
+    records = records_bytes([file_id, creator, wkt, *enc.messages, *titles])
+    return Emitted(finish_fit_bytes(records), diagnostics)

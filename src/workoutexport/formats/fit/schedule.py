@@ -25,6 +25,7 @@ from .emit import (
     UINT32_MAX,
     _put,
     finish_fit_bytes,
+    records_bytes,
 )
 from .verify import decode_fit
 
@@ -79,7 +80,9 @@ def schedule_fit(
     schedule and its workouts claim the same maker), a non-zero serial derived from the
     entries, and `time_created` (a FIT date_time) when given.
     """
-    from fit_tool.fit_file_builder import FitFileBuilder
+    from .lean import load
+
+    load()
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.schedule_message import ScheduleMessage
 
@@ -113,8 +116,5 @@ def schedule_fit(
     if time_created is not None:
         _put(file_id, F_TIME_CREATED, time_created)
 
-    builder = FitFileBuilder(auto_define=True, min_string_size=0)
-    builder.add(file_id)
-    builder.add_all(messages)
     # The same 14-byte, protocol 1.0 header as the workout files it points at.
-    return finish_fit_bytes(builder.build_bytes())
+    return finish_fit_bytes(records_bytes([file_id, *messages]))
