@@ -9,7 +9,6 @@ fit-tool, lxml) are imported inside the commands, so that `workoutexport --help`
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -22,9 +21,11 @@ from .cli_options import OPTIONS, build_options
 from .diagnostics import MAX_PATH, Position, Report, WorkoutError, error, printable, warning
 from .formats import FORMATS
 from .options import BuildOptions
-from .outputs import PROFILE_NAME, Input, Outputs, discover, quiet
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from .outputs import Input
     from .plans import PlanBuild
     from .run import Built, Run
     from .steps import Workout
@@ -104,6 +105,7 @@ def _every_input(
 def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json: bool) -> None:
     """Build workout files from YAML workouts (files or folders)."""
     from .batch import build_files, stale, write_outputs
+    from .outputs import Outputs, discover, quiet
 
     report = Report()
     run = _start(options, report)
@@ -227,6 +229,7 @@ def import_(
 ) -> None:
     """Turn FIT, TCX, Zwift (.zwo) or intervals.icu (.txt) workout files into YAML workouts."""
     from .importers import SUFFIXES
+    from .outputs import Outputs, discover
     from .pipeline import display_path
     from .run import imports
 
@@ -333,6 +336,8 @@ def send(
         if from_day is not None and all_sessions:
             raise click.UsageError("--from and --all: choose one (--all sends every session)")
         run = _start(options, report)
+        import datetime as dt
+
         since = from_day.date() if from_day else None if all_sessions else dt.date.today()
         found = s.units(run, paths, device, kind, since=since, until=until and until.date())
         to = f"{printable(device.model, 80)} at {printable(str(device.root), MAX_PATH)}"
@@ -383,6 +388,7 @@ def _open(report: Report, find: Callable[[], T]) -> T:
 @build_options("profile", "overrides", "exclude", "pick", "jobs")
 def site(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions) -> None:
     """Write a static catalog (HTML, charts, FIT and TCX downloads) of workouts."""
+    from .outputs import PROFILE_NAME, Outputs
     from .site import SiteInput, build_site
 
     report = Report()

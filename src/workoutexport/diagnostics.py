@@ -12,7 +12,6 @@ key, a file name) reaches a terminal or a CI log raw.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -213,6 +212,8 @@ class Report:
         """Every diagnostic in one of the output formats (text, json, github)."""
         items = self.ordered()
         if fmt == "json":
+            import json
+
             return json.dumps([d.as_dict() for d in items], indent=2, ensure_ascii=False)
         if fmt == "github":
             return "\n".join(_github(d) for d in items)

@@ -16,7 +16,6 @@ import re
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -362,6 +361,8 @@ def _write_temporary(target: Path, data: bytes, *, sync: bool = True) -> str:
     (removed on failure). Named `.NAME.wxPID.*.tmp`, mode as open() would give, and in
     `_pending` (removed on SIGTERM) until the caller releases it.
     """
+    import tempfile  # not at start-up: `--help` does not write
+
     fd, tmp = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.wx{os.getpid()}.", suffix=".tmp"
     )
