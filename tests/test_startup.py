@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def _top(modules: set[str]) -> set[str]:
     return {m.split(".")[0] for m in modules}
@@ -59,3 +61,61 @@ def test_a_small_fit_build_loads_no_workers_no_tcx(tmp_path: Path) -> None:
     assert not {"fit_tool.api", "fit_tool.decoder", "fit_tool.fit_file_builder"} & every
     # Neither the plans nor the JSON output models: this input is a workout, without --json.
     assert not {"workoutexport.plans", "workoutexport.plan_model", "workoutexport.json_out"} & every
+
+
+# --- the import budget of each command: what it must not load ------------------------------
+
+HEAVY = {"pydantic", "fit_tool", "yaml", "ruamel", "lxml", "garmin_fit_sdk", "jinja2", "icalendar"}
+WORKERS = {"multiprocessing", "concurrent"}
+PLANS = {"workoutexport.plans", "workoutexport.plan_model", "workoutexport.json_out"}
+BUDGET: dict[str, tuple[list[str], set[str], set[str]]] = {
+    # command line: (argv, modules it must load (so the check can fail), modules it must not)
+    "help": (["--help"], {"click"}, HEAVY | WORKERS | {"workoutexport.run", "tempfile"}),
+    "build FIT": (
+        ["build", "w.yaml"],
+        {"fit_tool", "pydantic", "yaml"},
+        {"lxml", "garmin_fit_sdk", "ruamel", "jinja2", "icalendar", "fit_tool.api"}
+        | WORKERS
+        | PLANS,
+    ),
+    "build TCX": (
+        ["build", "w.yaml", "-f", "tcx"],
+        {"lxml"},
+        {"fit_tool", "garmin_fit_sdk", "ruamel", "jinja2", "icalendar"} | WORKERS | PLANS,
+    ),
+    "check": (
+        ["check", "w.yaml"],
+        {"garmin_fit_sdk", "fit_tool"},  # check reads FIT with Garmin's own decoder
+        # (and looks for the plans of the library that use the workout: plans is needed)
+        {"lxml", "ruamel", "jinja2", "icalendar", "fit_tool.api", "workoutexport.json_out"}
+        | WORKERS,
+    ),
+    "show": (
+        ["show", "w.yaml", "--no-chart"],
+        {"pydantic"},
+        {"fit_tool", "garmin_fit_sdk", "lxml", "ruamel", "jinja2", "icalendar"} | WORKERS,
+    ),
+}
+
+
+@pytest.mark.parametrize("command", list(BUDGET))
+def test_each_command_imports_only_what_it_uses(tmp_path: Path, command: str) -> None:
+    argv, needed, banned = BUDGET[command]
+    (tmp_path / "w.yaml").write_text("name: W\nsteps:\n  - run: 400m\n", encoding="utf-8")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom workoutexport.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', *sorted(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    listed = out.stdout.rsplit("MODULES", 1)[1].split()
+    loaded = set(listed) | _top(set(listed))
+    assert needed <= loaded, needed - loaded
+    assert not banned & loaded, banned & loaded
