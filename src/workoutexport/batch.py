@@ -257,7 +257,7 @@ def write_outputs(
         mine: set[Path] = set()
         for item, suffix, data in group:
             shown, target = str(item.path), outputs.path_for(item, suffix)
-            key = target.resolve()
+            key = outputs.resolve(target)
             earlier = outputs.claimed.get(key)
             if earlier is not None or key in mine:
                 why = f"{target} is also the output of {earlier or shown}; rename one of the two"

@@ -143,6 +143,21 @@ class Outputs:
     folder: Path
     claimed: dict[Path, str] = field(default_factory=dict)
     inputs: set[Path] = field(default_factory=set)
+    #: Resolved folders of the targets (a library's thousands of files share a few).
+    folders: dict[Path, Path] = field(default_factory=dict)
+
+    def resolve(self, target: Path) -> Path:
+        """`target.resolve()`, its folder resolved once per run: the same answer, one
+        lstat instead of one per part of the path (a symlink at the target is followed)."""
+        parent = self.folders.get(target.parent)
+        if parent is None or not parent.is_dir():
+            # Not yet made (or gone): resolved in full until it is there.
+            parent = target.parent.resolve()
+            if parent.is_dir():
+                self.folders[target.parent] = parent
+        if target.is_symlink():
+            return target.resolve()
+        return parent / target.name
 
     def path_for(self, item: Input, suffix: str, *, stem: str | None = None) -> Path:
         """Where `item`'s output goes: its relative path with `suffix` (and `stem`, if given)."""
@@ -152,7 +167,7 @@ class Outputs:
 
     def claim(self, target: Path, owner: str) -> str | None:
         """Reserve `target` for `owner`; the earlier owner if another input has it already."""
-        key = target.resolve()
+        key = self.resolve(target)
         earlier = self.claimed.get(key)
         if earlier is None:
             self.claimed[key] = owner
@@ -166,7 +181,7 @@ class Outputs:
         """Refuse (OSError) a write that would replace an input of this run, or leave the
         output folder through a symlinked folder inside it (unless the user `named` the
         target outright)."""
-        if target.resolve() in self.inputs:
+        if self.resolve(target) in self.inputs:
             raise OSError(errno.EEXIST, "it is an input of this run, and is never written over")
         if not named:
             _inside(target, self.folder)

@@ -33,9 +33,14 @@ def display_path(path: Path) -> str:
 def _display(path: Path, cwd: str) -> str:
     # Each input is shown several times in a run; resolving costs a system call per part.
     try:
-        return str(path.resolve().relative_to(Path(cwd).resolve()))
+        return str(path.resolve().relative_to(_resolved_folder(cwd)))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def load_profile(path: str | PathLike[str]) -> Profile:
@@ -51,6 +56,8 @@ class ProfileCache:
     #: --profile: every workout's profile, or what is wrong with it.
     explicit: Profile | WorkoutError | None = None
     found: dict[Path, Profile | WorkoutError] = field(default_factory=dict)
+    #: The nearest profile.yaml of each workout folder (a library's workouts share a few).
+    nearest: dict[Path, Path | None] = field(default_factory=dict)
 
     def for_workout(self, path: Path) -> Profile:
         """The profile for the workout at `path`; raises WorkoutError if that profile is bad.
@@ -62,7 +69,11 @@ class ProfileCache:
         if self.explicit is not None:
             cached = self.explicit
         else:
-            where = find_profile(path)
+            folder = path.parent
+            if folder in self.nearest:
+                where = self.nearest[folder]
+            else:
+                where = self.nearest[folder] = find_profile(path)
             if where is None:
                 return EMPTY
             found = self.found.get(where)

@@ -138,7 +138,7 @@ class Run:
         #: Run-wide diagnostics: a bad --profile (said once), a --set no input took.
         self.diagnostics: list[Diagnostic] = []
         self.documents: dict[tuple[Path, str], Document | WorkoutError] = RecentDocuments()
-        #: Whether each input is a plan (`is_plan`), by resolved path.
+        #: Whether each input is a plan (`is_plan`), by path.
         self._plans: dict[Path, bool] = {}
         #: One of several inputs: `--set` applies to the inputs that define each variable,
         #: and is an error only when none does (`unapplied`). With one input, an override
@@ -236,7 +236,7 @@ class Run:
 
         A file without the word `weeks` is a workout without being parsed: a run sorts its
         inputs before building them, and a library of thousands is not parsed twice."""
-        key = path.resolve()
+        key = path  # as the run found it: one spelling per input
         known = self._plans.get(key)
         if known is not None:
             return known
