@@ -113,11 +113,15 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
     outputs.protect(item.path for item in discover(paths, on_skip=quiet))
     failed: list[Input] = []
     files = build_files(_every_input(run, paths, report, "building"), failed)
-    written: list[Path] = []
+    written: list[Path] = []  # kept for --json only: a library's paths are many
+    count = 0
 
     def wrote(target: Path) -> None:
-        written.append(target)
-        if not as_json:
+        nonlocal count
+        count += 1
+        if as_json:
+            written.append(target)
+        else:
             click.echo(f"wrote {printable(str(target), MAX_PATH)}")
 
     # A --set that no input takes is a typo: nothing is written (known only at the end).
@@ -130,7 +134,6 @@ def build(paths: tuple[Path, ...], out_dir: Path, options: BuildOptions, as_json
         from .json_out import build_json
 
         click.echo(build_json(written, report), nl=False)
-    count = len(written)
     click.echo(
         f"{count} file{'s' if count != 1 else ''} written; {report.summary('read')}", err=True
     )
