@@ -254,10 +254,10 @@ def write_outputs(
     for group in groups:
         problems: list[Diagnostic] = []
         placed: list[tuple[Path, str, bytes]] = []
-        mine: set[Path] = set()
+        mine: set[str] = set()
         for item, suffix, data in group:
             shown, target = str(item.path), outputs.path_for(item, suffix)
-            key = outputs.resolve(target)
+            key = str(outputs.resolve(target))
             earlier = outputs.claimed.get(key)
             if earlier is not None or key in mine:
                 why = f"{target} is also the output of {earlier or shown}; rename one of the two"

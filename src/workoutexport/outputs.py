@@ -141,8 +141,10 @@ class Outputs:
     """Output paths below one folder, each claimed by at most one input."""
 
     folder: Path
-    claimed: dict[Path, str] = field(default_factory=dict)
-    inputs: set[Path] = field(default_factory=set)
+    #: Resolved output path -> the input that claimed it; resolved input paths. Kept as text:
+    #: a library build holds one of each per file.
+    claimed: dict[str, str] = field(default_factory=dict)
+    inputs: set[str] = field(default_factory=set)
     #: Resolved folders of the targets (a library's thousands of files share a few).
     folders: dict[Path, Path] = field(default_factory=dict)
 
@@ -167,7 +169,7 @@ class Outputs:
 
     def claim(self, target: Path, owner: str) -> str | None:
         """Reserve `target` for `owner`; the earlier owner if another input has it already."""
-        key = self.resolve(target)
+        key = str(self.resolve(target))
         earlier = self.claimed.get(key)
         if earlier is None:
             self.claimed[key] = owner
@@ -175,13 +177,13 @@ class Outputs:
 
     def protect(self, paths: Iterable[Path]) -> None:
         """Mark `paths` as inputs of this run: `write` never replaces one of them."""
-        self.inputs.update(p.resolve() for p in paths)
+        self.inputs.update(str(p.resolve()) for p in paths)
 
     def check(self, target: Path, *, named: bool = False) -> None:
         """Refuse (OSError) a write that would replace an input of this run, or leave the
         output folder through a symlinked folder inside it (unless the user `named` the
         target outright)."""
-        if self.resolve(target) in self.inputs:
+        if str(self.resolve(target)) in self.inputs:
             raise OSError(errno.EEXIST, "it is an input of this run, and is never written over")
         if not named:
             _inside(target, self.folder)

@@ -150,7 +150,7 @@ class Run:
         #: The inputs the last `inputs` call found.
         self.found: list[Input] = []
         #: The folder named on the command line that led to each input (a plan's library).
-        self._roots: dict[Path, Path] = {}
+        self._roots: dict[str, Path] = {}
         #: A plan's library given outright (check's plans of a changed workout), by plan.
         self.libraries: dict[Path, Path] = {}
         if self.options.profile is not None:
@@ -184,7 +184,7 @@ class Run:
         self.found = found
         self.several = several_inputs(paths, len(found))
         self._where = Path(paths[0]) if paths else Path(".")
-        self._roots.update((item.path.resolve(), item.root) for item in found)
+        self._roots.update((str(item.path.resolve()), item.root) for item in found)
         return found
 
     def each(
@@ -473,7 +473,7 @@ class Run:
                 overrides=self.options.overrides,
                 only_defined=self.several,
                 library=self.libraries.get(path.resolve())
-                or plans.library_of(path, self._roots.get(path.resolve())),
+                or plans.library_of(path, self._roots.get(str(path.resolve()))),
             )
         self.applied.update(plan.applied)
         plan = plans.sessions_between(plan, since, until)
