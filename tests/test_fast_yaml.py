@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workoutexport import source
@@ -111,6 +111,12 @@ SCALARS = [
     "0.5e",
     "9" * 120,
     "1,000",
+    "1_2e-5",
+    "9_9e-1",
+    "1234-5",
+    "1_34-5",
+    "12_4-",
+    "0_1.5",
     "3-4",
     "6-8",
     "NaN",
@@ -133,6 +139,7 @@ def test_each_kind_of_plain_value_reads_the_same(word: str) -> None:
 
 @settings(deadline=None, max_examples=300)
 @given(st.text(alphabet="0123456789+-.eE_xobTtFfNnUuLlAaRrSs:~ ", min_size=1, max_size=12))
+@example("1_2e-5")  # a number with an underscore and a '-' where a date has one
 def test_any_plain_value_reads_the_same(word: str) -> None:
     _same(f"a: {word}\n")
 
@@ -153,6 +160,9 @@ def test_any_plain_value_reads_the_same(word: str) -> None:
         "a: 1\n---\nb: 2\n",  # two documents
         "",  # nothing
         "# only a comment\n",
+        "a:\t1\n",  # a tab (ruamel: indent with spaces)
+        "a: x\u2028b: 2\n",  # a line break in YAML 1.1 only
+        "# \x85\na: 1\n",  # NEL in a comment: libyaml would count a line more
     ],
 )
 def test_what_the_walk_leaves_to_the_careful_path(

@@ -11,11 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Emits every shipped workout (and a plan's schedule) as FIT and prints the bytes as hex, with
 # the fit-tool modules the process ended up with. The first argument says whether fit-tool
-# is imported whole (as any other user of it would) before the emitter runs.
+# is imported whole, with its own FitFileBuilder making the records, or in part, with ours.
 SCRIPT = r"""
 import json, sys
 if sys.argv[1] == "whole":
-    import fit_tool  # the package's __init__: its whole API and profile
+    # fit-tool whole (its __init__: API and profile), and its own builder makes the records.
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from workoutexport.formats.fit import emit as fit_emit, schedule as fit_schedule
+
+    def builder_records(messages):
+        builder = FitFileBuilder(auto_define=True, min_string_size=0)
+        builder.add_all(list(messages))
+        data = builder.build_bytes()
+        return data[data[0] : -2]  # the records, without fit-tool's header and CRC
+
+    fit_emit.records_bytes = fit_schedule.records_bytes = builder_records
 from pathlib import Path
 from workoutexport.pipeline import emit, load_workout
 from workoutexport.run import plan_files

@@ -1,15 +1,17 @@
-"""The framing walk that build, send and site run refuses exactly what Garmin's decoder does.
+"""The framing walk that build, send and site run refuses what Garmin's decoder refuses.
 
 Each corruption class is applied to our own files and to files Garmin Connect and a watch
 wrote, once as it comes (most are caught by a CRC) and once with both CRCs made right again,
 so that the walk's reading of the records is what is tested. The walk and the decoder must
-give the same verdict on every variant, and each class must break some files, so that the
-comparison cannot pass by both accepting everything.
+agree on every variant but where the walk says it is stricter (the header's CRC, which the
+decoder's read skips; a field of size 0; developer data, which we never write); each class
+must break some files, so that the comparison cannot pass by both accepting everything.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -150,6 +152,9 @@ def _record_header(data: bytes, rnd: random.Random) -> bytes:
     return _set(data, at, data[at] ^ rnd.choice([0x80, 0x40, 0x20, 0x10]))
 
 
+#: Where the walk refuses what the decoder's read lets through, on purpose (verify.py).
+_STRICTER = re.compile(r"the header's CRC is wrong|has size 0|developer data message")
+
 CLASSES: dict[str, Corrupt] = {
     "bit flip": _bit_flip,
     "byte": _byte,
@@ -184,7 +189,10 @@ def test_the_walk_and_garmins_decoder_agree(how: str) -> None:
             for variant in (bad, _recrc(bad)):
                 decoder = bool(problems(variant))
                 walk = framing_problems(variant)
-                assert bool(walk) == decoder, (name, how, variant.hex(), walk)
+                if decoder:  # what the decoder refuses, the walk refuses
+                    assert walk, (name, how, variant.hex())
+                elif walk:  # and it is stricter only where it says so
+                    assert _STRICTER.search(walk[0]), (name, how, variant.hex(), walk)
                 refused += decoder
     assert refused > 0  # the class does break files: the agreement is not vacuous
 
@@ -217,3 +225,24 @@ def test_build_writes_no_file_whose_framing_is_wrong_even_with_right_crcs(
 @given(st.binary(max_size=600), st.integers(0, 0xFFFF))
 def test_our_crc_is_fit_tools(data: bytes, start: int) -> None:
     assert crc16_ours(data, start) == crc16(data, start)
+
+
+def _first_definition(data: bytes) -> int:
+    return next(at for at, is_def, _ in _records(data) if is_def)
+
+
+def test_a_developer_data_message_is_refused() -> None:
+    # Garmin's decoder refuses some (a field description without its developer) and reads
+    # others; we never write developer data, so the walk refuses every one.
+    good = FILES[0][1]
+    at = _first_definition(good)
+    bad = _recrc(good[: at + 3] + struct.pack("<H", 206) + good[at + 5 :])
+    assert "developer data message" in framing_problems(bad)[0]
+
+
+def test_a_header_crc_alone_is_caught_by_the_walk_only() -> None:
+    good = FILES[0][1]
+    bad = good[:12] + bytes([good[12] ^ 1, good[13]]) + good[14:-2]
+    bad += struct.pack("<H", crc16(bad))  # the file CRC made right again
+    assert framing_problems(bad) == ["the header's CRC is wrong"]
+    assert problems(bad) == []  # Garmin's read does not look at it (check_integrity does)

@@ -362,8 +362,8 @@ def test_the_default_takes_the_cpus_no_other_process_is_using(
     assert workers_for(1000, 3) == 3  # -j N is what the user asked for, busy or not
 
 
-def test_busy_cpus_reads_this_machine() -> None:
-    from workoutexport.parallel import busy_cpus, default_jobs, free_cpus
+def test_the_running_threads_are_read_from_proc_loadavg() -> None:
+    from workoutexport.parallel import running_others
 
-    assert busy_cpus() >= 0
-    assert 1 <= free_cpus() <= default_jobs()
+    assert running_others("0.52 0.58 0.59 3/456 78901\n") == 2  # this one is not busy
+    assert running_others("0.00 0.01 0.05 1/97 123\n") == 0

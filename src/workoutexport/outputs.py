@@ -145,21 +145,26 @@ class Outputs:
     #: a library build holds one of each per file.
     claimed: dict[str, str] = field(default_factory=dict)
     inputs: set[str] = field(default_factory=set)
-    #: Resolved folders of the targets (a library's thousands of files share a few).
-    folders: dict[Path, Path] = field(default_factory=dict)
+    #: Resolved folders of the targets (a library's thousands of files share a few), with
+    #: the device and inode they had.
+    folders: dict[Path, tuple[Path, int, int]] = field(default_factory=dict)
 
     def resolve(self, target: Path) -> Path:
-        """`target.resolve()`, its folder resolved once per run: the same answer, one
-        lstat instead of one per part of the path (a symlink at the target is followed)."""
-        parent = self.folders.get(target.parent)
-        if parent is None or not parent.is_dir():
-            # Not yet made (or gone): resolved in full until it is there.
-            parent = target.parent.resolve()
-            if parent.is_dir():
-                self.folders[target.parent] = parent
+        """`target.resolve()`, its folder resolved once per run: the same answer, one stat
+        and one lstat instead of one per part of the path (a symlink at the target is
+        followed). A folder that is no longer the one resolved (a symlink swapped in
+        along the way) is resolved again."""
+        try:
+            now = os.stat(target.parent)
+        except OSError:
+            return target.resolve()  # not made yet: resolved in full until it is there
+        known = self.folders.get(target.parent)
+        if known is None or (known[1], known[2]) != (now.st_dev, now.st_ino):
+            known = (target.parent.resolve(), now.st_dev, now.st_ino)
+            self.folders[target.parent] = known
         if target.is_symlink():
             return target.resolve()
-        return parent / target.name
+        return known[0] / target.name
 
     def path_for(self, item: Input, suffix: str, *, stem: str | None = None) -> Path:
         """Where `item`'s output goes: its relative path with `suffix` (and `stem`, if given)."""

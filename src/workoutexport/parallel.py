@@ -48,20 +48,25 @@ def default_jobs() -> int:
 
 
 def busy_cpus() -> int:
-    """How many CPUs other processes are using now: the processes running at this moment
+    """How many CPUs others are using now: the threads running on the machine at this moment
     but this one (Linux's /proc/loadavg); elsewhere, the one-minute load average. A moment,
     not an average: a run started right after another is not counted as busy by the
-    one before it."""
+    one before it. System-wide: on a machine whose CPUs this process shares with a busy
+    container or another affinity mask, it errs towards fewer workers."""
     try:
         with open("/proc/loadavg", encoding="ascii") as fh:
-            running = int(fh.read().split()[3].split("/")[0])
-        return max(0, running - 1)
+            return running_others(fh.read())
     except (OSError, ValueError, IndexError):
         pass
     try:
         return int(os.getloadavg()[0])
     except (OSError, AttributeError):
         return 0
+
+
+def running_others(loadavg: str) -> int:
+    """The threads running now but this one, from the text of /proc/loadavg."""
+    return max(0, int(loadavg.split()[3].split("/")[0]) - 1)
 
 
 def free_cpus() -> int:

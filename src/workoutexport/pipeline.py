@@ -69,7 +69,8 @@ class ProfileCache:
         if self.explicit is not None:
             cached = self.explicit
         else:
-            folder = path.parent
+            # The folder find_profile starts from: a symlinked workout's real folder.
+            folder = path.resolve().parent
             if folder in self.nearest:
                 where = self.nearest[folder]
             else:

@@ -234,8 +234,9 @@ class Run:
     def is_plan(self, path: Path) -> bool:
         """Whether `path` is a plan (`weeks:`, no `steps:`); known once for the whole run.
 
-        A file without the word `weeks` is a workout without being parsed: a run sorts its
-        inputs before building them, and a library of thousands is not parsed twice."""
+        A file without the word `weeks` (or a backslash, which could spell it) is a workout
+        without being parsed: a run sorts its inputs before building them, and a library of
+        thousands is not parsed twice."""
         key = path  # as the run found it: one spelling per input
         known = self._plans.get(key)
         if known is not None:
@@ -244,7 +245,9 @@ class Run:
         if path.suffix.lower() in WORKOUT_SUFFIXES:
             try:
                 shown = display_path(path)
-                if b"weeks" in read_input(path, Position(shown), MAX_BYTES):
+                raw = read_input(path, Position(shown), MAX_BYTES)
+                # A key may be written with escapes ("\x77eeks"): such a file is parsed too.
+                if b"weeks" in raw or b"\\" in raw:
                     with parsed_once(self.documents):
                         found = is_plan_data(read_file(path, shown).data)
             except WorkoutError:

@@ -266,6 +266,11 @@ def parse_text(text: str, path: str) -> Document:
     return _careful(text, path)
 
 
+#: Tabs, and the line breaks of YAML 1.1 that 1.2 does not have (NEL, U+2028, U+2029):
+#: libyaml reads them as ruamel does not, so a text holding one goes the careful way.
+_NOT_FOR_THE_WALK = re.compile("[\t\x85\u2028\u2029]")
+
+
 def _careful(text: str, path: str) -> Document:
     """`parse_text` through ruamel.yaml: every check, every diagnostic."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -344,7 +349,7 @@ def _plain_value(text: str) -> Any:
         return int(text)
     if _FLOAT.fullmatch(text):
         return float(text)
-    if text[0] in "0123456789" and len(text) >= 5 and text[4] == "-":
+    if len(text) >= 5 and text[:4].isdigit() and text[4] == "-":
         return text  # a date or timestamp: kept as written
     if _MAYBE_SPECIAL.fullmatch(text):
         raise _Careful
@@ -354,6 +359,8 @@ def _plain_value(text: str) -> Any:
 def _walk(text: str, path: str) -> Document | None:
     """The document from one pass over libyaml's events, values and positions together;
     None where the careful path must read it (see `parse_text`)."""
+    if _NOT_FOR_THE_WALK.search(text):
+        return None
     try:
         import yaml as pyyaml  # type: ignore[import-untyped]
         from yaml import CSafeLoader

@@ -12,7 +12,9 @@ neither. `load` makes the message modules it names importable on their own:
 Both complete themselves when anything else is asked of them: the first lookup of a name they
 do not hold, or the first import of a fit-tool module the messages do not use, runs the real
 module into them (the package's `__init__`, the whole profile), so that code importing
-fit-tool as usual, in the same process, gets what it expects. The
+fit-tool as usual, in the same process, gets what it expects. One exception: a star-import
+of the profile module (`from fit_tool.profile.profile_type import *`) before anything has
+completed it gets the emitters' types only, since that is how the message modules import it. The
 fit-tool release is pinned exactly (pyproject.toml); tests/test_fit_lean.py checks that every
 shipped workout encodes to the same bytes either way.
 """
@@ -24,6 +26,7 @@ import importlib.abc
 import importlib.util
 import re
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -72,11 +75,21 @@ LEAN = frozenset(
 )
 
 
+#: Held while the partial modules are set up or completed: threads that emit at once.
+_LOCK = threading.RLock()
+
+
 def load() -> None:
     """Make the emitters' fit-tool modules importable without fit-tool's API or its whole
     profile. Does nothing when fit-tool is imported already (either way)."""
     if PACKAGE in sys.modules:
         return
+    with _LOCK:
+        if PACKAGE not in sys.modules:
+            _load()
+
+
+def _load() -> None:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.loader is None or not spec.submodule_search_locations:
         return  # not where we expect it: import it the usual way
@@ -104,8 +117,8 @@ def load() -> None:
         # Blank lines keep the line numbers of the profile's own source in tracebacks.
         code = "\n" * profile_text.count("\n", 0, start) + profile_text[start:end]
         exec(compile(code, str(profile_path), "exec"), profile.__dict__)
-    complete_package = _complete_on_demand(package, spec.loader)
-    _complete_on_demand(profile, profile_spec.loader)
+    complete_package = _complete_on_demand(package, spec.loader, star=True)
+    _complete_on_demand(profile, profile_spec.loader, star=False)
     sys.modules[PACKAGE] = package
     sys.modules[PROFILE] = profile
     sys.meta_path.insert(0, _Completer(complete_package))
@@ -118,16 +131,20 @@ def _top_level_blocks(text: str) -> dict[str, tuple[int, int]]:
     return {name: (start, end) for (start, name), end in zip(starts, ends, strict=True)}
 
 
-def _complete_on_demand(module: ModuleType, loader: Any) -> Callable[[], None]:
+def _complete_on_demand(module: ModuleType, loader: Any, *, star: bool) -> Callable[[], None]:
     """On the first lookup of a name `module` lacks, run its real source into it; returns
-    the function that does so (at most once)."""
+    the function that does so (at most once). With `star`, `from module import *` (which
+    asks for `__all__`) completes it too; the partial profile is not (the messages
+    star-import it: that is how they get only the types they name)."""
 
     def complete() -> None:
-        if module.__dict__.pop("__getattr__", None) is not None:
-            loader.exec_module(module)
+        with _LOCK:
+            if module.__dict__.pop("__getattr__", None) is not None:
+                loader.exec_module(module)
 
     def __getattr__(name: str) -> Any:
-        if name.startswith("__"):
+        # `from module import *` asks for __all__: the whole module then, too.
+        if name.startswith("__") and not (star and name == "__all__"):
             raise AttributeError(name)
         complete()
         return getattr(module, name)
@@ -147,8 +164,10 @@ class _Completer(importlib.abc.MetaPathFinder):
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if not name.startswith(PACKAGE + ".") or name in LEAN:
             return None
-        sys.meta_path.remove(self)
-        self.complete()  # the package's __init__ imports its API, and with it most modules
+        with _LOCK:
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
+            self.complete()  # the package's __init__ imports its API, and most modules
         done = sys.modules.get(name)
         if done is None:
             return None  # the usual finders find it

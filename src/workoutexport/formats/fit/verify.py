@@ -1,7 +1,7 @@
 """Reading emitted FIT files back: Garmin's own decoder (garmin-fit-sdk), and a framing walk.
 
-Two verifiers, with the same verdict on a broken file (tests/test_fit_walk.py corrupts files
-every way a file breaks and asks both):
+Two verifiers. The walk refuses every broken file the decoder refuses in each way the tests
+break files (tests/test_fit_walk.py), and is stricter in three places (`framing_problems`):
 
 - `problems`: Garmin's decoder reads every message. `check` runs it, and the tests decode
   every emitted file with it and compare values with intent.
@@ -130,16 +130,21 @@ _BASE_TYPE_SIZES = (
     8,  # 0x0F uint64
     8,  # 0x10 uint64z
 )
+#: field_description and developer_data_id: developer data, which we never write.
+_DEVELOPER_MESSAGES = frozenset({206, 207})
 
 
 def framing_problems(data: bytes) -> list[str]:
     """What is wrong with the framing of the FIT file `data` (empty when nothing is).
 
     One pass: the header (size, ".FIT", its CRC), every record up to the size the header
-    gives (a definition's base types and field sizes; a data record's local type defined
-    before it and its length), the records ending exactly there, the file CRC, and nothing
-    after it. These are the checks with which Garmin's decoder refuses a file; the values
-    inside the messages are not read.
+    gives (a definition's base types and field sizes, no developer data message; a data
+    record's local type defined before it and its length), the records ending exactly
+    there, the file CRC, and nothing after it. These are the checks with which Garmin's
+    decoder refuses a file, and three it does not make: the header's CRC (its read skips
+    it), a field of size 0 (which it reads in some places) and developer data messages
+    (which it refuses only when broken; we never write them). The values inside the
+    messages are not read.
     """
     from .crc import crc16
 
@@ -180,6 +185,11 @@ def framing_problems(data: bytes) -> list[str]:
         if at + 5 > end:
             return [f"a definition at byte {at - 1} runs past the records"]
         fields = data[at + 4]
+        (number,) = struct.unpack_from(">H" if data[at + 1] else "<H", data, at + 2)
+        if number in _DEVELOPER_MESSAGES:
+            # Garmin's decoder reads these as it reads them, and fails on a broken one; we
+            # never write developer data, so one in our file is a fault.
+            return [f"a developer data message (number {number}) at byte {at - 1}"]
         at += 5
         size = 0
         for i in range(fields):
