@@ -33,7 +33,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 Fields = dict[str, int | str]
 Message = tuple[str, Fields]
@@ -457,18 +457,9 @@ IGNORED = {("file_id_mesgs", "serial_number"), ("file_id_mesgs", "time_created")
 
 def raw_decode(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """Every message of a FIT file as Garmin's Decoder reads it, raw (no scale, no names)."""
-    from garmin_fit_sdk import Decoder, Stream
+    from workoutexport.verify import decode_fit
 
-    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
-        apply_scale_and_offset=False,
-        convert_types_to_strings=False,
-        expand_sub_fields=False,
-        expand_components=False,
-        merge_heart_rates=False,
-    )
-    if errors:
-        raise ValueError(f"Garmin's decoder: {errors}")
-    return {kind: cast(list[dict[str, Any]], found) for kind, found in messages.items()}
+    return decode_fit(data, raw=True)
 
 
 def differences(
